@@ -1,0 +1,101 @@
+// Helpers of the one request path: URL rules, error mapping, bounded body reads.
+
+import {
+  ConnectionError,
+  ObjectNotFoundError,
+  type RequestErrorInit,
+  ServerError,
+  UnauthorizedError,
+} from "./errors.ts";
+
+/** Largest piece of an error body kept for messages. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+/**
+ * Whether a host name is a loopback address (where plain HTTP is allowed).
+ *
+ * @param hostname A URL's host name.
+ * @returns True for 127.0.0.0/8, ::1 and localhost.
+ */
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Checks and normalises a server base URL: https (or http on loopback), no path beyond `/`,
+ * trailing slashes stripped.
+ *
+ * @param raw The configured URL.
+ * @param where Where it came from, for the message.
+ * @returns The base URL without trailing slash.
+ * @throws {ConnectionError} When the URL is not acceptable.
+ */
+export function normaliseBaseUrl(raw: string, where: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch (cause) {
+    throw new ConnectionError(
+      `Server URL "${raw}" from ${where} is not a URL: give one such as https://cbserver.example.com`,
+      { cause },
+    );
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+    throw new ConnectionError(
+      `Server URL "${raw}" from ${where} must start with https:// (plain http is only allowed ` +
+        `for loopback addresses such as the emulator): eg. https://localhost`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new ConnectionError(
+      `Server URL "${url.origin}" from ${where} must not contain a user name or password`,
+    );
+  }
+  return raw.trim().replace(/\/+$/, "");
+}
+
+/**
+ * Reads at most 64 KiB of a body as text, then cancels the rest.
+ *
+ * @param response The answer.
+ * @returns The text read (empty when the body failed).
+ */
+export async function readErrorBody(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < MAX_ERROR_BODY) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+    await reader.cancel().catch(() => {});
+  } catch {
+    // A body that breaks off still yields what was read.
+  } finally {
+    reader.releaseLock();
+  }
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    all.set(c, offset);
+    offset += c.byteLength;
+  }
+  return new TextDecoder().decode(all.subarray(0, MAX_ERROR_BODY));
+}
+
+/**
+ * Maps an HTTP error status to the error class of the tree.
+ *
+ * @param init What is known of the request and answer.
+ * @returns The error to throw.
+ */
+export function errorForStatus(init: RequestErrorInit): ServerError {
+  if (init.status === 404) return new ObjectNotFoundError(init);
+  if (init.status === 401) return new UnauthorizedError(init);
+  return new ServerError(init);
+}

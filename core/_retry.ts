@@ -1,0 +1,153 @@
+// Retry policy of the one request path: which failures are retried, how long to wait, and a
+// sleep that honours an AbortSignal and leaves no timer behind.
+
+/** HTTP methods that can be sent twice without changing the outcome. */
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+  "GET",
+  "HEAD",
+  "PUT",
+  "DELETE",
+  "OPTIONS",
+  "TRACE",
+]);
+
+/** Statuses retried for idempotent requests. */
+const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
+
+/** Knobs of the retry policy. */
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  /** Delay before the first retry; doubles each time. */
+  baseDelayMs: number;
+  /** Cap of one back-off delay. */
+  maxDelayMs: number;
+  /** The longest `Retry-After` the client agrees to wait; a longer one fails at once. */
+  maxRetryAfterMs: number;
+}
+
+/** The defaults: 5 retries, 0.5 s doubling to 8 s, `Retry-After` honoured up to 60 s. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+  maxRetries: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 60_000,
+});
+
+/**
+ * Whether a method may be retried after the request may have reached the server.
+ *
+ * @param method An HTTP method.
+ * @returns True for GET, HEAD, PUT, DELETE, OPTIONS and TRACE.
+ */
+export function isIdempotent(method: string): boolean {
+  return IDEMPOTENT_METHODS.has(method.toUpperCase());
+}
+
+/**
+ * Whether an HTTP status is worth another attempt.
+ *
+ * A 429 says the server did not act, so it is retried for every method; the other statuses only
+ * for idempotent requests (a 502 after a POST may hide a write that happened).
+ *
+ * @param status The HTTP status.
+ * @param idempotent Whether the request may be sent twice.
+ * @returns True when the request should be sent again.
+ */
+export function isRetryableStatus(status: number, idempotent: boolean): boolean {
+  if (status === 429) return true;
+  return idempotent && RETRY_STATUSES.has(status);
+}
+
+/**
+ * Whether a fetch failure happened before anything reached the server (connection refused,
+ * DNS failure), so that even a POST may be sent again.
+ *
+ * @param error What fetch threw.
+ * @returns True when the connection was never established.
+ */
+export function isConnectFailure(error: unknown): boolean {
+  const text = errorText(error);
+  return /connection refused|tcp connect error|error trying to connect|dns error|failed to lookup/i
+    .test(text) && !/tls|certificate|handshake/i.test(text);
+}
+
+/**
+ * Every message in an error's cause chain, joined.
+ *
+ * @param error Any thrown value.
+ * @returns The messages, separated by `: `.
+ */
+export function errorText(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    if (current instanceof Error) {
+      parts.push(current.message);
+      current = current.cause;
+    } else {
+      parts.push(String(current));
+      break;
+    }
+  }
+  return parts.join(": ");
+}
+
+/**
+ * Parses a `Retry-After` header: delay seconds or an HTTP date.
+ *
+ * @param value The header value.
+ * @param now The current time in milliseconds.
+ * @returns Milliseconds to wait, or undefined when absent or unparseable.
+ */
+export function parseRetryAfter(
+  value: string | null,
+  now: number = Date.now(),
+): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/**
+ * The back-off before retry number `attempt` (1-based): exponential with jitter, capped.
+ *
+ * @param attempt Which retry this is, from 1.
+ * @param policy The policy.
+ * @param random A source of randomness in [0, 1).
+ * @returns Milliseconds to wait.
+ */
+export function backoffDelay(
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + random() * ceiling / 2);
+}
+
+/**
+ * Waits, or rejects with the signal's reason as soon as it aborts. Leaves no timer or listener.
+ *
+ * @param ms Milliseconds.
+ * @param signal Aborts the wait.
+ * @returns Resolves after the delay.
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,535 @@
+/**
+ * Credential profiles: the INI files `cbapi` 1.3.6 reads, the `CBAPI_*` environment variables
+ * and explicit options, merged into one frozen {@linkcode Credentials} object.
+ *
+ * This is the only module of the library that reads files or environment variables for
+ * credentials, and it does so only when {@linkcode loadCredentials} is called.
+ *
+ * @example Load a profile from a given file
+ * ```ts
+ * import { loadCredentials } from "@cbapi/cbapi/core";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   const file = `${dir}/credentials.response`;
+ *   await Deno.writeTextFile(file, "[default]\nurl = https://cb.example\ntoken = abc\n", { mode: 0o600 });
+ *   const creds = await loadCredentials("response", { credentialFile: file, env: {} });
+ *   assert.equal(creds.url, "https://cb.example");
+ *   assert.equal(creds.sslVerify, true);
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
+ * ```
+ *
+ * @module
+ */
+
+import { CredentialError } from "./errors.ts";
+import { type IniDocument, parseIni } from "./_ini.ts";
+
+/** The product a credential file belongs to; it is the file name's suffix. */
+export type Product = "response" | "protection" | "defense";
+
+/**
+ * The settings of one credential profile. Objects returned by {@linkcode loadCredentials} are
+ * frozen, and their `toJSON()` and `Deno.inspect` forms show `token`, `rabbitmqPass` and a proxy
+ * password as `"[redacted]"`.
+ */
+export interface Credentials {
+  /** Server base URL (`url`). */
+  readonly url: string;
+  /** API token sent as `X-Auth-Token` (`token`); for Cb Defense `{API key}/{connector ID}`. */
+  readonly token: string;
+  /** Verify the server certificate chain (`ssl_verify`). */
+  readonly sslVerify: boolean;
+  /** Check that the certificate names the host (`ssl_verify_hostname`). */
+  readonly sslVerifyHostname: boolean;
+  /** PEM file trusted as the server certificate or private CA (`ssl_cert_file`). */
+  readonly sslCertFile: string | undefined;
+  /** Refuse anything below TLS 1.2 (`ssl_force_tls_1_2`). */
+  readonly sslForceTls12: boolean;
+  /** Proxy URL for every request (`proxy`). */
+  readonly proxy: string | undefined;
+  /** Ignore proxies configured in the environment and the `proxy` key (`ignore_system_proxy`). */
+  readonly ignoreSystemProxy: boolean;
+  /** Event API user (`rabbitmq_user`). */
+  readonly rabbitmqUser: string;
+  /** Event API password (`rabbitmq_pass`). */
+  readonly rabbitmqPass: string | undefined;
+  /** Event API host (`rabbitmq_host`). */
+  readonly rabbitmqHost: string;
+  /** Event API port (`rabbitmq_port`). */
+  readonly rabbitmqPort: number;
+  /** The profile name that was asked for. */
+  readonly profile: string;
+  /** Where the values came from: file paths, `"environment"` and/or `"options"`, comma-separated. */
+  readonly source: string;
+}
+
+/** Options of {@linkcode loadCredentials}. */
+export interface CredentialOptions {
+  /**
+   * Profile (INI section) to use.
+   *
+   * @default {env.CBAPI_PROFILE ?? "default"}
+   */
+  profile?: string;
+  /**
+   * One credential file or a list of them, read in order; replaces the search path.
+   *
+   * @default {credentialSearchPath(product)}
+   */
+  credentialFile?: string | string[];
+  /**
+   * Server URL. Give it together with `token`: then no file value is used (the files are still
+   * read and must parse).
+   *
+   * @default {undefined}
+   */
+  url?: string;
+  /**
+   * API token; give it together with `url`.
+   *
+   * @default {undefined}
+   */
+  token?: string;
+  /**
+   * Overrides `ssl_verify`.
+   *
+   * @default {undefined}
+   */
+  sslVerify?: boolean;
+  /**
+   * Overrides `ssl_cert_file`.
+   *
+   * @default {undefined}
+   */
+  sslCertFile?: string;
+  /**
+   * Overrides `proxy`.
+   *
+   * @default {undefined}
+   */
+  proxy?: string;
+  /**
+   * The environment: `CBAPI_URL`, `CBAPI_TOKEN`, `CBAPI_PROFILE` and `HOME` (`USERPROFILE` on
+   * Windows) are looked up in it.
+   *
+   * @default {those variables read from Deno.env}
+   */
+  env?: Record<string, string | undefined>;
+  /**
+   * Directory whose `.carbonblack` folder is the last entry of the search path.
+   *
+   * @default {"."}
+   */
+  cwd?: string;
+  /**
+   * Receives warnings, such as a credential file other users can read.
+   *
+   * @default {console.warn}
+   */
+  warn?: (message: string) => void;
+}
+
+/** Options of {@linkcode credentialSearchPath}. */
+export interface CredentialSearchPathOptions {
+  /**
+   * Home directory.
+   *
+   * @default {the HOME (or USERPROFILE) environment variable}
+   */
+  home?: string;
+  /**
+   * Working directory.
+   *
+   * @default {"."}
+   */
+  cwd?: string;
+}
+
+type InspectFn = (value: unknown, options?: unknown) => string;
+
+interface Entry {
+  value: string;
+  /** A file path or "environment". */
+  file: string;
+  section: string;
+}
+
+const PRODUCTS: readonly string[] = ["response", "protection", "defense"];
+const TRUE_VALUES: readonly string[] = ["1", "yes", "true", "on"];
+const FALSE_VALUES: readonly string[] = ["0", "no", "false", "off"];
+const REDACTED = "[redacted]";
+const PROXY_PASSWORD_REGEXP = /^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i;
+
+/**
+ * Lists the credential files read for a product, in reading order (a later file wins per key):
+ * `/etc/carbonblack/credentials.{product}`, `{home}/.carbonblack/credentials.{product}` and
+ * `{cwd}/.carbonblack/credentials.{product}`. The home entry is left out when no home directory
+ * is known.
+ *
+ * @param product The product whose files to list.
+ * @param options Home and working directories.
+ * @returns The paths, whether or not they exist.
+ * @throws {CredentialError} The product is not `response`, `protection` or `defense`.
+ *
+ * @example List the Cb Response files
+ * ```ts
+ * import { credentialSearchPath } from "@cbapi/cbapi/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(credentialSearchPath("response", { home: "/home/me", cwd: "/srv" }), [
+ *   "/etc/carbonblack/credentials.response",
+ *   "/home/me/.carbonblack/credentials.response",
+ *   "/srv/.carbonblack/credentials.response",
+ * ]);
+ * ```
+ */
+export function credentialSearchPath(
+  product: Product,
+  options: CredentialSearchPathOptions = {},
+): string[] {
+  let home = options.home;
+  if (home === undefined) {
+    try {
+      home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE");
+    } catch {
+      home = undefined;
+    }
+  }
+  return searchPath(product, home, options.cwd ?? ".");
+}
+
+function assertProduct(product: Product): void {
+  if (!PRODUCTS.includes(product)) {
+    throw new CredentialError(
+      `Cannot use credentials for product "${product}": use "response", "protection" or "defense"`,
+    );
+  }
+}
+
+function searchPath(product: Product, home: string | undefined, cwd: string): string[] {
+  assertProduct(product);
+  const sep = Deno.build.os === "windows" ? "\\" : "/";
+  const name = `.carbonblack${sep}credentials.${product}`;
+  const join = (dir: string) => `${dir.replace(/[\\/]+$/, "") || sep}${sep}${name}`;
+  const files = [`${sep}etc${sep}carbonblack${sep}credentials.${product}`];
+  if (home) files.push(join(home));
+  files.push(join(cwd));
+  return files;
+}
+
+/**
+ * Loads the credentials of one profile.
+ *
+ * Every existing file of the search path (or of `credentialFile`) is read in order; missing files
+ * are skipped. Values merge per key: a later file wins, and `[DEFAULT]` values apply under the
+ * profile's. Then `CBAPI_URL` and `CBAPI_TOKEN` from the environment override the files' `url`
+ * and `token` (an addition to cbapi 1.3.6), and explicit `url` + `token` options replace all file
+ * values. The `sslVerify`, `sslCertFile` and `proxy` options override their keys whenever given.
+ *
+ * Booleans accept `1 yes true on` and `0 no false off` in any case, and an empty value as false;
+ * any other value is an error (cbapi 1.3.6 kept it as a truthy string). A credential file that
+ * group or other users can read produces a warning on POSIX systems.
+ *
+ * @param product The product, which picks the file names.
+ * @param options Profile, files, environment and overrides.
+ * @returns The frozen credentials.
+ * @throws {CredentialError} The profile is not found, `url` or `token` is missing, a value is
+ * malformed, a file cannot be read or parsed, or the product is unknown.
+ * @throws {TypeError} Only one of the `url` and `token` options is given.
+ *
+ * @example Use explicit values
+ * ```ts
+ * import { loadCredentials } from "@cbapi/cbapi/core";
+ * import assert from "node:assert/strict";
+ *
+ * const creds = await loadCredentials("defense", {
+ *   url: "https://defense.example",
+ *   token: "APIKEY/CONNECTORID",
+ *   credentialFile: [],
+ *   env: {},
+ * });
+ * assert.equal(creds.source, "options");
+ * assert.equal(JSON.stringify(creds).includes("APIKEY"), false);
+ * ```
+ */
+export async function loadCredentials(
+  product: Product,
+  options: CredentialOptions = {},
+): Promise<Credentials> {
+  assertProduct(product);
+  if ((options.url === undefined) !== (options.token === undefined)) {
+    throw new TypeError(
+      `Cannot use the "${options.url === undefined ? "token" : "url"}" option alone: ` +
+        `pass both "url" and "token" or neither`,
+    );
+  }
+  const env = options.env ?? readEnv();
+  const profile = options.profile ?? (env.CBAPI_PROFILE || "default");
+  const files = options.credentialFile === undefined
+    ? searchPath(product, env.HOME || env.USERPROFILE, options.cwd ?? ".")
+    : [options.credentialFile].flat();
+  const docs = await readFiles(files, options.warn ?? defaultWarn);
+
+  let entries: Map<string, Entry>;
+  let origins: string[];
+  if (options.url !== undefined && options.token !== undefined) {
+    entries = new Map([
+      ["url", { value: options.url, file: "options", section: "" }],
+      ["token", { value: options.token, file: "options", section: "" }],
+    ]);
+    origins = ["options"];
+  } else {
+    const merged = mergeProfile(docs, profile);
+    entries = merged.entries;
+    origins = merged.files;
+    const envUrl = env.CBAPI_URL || undefined;
+    const envToken = env.CBAPI_TOKEN || undefined;
+    if (!merged.found && (envUrl === undefined || envToken === undefined)) {
+      throw new CredentialError(
+        `Cannot find credential profile "${profile}" after searching in these files: ` +
+          `${files.join(", ")}. Create one with "deno task cbapi configure ${product}" ` +
+          `or pass url and token`,
+        files,
+      );
+    }
+    if (envUrl) entries.set("url", { value: envUrl, file: "environment", section: "CBAPI_URL" });
+    if (envToken) {
+      entries.set("token", { value: envToken, file: "environment", section: "CBAPI_TOKEN" });
+    }
+    if (envUrl || envToken) origins.push("environment");
+  }
+  const source = origins.join(", ");
+  return buildCredentials(product, { profile, source, entries, files }, options);
+}
+
+function readEnv(): Record<string, string | undefined> {
+  const names = ["CBAPI_URL", "CBAPI_TOKEN", "CBAPI_PROFILE", "HOME"];
+  if (Deno.build.os === "windows") names.push("USERPROFILE");
+  const env: Record<string, string | undefined> = {};
+  for (const name of names) {
+    try {
+      env[name] = Deno.env.get(name);
+    } catch (error) {
+      throw new CredentialError(
+        `Cannot read environment variable "${name}": run with --allow-env=${names.join(",")} ` +
+          `(or --allow-env), or pass the env option`,
+        [],
+        { cause: error },
+      );
+    }
+  }
+  return env;
+}
+
+async function readFiles(
+  files: readonly string[],
+  warn: (message: string) => void,
+): Promise<{ file: string; doc: IniDocument }[]> {
+  const docs: { file: string; doc: IniDocument }[] = [];
+  const warned = new Set<string>();
+  for (const file of files) {
+    let info: Deno.FileInfo;
+    let text: string;
+    try {
+      info = await Deno.stat(file);
+      if (!info.isFile) {
+        throw new CredentialError(
+          `Cannot read credential file "${file}": it is not a regular file. Fix or remove it`,
+          files,
+        );
+      }
+      text = await Deno.readTextFile(file);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue;
+      throw readError(file, files, error);
+    }
+    if (info.mode !== null && (info.mode & 0o077) !== 0 && !warned.has(file)) {
+      warned.add(file);
+      const mode = (info.mode & 0o777).toString(8).padStart(4, "0");
+      warn(
+        `Credential file ${file} has permissions ${mode}; ` +
+          `run "chmod 600 ${file}" so other users cannot read your API token`,
+      );
+    }
+    try {
+      docs.push({ file, doc: parseIni(text, file) });
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new CredentialError(`${detail}. Fix or remove this credential file`, files, {
+        cause: error,
+      });
+    }
+  }
+  return docs;
+}
+
+function readError(file: string, files: readonly string[], error: unknown): CredentialError {
+  if (error instanceof CredentialError) return error;
+  let detail: string;
+  if (error instanceof Deno.errors.NotCapable) {
+    detail = `read permission is not granted: run with --allow-read=${file} (or --allow-read)`;
+  } else if (error instanceof Deno.errors.PermissionDenied) {
+    detail = `access is denied: grant read access to this user (and --allow-read to Deno), ` +
+      `or remove the file`;
+  } else {
+    detail = `${error instanceof Error ? error.message : String(error)}. Fix or remove it`;
+  }
+  return new CredentialError(`Cannot read credential file "${file}": ${detail}`, files, {
+    cause: error,
+  });
+}
+
+function mergeProfile(
+  docs: readonly { file: string; doc: IniDocument }[],
+  profile: string,
+): { found: boolean; entries: Map<string, Entry>; files: string[] } {
+  const defaults = new Map<string, Entry>();
+  const own = new Map<string, Entry>();
+  const files: string[] = [];
+  let found = false;
+  for (const { file, doc } of docs) {
+    for (const [key, value] of doc.defaults) {
+      defaults.set(key, { value, file, section: "DEFAULT" });
+    }
+    const section = doc.sections.get(profile);
+    if (section !== undefined) {
+      found = true;
+      for (const [key, value] of section) own.set(key, { value, file, section: profile });
+    }
+    if ((section !== undefined || doc.defaults.size > 0) && !files.includes(file)) {
+      files.push(file);
+    }
+  }
+  return { found, entries: new Map([...defaults, ...own]), files };
+}
+
+function buildCredentials(
+  product: Product,
+  found: { profile: string; source: string; entries: Map<string, Entry>; files: string[] },
+  options: CredentialOptions,
+): Credentials {
+  const { profile, source, entries, files } = found;
+  const text = (key: string) => entries.get(key)?.value;
+  const optional = (key: string) => text(key) || undefined;
+  const where = `for profile "${profile}" in ${source}`;
+  const fix = (key: string, variable: string) =>
+    source === "options"
+      ? `pass a non-empty "${key}" option`
+      : `add "${key} = ..." to the profile or set ${variable}`;
+
+  const url = text("url");
+  if (!url) {
+    throw new CredentialError(
+      `No URL specified ${where}: ${fix("url", "CBAPI_URL")}`,
+      files,
+    );
+  }
+  const token = text("token");
+  if (!token) {
+    throw new CredentialError(
+      `No API token specified ${where}: ${fix("token", "CBAPI_TOKEN")}`,
+      files,
+    );
+  }
+  if (product === "defense" && !token.includes("/")) {
+    throw new CredentialError(
+      `The API token ${where} is not in the form {API key}/{connector ID} that Cb Defense ` +
+        `needs: run "deno task cbapi configure defense" or fix the token`,
+      files,
+    );
+  }
+  return freeze({
+    url,
+    token,
+    sslVerify: options.sslVerify ?? toBoolean(entries, "ssl_verify", true, files),
+    sslVerifyHostname: toBoolean(entries, "ssl_verify_hostname", true, files),
+    sslCertFile: options.sslCertFile ?? optional("ssl_cert_file"),
+    sslForceTls12: toBoolean(entries, "ssl_force_tls_1_2", false, files),
+    proxy: options.proxy ?? optional("proxy"),
+    ignoreSystemProxy: toBoolean(entries, "ignore_system_proxy", false, files),
+    rabbitmqUser: text("rabbitmq_user") ?? "cb",
+    rabbitmqPass: optional("rabbitmq_pass"),
+    rabbitmqHost: text("rabbitmq_host") ?? "localhost",
+    rabbitmqPort: toPort(entries, files),
+    profile,
+    source,
+  });
+}
+
+function describe(key: string, entry: Entry): string {
+  if (entry.file === "environment") return `"${key}" (environment variable ${entry.section})`;
+  const section = entry.section === "DEFAULT" ? "[DEFAULT]" : `profile "${entry.section}"`;
+  return `"${key}" of ${section} in ${entry.file}`;
+}
+
+function toBoolean(
+  entries: Map<string, Entry>,
+  key: string,
+  fallback: boolean,
+  files: readonly string[],
+): boolean {
+  const entry = entries.get(key);
+  if (entry === undefined) return fallback;
+  const value = entry.value.toLowerCase();
+  if (value === "" || FALSE_VALUES.includes(value)) return false;
+  if (TRUE_VALUES.includes(value)) return true;
+  throw new CredentialError(
+    `Cannot use value "${entry.value}" of ${describe(key, entry)}: use one of ` +
+      `${[...TRUE_VALUES, ...FALSE_VALUES].join(", ")} (empty means false)`,
+    files,
+  );
+}
+
+function toPort(entries: Map<string, Entry>, files: readonly string[]): number {
+  const entry = entries.get("rabbitmq_port");
+  if (entry === undefined) return 5004;
+  const port = /^\d{1,5}$/.test(entry.value) ? Number(entry.value) : NaN;
+  if (port >= 1 && port <= 65535) return port;
+  throw new CredentialError(
+    `Cannot use value "${entry.value}" of ${describe("rabbitmq_port", entry)}: ` +
+      `use an integer from 1 to 65535`,
+    files,
+  );
+}
+
+function redact(credentials: Credentials): Record<string, unknown> {
+  return {
+    ...credentials,
+    token: REDACTED,
+    rabbitmqPass: credentials.rabbitmqPass === undefined ? undefined : REDACTED,
+    proxy: credentials.proxy?.replace(PROXY_PASSWORD_REGEXP, `$1:${REDACTED}@`),
+  };
+}
+
+function freeze(values: Credentials): Credentials {
+  const credentials = { ...values };
+  const inspect = {
+    value(this: Credentials, inspect: InspectFn, options?: unknown): string {
+      return `Credentials ${inspect(redact(this), options)}`;
+    },
+  };
+  Object.defineProperties(credentials, {
+    toJSON: {
+      value(this: Credentials): Record<string, unknown> {
+        return redact(this);
+      },
+    },
+    [Symbol.for("Deno.customInspect")]: inspect,
+    [Symbol.for("nodejs.util.inspect.custom")]: {
+      value(this: Credentials, _depth: number, options: unknown, inspect?: InspectFn): string {
+        const shown = redact(this);
+        return `Credentials ${inspect ? inspect(shown, options) : JSON.stringify(shown)}`;
+      },
+    },
+  });
+  return Object.freeze(credentials);
+}
+
+function defaultWarn(message: string): void {
+  // deno-lint-ignore no-console
+  console.warn(message);
+}

@@ -1,0 +1,84 @@
+/**
+ * The product-neutral core of `@cbapi/cbapi`: credentials, the connection (the one request path),
+ * the error tree, logging, the object cache, and the model and query bases that the Cb Response,
+ * Protection and Defense modules build on.
+ *
+ * Most scripts import a product module instead (`@cbapi/cbapi/response`); import `core` for the
+ * error classes, the credential loader, or to build on the bases.
+ *
+ * @example Catch a missing object
+ * ```ts
+ * import { ObjectNotFoundError } from "@cbapi/cbapi/core";
+ * import { CbResponseAPI, Sensor } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * try {
+ *   await cb.select(Sensor, 999999);
+ * } catch (err) {
+ *   console.assert(err instanceof ObjectNotFoundError);
+ * }
+ * ```
+ *
+ * @module
+ */
+
+export * from "./errors.ts";
+export {
+  type CredentialOptions,
+  type Credentials,
+  credentialSearchPath,
+  type CredentialSearchPathOptions,
+  loadCredentials,
+  type Product,
+} from "./credentials.ts";
+export {
+  Connection,
+  type ConnectOptions,
+  type HttpRequest,
+  type JsonResponse,
+  type QueryParams,
+  type RequestOptions,
+  RESPONSE_DEFAULT_TIMEOUT_MS,
+  USER_AGENT_PREFIX,
+} from "./connection.ts";
+export type { QueryScalar, QueryValue } from "./_encode.ts";
+export {
+  consoleLogger,
+  formatSeconds,
+  type Logger,
+  SILENT_LOGGER,
+  warningsOnlyLogger,
+} from "./log.ts";
+export { ObjectCache, type ObjectCacheOptions } from "./cache.ts";
+export {
+  displayValue,
+  type Document,
+  type FieldKind,
+  installFields,
+  type LoadOptions,
+  Model,
+  type ModelApi,
+  type ModelClass,
+  type ModelId,
+  type ModelInit,
+  MutableModel,
+  readField,
+  type SaveOptions,
+  writeField,
+} from "./model.ts";
+export {
+  BaseQuery,
+  ListQuery,
+  type Page,
+  PaginatedQuery,
+  simpleMatch,
+  splitClause,
+} from "./query.ts";
+export { type ApiOptions, BaseAPI } from "./api.ts";
+export {
+  compareVersions,
+  parseLooseVersion,
+  versionAtLeast,
+  type VersionComponent,
+} from "./version.ts";

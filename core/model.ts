@@ -1,0 +1,768 @@
+/**
+ * The model base: a model wraps the JSON document the server sent, exposes typed getters for the
+ * documented fields plus {@linkcode Model.get}, loads itself once, and (for mutable models)
+ * tracks changes, saves, resets and deletes, printing the change-tracking display of the Python
+ * library (`(+)` added, `(*)` changed).
+ *
+ * @example Change tracking on a created object (no request is sent)
+ * ```ts
+ * import { BannedHash, CbResponseAPI } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const bh = cb.create(BannedHash);
+ * bh.text = "Banned from API";
+ * console.assert(bh.isDirty());
+ * console.assert(String(bh).includes("(+)"));
+ * ```
+ *
+ * @module
+ */
+
+import type { Connection, RequestOptions } from "./connection.ts";
+import type { ObjectCache } from "./cache.ts";
+import { ApiError, InvalidObjectError, ServerError } from "./errors.ts";
+import { formatPythonDateTime, parseTimestamp, toBool, toInt, toNumber } from "./_parse.ts";
+
+/** How a documented field is typed (the Python schema types of SPEC §3.6). */
+export type FieldKind =
+  | "string"
+  | "integer"
+  | "boolean"
+  | "double"
+  | "iso-date-time"
+  | "epoch-ms-date-time"
+  | "array"
+  | "object"
+  | "byte"
+  | "any";
+
+/** A model's unique id: a number or a string. */
+export type ModelId = string | number;
+
+/** A JSON document as the server sends it. */
+export type Document = Record<string, unknown>;
+
+/** What a model needs of the API object it belongs to. */
+export interface ModelApi {
+  /** The request path. */
+  readonly connection: Connection;
+  /** The server base URL. */
+  readonly url: string;
+  /** The per-API object cache. */
+  readonly cache: ObjectCache;
+}
+
+/** How a model is built. */
+export interface ModelInit {
+  /** The initial document (a query row or a full document). */
+  info?: Document;
+  /** Whether the document is complete (no refresh needed to read any field). */
+  full?: boolean;
+}
+
+/** The static side of a model class, as `select` and queries use it. */
+export interface ModelClass<M extends Model = Model> {
+  /** Builds a model bound to an API. */
+  new (api: ModelApi, id: ModelId | undefined, init?: ModelInit): M;
+  /** REST path of the collection. */
+  readonly urlObject: string;
+  /** Name of the document field holding the id. */
+  readonly primaryKey: string;
+  /** Documented fields and their types. */
+  readonly fields: Readonly<Record<string, FieldKind>>;
+  /** Whether `api.create()` may build it. */
+  readonly creatable: boolean;
+  /** Turns an id given by a caller into the canonical id (for example upper-case MD5). */
+  normaliseId(id: ModelId): ModelId;
+}
+
+const SECRET_KEYS =
+  /^(auth_token|token|api_key|apikey|password|password_hash|rabbitmq_pass|secret)$/i;
+
+/** Options of {@linkcode Model.refresh} and friends. */
+export type LoadOptions = RequestOptions;
+
+function ctime(date: Date): string {
+  const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  const months = [
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+  ];
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${days[date.getDay()]} ${months[date.getMonth()]} ${
+    String(date.getDate()).padStart(2, " ")
+  } ${pad(date.getHours())}:${pad(date.getMinutes())}:${
+    pad(date.getSeconds())
+  } ${date.getFullYear()}`;
+}
+
+/**
+ * Formats a document value the way the Python library prints it (`True`, `None`, ...), with
+ * secrets redacted.
+ *
+ * @param key The field name.
+ * @param value The value.
+ * @returns The text.
+ */
+export function displayValue(key: string, value: unknown): string {
+  if (SECRET_KEYS.test(key) && value !== null && value !== undefined && value !== "") {
+    return "[redacted]";
+  }
+  if (value === null || value === undefined) return "None";
+  if (value === true) return "True";
+  if (value === false) return "False";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value);
+}
+
+/**
+ * Base of every model. Product models declare their fields in `static fields`, their REST path
+ * in `static urlObject`, and their joins as async methods.
+ *
+ * Models built by `select(Model, id)` are loaded before they are returned; models built from
+ * query rows hold the row and load the rest on {@linkcode Model.load}.
+ */
+export abstract class Model {
+  /** REST path of the collection. */
+  static urlObject = "";
+  /** Name of the id field. */
+  static primaryKey = "id";
+  /** Documented fields with their types. */
+  static fields: Readonly<Record<string, FieldKind>> = {};
+  /** Whether `api.create()` may build one. */
+  static creatable = false;
+  /** `schema` prints the 79-dash display, `legacy` the `key : value` one. */
+  static display: "schema" | "legacy" = "schema";
+
+  /**
+   * Turns a caller's id into the canonical id.
+   *
+   * @param id The id as given.
+   * @returns The id to use.
+   */
+  static normaliseId(id: ModelId): ModelId {
+    return id;
+  }
+
+  /** The API object this model belongs to. */
+  protected readonly cb: ModelApi;
+  #info: Document;
+  #id: ModelId | undefined;
+  #full: boolean;
+  #lastRefresh: Date | undefined;
+
+  /**
+   * Builds a model. Use `api.select()` or a query instead of calling this.
+   *
+   * @param api The API object.
+   * @param id The unique id, if known.
+   * @param init The initial document.
+   */
+  constructor(api: ModelApi, id: ModelId | undefined, init: ModelInit = {}) {
+    this.cb = api;
+    this.#id = id;
+    this.#info = init.info ? { ...init.info } : {};
+    this.#full = init.full ?? false;
+  }
+
+  /** The static side of this model's class. */
+  protected get modelClass(): ModelClass & typeof Model {
+    return this.constructor as unknown as ModelClass & typeof Model;
+  }
+
+  /** The object's unique id (undefined for an object not yet saved). */
+  get uniqueId(): ModelId | undefined {
+    const pk = this.#info[this.modelClass.primaryKey];
+    if (pk !== undefined && pk !== null) return pk as ModelId;
+    return this.#id;
+  }
+
+  /** Whether the whole document is loaded. */
+  get fullyInitialized(): boolean {
+    return this.#full;
+  }
+
+  /** When the document was last loaded from the server. */
+  get lastRefresh(): Date | undefined {
+    return this.#lastRefresh;
+  }
+
+  /** The server base URL this object is bound to. */
+  get serverUrl(): string {
+    return this.cb.url;
+  }
+
+  /** The REST path of this object (GET for refresh, PUT/DELETE for writes). */
+  protected instanceUrl(): string {
+    return `${this.modelClass.urlObject}/${encodeURIComponent(String(this.uniqueId))}`;
+  }
+
+  /**
+   * Turns the refresh answer into the document (override to unwrap).
+   *
+   * @param json The parsed answer.
+   * @returns The document.
+   */
+  protected parseDocument(json: unknown): Document {
+    if (json && typeof json === "object" && !Array.isArray(json)) return json as Document;
+    throw new ApiError(
+      `Unexpected answer for ${this.modelClass.name} ${
+        String(this.uniqueId)
+      } from ${this.cb.url}: ` +
+        `expected a JSON object, got ${Array.isArray(json) ? "an array" : typeof json}`,
+    );
+  }
+
+  /** Read access to the raw document for subclasses. */
+  protected get info(): Document {
+    return this.#info;
+  }
+
+  /**
+   * Replaces the document (subclasses use it after a custom load).
+   *
+   * @param doc The new document.
+   * @param full Whether it is complete.
+   */
+  protected setDocument(doc: Document, full: boolean): void {
+    this.#info = doc;
+    this.#full = full;
+    if (full) this.#lastRefresh = new Date();
+    const pk = doc[this.modelClass.primaryKey];
+    if (pk !== undefined && pk !== null) this.#id = pk as ModelId;
+  }
+
+  /**
+   * Reloads the document from the server, discarding unsaved changes.
+   *
+   * @param options Signal and timeout.
+   * @returns This object.
+   * @throws {ObjectNotFoundError} When the object no longer exists.
+   */
+  async refresh(options: LoadOptions = {}): Promise<this> {
+    if (this.uniqueId === undefined) return this;
+    const json = await this.cb.connection.getObject(this.instanceUrl(), undefined, options);
+    this.setDocument(this.parseDocument(json ?? {}), true);
+    this.afterRefresh();
+    return this;
+  }
+
+  /** Hook run after every refresh (clears dirty state in mutable models). */
+  protected afterRefresh(): void {}
+
+  /**
+   * Loads the whole document if only part of it is here (one request at most).
+   *
+   * @param options Signal and timeout.
+   * @returns This object.
+   */
+  async load(options: LoadOptions = {}): Promise<this> {
+    if (!this.#full) await this.refresh(options);
+    return this;
+  }
+
+  /**
+   * A field of the document, or `defaultValue` when it is absent. Documented fields come back
+   * typed, others as the server sent them.
+   *
+   * @param name The field name.
+   * @param defaultValue What to return when the field is absent or null.
+   * @returns The value.
+   */
+  get<T = unknown>(name: string, defaultValue?: T): T | undefined {
+    const kind = this.modelClass.fields[name];
+    const raw = this.#info[name];
+    if (raw === undefined || raw === null) return defaultValue;
+    return (kind ? readField(kind, raw) : raw) as T;
+  }
+
+  /**
+   * Reads a documented field, typed.
+   *
+   * @param name The field name.
+   * @returns The typed value or undefined.
+   */
+  protected field<T>(name: string): T | undefined {
+    const kind = this.modelClass.fields[name] ?? "any";
+    return readField(kind, this.#info[name]) as T | undefined;
+  }
+
+  /** A copy of the document as the server sent it (plus local changes). */
+  toJSON(): Document {
+    return structuredClone(this.#info);
+  }
+
+  /** The raw document (same as {@linkcode Model.toJSON}); `await load()` first for all of it. */
+  get originalDocument(): Document {
+    return this.toJSON();
+  }
+
+  /** Flag shown before a field in the display; mutable models mark changes. */
+  protected changeFlag(_key: string): string {
+    return "   ";
+  }
+
+  /** The change-tracking display of the Python library, never showing secrets. */
+  toString(): string {
+    const cls = this.modelClass;
+    const keys = Object.keys(this.#info).sort();
+    if (cls.display === "legacy") {
+      const lines = [`${cls.name}:`];
+      const link = (this as { webui_link?: unknown }).webui_link;
+      if (typeof link === "string") lines.push(`-> available via web UI at ${link}`);
+      for (const k of keys) {
+        if (k === "icon") continue;
+        lines.push(`${k.padEnd(20)} : ${displayValue(k, this.#info[k])}`);
+      }
+      return lines.join("\n");
+    }
+    const lines = [`${cls.name} object, bound to ${this.cb.url}.`];
+    if (this.#lastRefresh) lines.push(` Last refreshed at ${ctime(this.#lastRefresh)}`);
+    if (!this.#full) lines.push(" Partially initialized. Use .refresh() to load all attributes");
+    lines.push("-".repeat(79), "");
+    for (const k of keys) {
+      let v = displayValue(k, this.#info[k]);
+      if (v.length > 50) v = `${v.slice(0, 47)}...`;
+      lines.push(`${this.changeFlag(k)} ${k.padStart(20)}: ${v}`);
+    }
+    return lines.join("\n");
+  }
+
+  /** Short form: `<Sensor: id 3> @ https://server`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.inspectText();
+  }
+
+  /** The short form used by `Deno.inspect` (subclasses add markers). */
+  protected inspectText(): string {
+    const id = this.uniqueId;
+    return `<${this.modelClass.name}: ${
+      id === undefined ? "new object" : `id ${id}`
+    }> @ ${this.cb.url}`;
+  }
+}
+
+/**
+ * Reads a raw document value as a schema type (SPEC §3.6, with the Python quirks fixed: the
+ * string "false" reads false; null dates read undefined).
+ *
+ * @param kind The field type.
+ * @param raw The raw value.
+ * @returns The typed value.
+ */
+export function readField(kind: FieldKind, raw: unknown): unknown {
+  if (raw === undefined || raw === null) {
+    if (kind === "array") return [];
+    if (kind === "object") return {};
+    return undefined;
+  }
+  switch (kind) {
+    case "integer":
+      return toInt(raw) ?? raw;
+    case "double":
+      return toNumber(raw) ?? raw;
+    case "boolean":
+      return toBool(raw) ?? Boolean(raw);
+    case "iso-date-time":
+      return parseTimestamp(raw) ?? raw;
+    case "epoch-ms-date-time": {
+      const n = toNumber(raw);
+      return n === undefined ? raw : new Date(n);
+    }
+    case "byte":
+      return typeof raw === "string" ? decodeBase64(raw) : raw;
+    default:
+      return raw;
+  }
+}
+
+/**
+ * Turns a typed value into the raw document value for a schema type.
+ *
+ * @param kind The field type.
+ * @param value The typed value.
+ * @returns What is stored in the document.
+ */
+export function writeField(kind: FieldKind, value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  switch (kind) {
+    case "integer": {
+      const n = toInt(value);
+      if (n === undefined) throw new TypeError(`Expected an integer, got ${JSON.stringify(value)}`);
+      return n;
+    }
+    case "double": {
+      const n = toNumber(value);
+      if (n === undefined) throw new TypeError(`Expected a number, got ${JSON.stringify(value)}`);
+      return n;
+    }
+    case "boolean":
+      return toBool(value) ?? Boolean(value);
+    case "iso-date-time":
+      if (value instanceof Date) return formatPythonDateTime(value);
+      if (typeof value === "string") return value;
+      throw new TypeError(`Expected a Date or a date string, got ${JSON.stringify(value)}`);
+    case "epoch-ms-date-time":
+      return value instanceof Date ? value.getTime() : value;
+    case "byte":
+      return value instanceof Uint8Array ? encodeBase64(value) : value;
+    default:
+      return value;
+  }
+}
+
+function decodeBase64(text: string): Uint8Array {
+  try {
+    const bin = atob(text);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  } catch {
+    return new Uint8Array();
+  }
+}
+
+function encodeBase64(bytes: Uint8Array): string {
+  let bin = "";
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+/** What {@linkcode MutableModel.save} does with the server's answer. */
+export interface SaveOptions extends LoadOptions {}
+
+/**
+ * A model that can be changed and saved: tracks changed fields (original values kept), sends
+ * creates and updates, and handles the answers of SPEC §3.9.
+ */
+export abstract class MutableModel extends Model {
+  /** HTTP method of a create. */
+  static createMethod = "POST";
+  /** HTTP method of an update. */
+  static updateMethod = "PUT";
+  /** Whether the create body keeps the primary key. */
+  static sendPrimaryKeyOnCreate = false;
+  /** Fields that must be present before a save. */
+  static required: readonly string[] = [];
+
+  #dirty = new Map<string, unknown>();
+
+  /** Whether there are unsaved changes. */
+  isDirty(): boolean {
+    return this.#dirty.size > 0;
+  }
+
+  /** Names of the changed fields. */
+  get dirtyFields(): string[] {
+    return [...this.#dirty.keys()];
+  }
+
+  /**
+   * Sets a document field, tracking the change. Setting a field back to its original value
+   * forgets the change.
+   *
+   * @param name The field.
+   * @param value The raw value to store.
+   */
+  protected setRaw(name: string, value: unknown): void {
+    const info = this.info;
+    const current = info[name];
+    if (sameValue(current, value)) return;
+    if (!this.#dirty.has(name)) {
+      this.#dirty.set(name, current === undefined ? undefined : structuredClone(current));
+    } else if (sameValue(this.#dirty.get(name), value)) {
+      this.#dirty.delete(name);
+    }
+    info[name] = value;
+  }
+
+  /**
+   * Sets a documented field from a typed value (Dates, booleans, models become ids).
+   *
+   * @param name The field.
+   * @param value The typed value.
+   */
+  protected setField(name: string, value: unknown): void {
+    const kind = this.modelClass.fields[name] ?? "any";
+    let v = value;
+    if (v instanceof Model) v = v.uniqueId;
+    this.setRaw(name, writeField(kind, v));
+  }
+
+  /**
+   * Sets any field by name (documented fields are typed).
+   *
+   * @param name The field.
+   * @param value The value.
+   * @returns This object.
+   */
+  set(name: string, value: unknown): this {
+    this.setField(name, value);
+    return this;
+  }
+
+  /** The change marker of a field. */
+  protected override changeFlag(key: string): string {
+    if (!this.#dirty.has(key)) return "   ";
+    const original = this.#dirty.get(key);
+    return original === undefined || original === null ? "(+)" : "(*)";
+  }
+
+  /** Clears pending changes. */
+  protected override afterRefresh(): void {
+    this.#dirty.clear();
+  }
+
+  /**
+   * Undoes every unsaved change (no request).
+   *
+   * @example
+   * ```ts
+   * import { CbResponseAPI, SensorGroup } from "@cbapi/cbapi/response";
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * await using emu = await CbEmulator.start();
+   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+   * const group = await cb.select(SensorGroup, 1);
+   * group.name = "changed";
+   * group.reset();
+   * console.assert(!group.isDirty());
+   * ```
+   */
+  reset(): void {
+    const info = this.info;
+    for (const [k, original] of this.#dirty) {
+      if (original === undefined) delete info[k];
+      else info[k] = original;
+    }
+    this.#dirty.clear();
+  }
+
+  /**
+   * Checks that the required fields are present.
+   *
+   * @throws {InvalidObjectError} Naming the missing fields.
+   */
+  validate(): void {
+    const cls = this.constructor as typeof MutableModel;
+    const missing = cls.required.filter((f) => !(f in this.info));
+    if (missing.length > 0) {
+      throw new InvalidObjectError(
+        `Missing fields: [${missing.join(", ")}] of ${cls.name}: set them before save()`,
+        missing,
+      );
+    }
+  }
+
+  /** The body of an update (the whole document by default). */
+  protected updateBody(): unknown {
+    return this.toJSON();
+  }
+
+  /** The body of a create (the document without the primary key by default). */
+  protected createBody(): unknown {
+    const cls = this.constructor as typeof MutableModel;
+    const body = this.toJSON();
+    if (!cls.sendPrimaryKeyOnCreate) delete body[cls.primaryKey];
+    return body;
+  }
+
+  /** Where a create is sent. */
+  protected createUrl(): string {
+    return this.modelClass.urlObject;
+  }
+
+  /** Whether the next save creates the object. */
+  protected isNew(): boolean {
+    const pk = this.modelClass.primaryKey;
+    return this.uniqueId === undefined || this.uniqueId === null || this.#dirty.has(pk);
+  }
+
+  /**
+   * Sends the changes: a create when the object is new, else an update. Nothing is sent when
+   * nothing changed. A partially loaded object is loaded first and the changes applied on top.
+   *
+   * @param options Signal and timeout.
+   * @returns This object, refreshed from the server's answer.
+   * @throws {InvalidObjectError} When required fields are missing (nothing sent).
+   * @throws {ServerError} When the server refused the change.
+   */
+  async save(options: SaveOptions = {}): Promise<this> {
+    if (!this.isDirty()) return this;
+    const cls = this.constructor as typeof MutableModel;
+    const creating = this.isNew();
+    if (!creating && !this.fullyInitialized) {
+      const changes = this.dirtyFields.map((k) => [k, this.info[k]] as const);
+      const originals = new Map(this.#dirty);
+      await this.refresh(options);
+      for (const [k, v] of changes) {
+        this.setRaw(k, v);
+        if (!this.#dirty.has(k) && !sameValue(originals.get(k), v)) {
+          this.#dirty.set(k, originals.get(k));
+        }
+      }
+    }
+    this.validate();
+    const logger = this.cb.connection.logger;
+    let method: string;
+    let path: string;
+    let body: unknown;
+    if (creating) {
+      logger.debug(`Creating a new ${cls.name} object`);
+      method = cls.createMethod;
+      path = this.createUrl();
+      body = this.createBody();
+    } else {
+      logger.debug(`Updating ${cls.name} with unique ID ${this.uniqueId}`);
+      method = cls.updateMethod;
+      path = this.instanceUrl();
+      body = this.updateBody();
+    }
+    const res = await this.cb.connection.requestJson(method, path, { ...options, json: body });
+    if (res.status < 200 || res.status > 299) {
+      throw new ServerError({
+        status: res.status,
+        body: res.text,
+        method,
+        url: `${this.cb.url}${path}`,
+        result: `Did not update ${cls.name} record.`,
+      });
+    }
+    await this.handleSaveAnswer(res.data, method, path, options);
+    this.#dirty.clear();
+    return this;
+  }
+
+  /**
+   * Applies the answer of a create or update (SPEC §3.9 with the Python quirks fixed).
+   *
+   * @param data The parsed answer.
+   * @param method The method sent.
+   * @param path The path sent to.
+   * @param options Signal and timeout for a follow-up refresh.
+   */
+  protected async handleSaveAnswer(
+    data: unknown,
+    method: string,
+    path: string,
+    options: LoadOptions,
+  ): Promise<void> {
+    const logger = this.cb.connection.logger;
+    if (data === undefined || data === null || typeof data !== "object" || Array.isArray(data)) {
+      if (Array.isArray(data)) logger.debug(`Received response: ${JSON.stringify(data)}`);
+      await this.refresh(options);
+      return;
+    }
+    const doc = data as Document;
+    logger.debug(`Received response: ${JSON.stringify(doc)}`);
+    const keys = Object.keys(doc);
+    if (keys.length === 1 && keys[0] === "result") {
+      const result = doc.result;
+      if (result === "success" || result === "" || result === null) {
+        await this.refresh(options);
+        return;
+      }
+      throw new ServerError({
+        status: 200,
+        body: JSON.stringify(doc),
+        method,
+        url: `${this.cb.url}${path}`,
+        result: `Did not update ${this.modelClass.name} record.`,
+      }, `Server ${this.cb.url} refused ${method} ${path}: ${String(result)}. Nothing was changed`);
+    }
+    if (keys.length === 1 && keys[0] === "id") {
+      logger.debug("Only received an ID back from the server, forcing a refresh");
+      this.info[this.modelClass.primaryKey] = doc.id;
+      this.setDocument({ ...this.info, [this.modelClass.primaryKey]: doc.id }, false);
+      await this.refresh(options);
+      return;
+    }
+    this.setDocument(doc, true);
+  }
+
+  /**
+   * Deletes the object on the server. An object never saved is left alone.
+   *
+   * @param options Signal and timeout.
+   * @throws {ServerError} When the server refused.
+   */
+  async delete(options: LoadOptions = {}): Promise<void> {
+    if (this.uniqueId === undefined || this.uniqueId === null) return;
+    const path = this.instanceUrl();
+    const res = await this.cb.connection.request("DELETE", path, options);
+    await res.body?.cancel();
+    if (res.status !== 200 && res.status !== 204) {
+      throw new ServerError({
+        status: res.status,
+        body: "",
+        method: "DELETE",
+        url: `${this.cb.url}${path}`,
+        result: `Did not delete ${this.modelClass.name} ${String(this.uniqueId)}.`,
+      });
+    }
+  }
+
+  /** The short form. */
+  protected override inspectText(): string {
+    return `${super.inspectText()}${this.isDirty() ? " (*)" : ""}`;
+  }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined) return false;
+  if (typeof a !== "object" || typeof b !== "object") return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Installs typed accessors on a model's prototype for each documented field that the class does
+ * not define itself. Read-only models get getters only.
+ *
+ * @param cls The model class.
+ * @param options `writable: false` for read-only models.
+ */
+export function installFields(
+  cls: { prototype: object; fields: Readonly<Record<string, FieldKind>> },
+  options: { writable?: boolean } = {},
+): void {
+  const writable = options.writable ?? true;
+  for (const name of Object.keys(cls.fields)) {
+    if (hasAccessor(cls.prototype, name)) continue;
+    Object.defineProperty(cls.prototype, name, {
+      configurable: true,
+      enumerable: false,
+      get(this: Model) {
+        return (this as unknown as { field(n: string): unknown }).field(name);
+      },
+      set: writable
+        ? function (this: MutableModel, value: unknown) {
+          (this as unknown as { setField(n: string, v: unknown): void }).setField(name, value);
+        }
+        : function (this: Model) {
+          throw new TypeError(`Field ${name} of ${this.constructor.name} is immutable`);
+        },
+    });
+  }
+}
+
+function hasAccessor(proto: object, name: string): boolean {
+  let p: object | null = proto;
+  while (p && p !== Model.prototype && p !== MutableModel.prototype) {
+    if (Object.getOwnPropertyDescriptor(p, name)) return true;
+    p = Object.getPrototypeOf(p);
+  }
+  return false;
+}

@@ -1,0 +1,104 @@
+/**
+ * Cb Response banned hashes (`/api/v1/banning/blacklist`).
+ *
+ * @module
+ */
+
+import {
+  type FieldKind,
+  installFields,
+  type ModelId,
+  MutableModel,
+  type RequestOptions,
+} from "../core/mod.ts";
+import type { CbResponseAPI } from "./api.ts";
+import { Binary } from "./binary.ts";
+import { SimpleQuery } from "./query.ts";
+
+/**
+ * A banned MD5 hash. Create one with `cb.create(BannedHash)`, set `md5hash` and `text`, save.
+ *
+ * @example Ban a binary
+ * ```ts
+ * import { BannedHash, CbResponseAPI } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const bh = cb.create(BannedHash);
+ * bh.md5hash = "CA4FAFFA957C71C006B59E29DFE3EB8B";
+ * bh.text = "Banned from API";
+ * bh.enabled = true;
+ * await bh.save();
+ * console.assert(bh.enabled === true);
+ * ```
+ */
+export class BannedHash extends MutableModel {
+  /** The REST path of the collection. */
+  static override urlObject = "/api/v1/banning/blacklist";
+  /** The id field. */
+  static override primaryKey = "md5hash";
+  /** Whether `cb.create()` may build one. */
+  static override creatable = true;
+  /** The create body keeps the id. */
+  static override sendPrimaryKeyOnCreate = true;
+  /** The list route (the Python library asks for up to 10,000 entries). */
+  static readonly listUrl: string = "/api/v1/banning/blacklist?count=10000";
+  /** Documented fields and their types. */
+  static override fields: Readonly<Record<string, FieldKind>> = {
+    md5hash: "string",
+    text: "string",
+    enabled: "boolean",
+    user_id: "integer",
+    username: "string",
+    timestamp: "iso-date-time",
+    last_block_time: "iso-date-time",
+    block_count: "integer",
+    last_block_sensor_id: "integer",
+    last_block_hostname: "string",
+    binary_valid: "boolean",
+    description: "string",
+  };
+
+  /**
+   * Canonical id: the MD5 in upper case.
+   *
+   * @param id The MD5.
+   * @returns The upper-case MD5.
+   */
+  static override normaliseId(id: ModelId): ModelId {
+    return String(id).toUpperCase();
+  }
+
+  /**
+   * The list query of banned hashes.
+   *
+   * @param api The API.
+   * @returns A new query.
+   */
+  static query(api: CbResponseAPI): SimpleQuery<BannedHash> {
+    return new SimpleQuery(api, BannedHash);
+  }
+
+  /** The banned MD5. */
+  declare md5hash: string | undefined;
+  /** Why it is banned. */
+  declare text: string | undefined;
+  /** Whether the ban is active. */
+  declare enabled: boolean | undefined;
+  /** Who banned it. */
+  declare readonly username: string | undefined;
+  /** How often it was blocked. */
+  declare readonly block_count: number | undefined;
+
+  /**
+   * The banned binary (cached join).
+   *
+   * @param options Signal and timeout.
+   * @returns The binary.
+   */
+  async binary(options: RequestOptions = {}): Promise<Binary | undefined> {
+    const md5 = this.md5hash;
+    return md5 ? await (this.cb as CbResponseAPI).selectById(Binary, md5, options) : undefined;
+  }
+}
+installFields(BannedHash);

@@ -1,0 +1,413 @@
+/**
+ * Cb Response binaries (`/api/v1/binary`): metadata, signing data, frequency, the observed hosts
+ * and the binary itself as a stream.
+ *
+ * @module
+ */
+
+import {
+  type Document,
+  type FieldKind,
+  installFields,
+  InvalidHashError,
+  Model,
+  type ModelApi,
+  type ModelId,
+  ObjectNotFoundError,
+  type RequestOptions,
+  ServerError,
+} from "../core/mod.ts";
+import { parseTimestamp, toInt } from "../core/_parse.ts";
+import { openZipMember } from "../core/_zip.ts";
+import type { CbResponseAPI } from "./api.ts";
+import { SearchQuery } from "./query.ts";
+import { Sensor } from "./sensor.ts";
+
+const MD5_REGEXP = /^[0-9A-Fa-f]{32}$/;
+
+/** How often a binary was seen (`GET /api/v1/process/host/count`). */
+export interface FrequencyData {
+  /** Hosts that ran it. */
+  computer_count: number;
+  /** Processes that ran it. */
+  process_count: number;
+  /** All processes on the server. */
+  all_process_count: number;
+  /** `process_count / all_process_count`. */
+  module_frequency: number;
+}
+
+/** The digital signature of a binary. */
+export interface SigningData {
+  /** `Signed`, `Unsigned`, ... */
+  result: string;
+  /** Publisher. */
+  publisher: string;
+  /** Issuer. */
+  issuer: string;
+  /** Subject. */
+  subject: string;
+  /** Signing time, or an empty string. */
+  sign_time: Date | "";
+  /** Program name. */
+  program_name: string;
+}
+
+/** The version resource of a binary. */
+export interface VersionInfo {
+  /** File description. */
+  file_desc: string;
+  /** File version. */
+  file_version: string;
+  /** Product name. */
+  product_name: string;
+  /** Product version. */
+  product_version: string;
+  /** Company. */
+  company_name: string;
+  /** Copyright. */
+  legal_copyright: string;
+  /** Original file name. */
+  original_filename: string;
+}
+
+/**
+ * A binary the server collected, selected by MD5 (upper-case).
+ *
+ * @example Read the first bytes of a binary
+ * ```ts
+ * import { Binary, CbResponseAPI } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const bin = await cb.select(Binary, "7FB55F5A62E78AF9B58D08AAEEAEF848");
+ * const reader = (await bin.file()).getReader();
+ * const { value } = await reader.read();
+ * await reader.cancel();
+ * console.assert(new TextDecoder().decode(value!.subarray(0, 2)) === "MZ");
+ * ```
+ */
+export class Binary extends Model {
+  /** The REST path of the collection. */
+  static override urlObject = "/api/v1/binary";
+  /** The id field. */
+  static override primaryKey = "md5";
+  /** How `String(obj)` prints it. */
+  static override display: "schema" | "legacy" = "legacy";
+  /** Documented fields and their types. */
+  static override fields: Readonly<Record<string, FieldKind>> = {
+    md5: "string",
+    original_filename: "string",
+    internal_name: "string",
+    file_desc: "string",
+    file_version: "string",
+    product_name: "string",
+    product_version: "string",
+    company_name: "string",
+    legal_copyright: "string",
+    os_type: "string",
+    host_count: "integer",
+    orig_mod_len: "integer",
+    copied_mod_len: "integer",
+    is_64bit: "boolean",
+    is_executable_image: "boolean",
+    digsig_result: "string",
+    digsig_result_code: "string",
+    server_added_timestamp: "iso-date-time",
+    last_seen: "iso-date-time",
+    timestamp: "iso-date-time",
+    cb_version: "integer",
+    group: "array",
+    observed_filename: "array",
+    endpoint: "array",
+    watchlists: "array",
+  };
+  /** Default sort of binary searches: none. */
+  static readonly defaultSort: string | undefined = undefined;
+  /** Rows per page. */
+  static readonly searchPageSize: number = 100;
+
+  /**
+   * Canonical id: the upper-case MD5.
+   *
+   * @param id The MD5.
+   * @returns The upper-case MD5.
+   * @throws {InvalidHashError} When it is not 32 hex digits.
+   */
+  static override normaliseId(id: ModelId): ModelId {
+    const text = String(id);
+    if (!MD5_REGEXP.test(text)) throw new InvalidHashError(text);
+    return text.toUpperCase();
+  }
+
+  /**
+   * The binary search query.
+   *
+   * @param api The API.
+   * @returns A new query.
+   */
+  static query(api: CbResponseAPI): SearchQuery<Binary> {
+    return new SearchQuery(api, Binary);
+  }
+
+  /**
+   * The model for a search row (through the cache).
+   *
+   * @param api The API.
+   * @param row The row.
+   * @returns The binary.
+   */
+  static fromSearchRow(api: CbResponseAPI, row: Document): Binary {
+    return api.fromRow(Binary, String(row.md5), row);
+  }
+
+  /** The server's MD5 value, as sent. */
+  declare readonly md5: string | undefined;
+  /** Original file name (from the version resource). */
+  declare readonly original_filename: string | undefined;
+  /** Internal name. */
+  declare readonly internal_name: string | undefined;
+  /** File description. */
+  declare readonly file_desc: string | undefined;
+  /** Product name. */
+  declare readonly product_name: string | undefined;
+  /** Product version. */
+  declare readonly product_version: string | undefined;
+  /** Company name. */
+  declare readonly company_name: string | undefined;
+  /** Number of hosts that have it. */
+  declare readonly host_count: number | undefined;
+  /** `Signed`, `Unsigned`, ... */
+  declare readonly digsig_result: string | undefined;
+  /** When the server first saw it. */
+  declare readonly server_added_timestamp: Date | undefined;
+  /** OS type (`Windows`, ...). */
+  declare readonly os_type: string | undefined;
+
+  /**
+   * Builds a binary; use `cb.select(Binary, md5)`.
+   *
+   * @param api The API.
+   * @param id The MD5.
+   * @param init The initial document.
+   */
+  constructor(api: ModelApi, id: ModelId | undefined, init?: { info?: Document; full?: boolean }) {
+    super(api, id === undefined ? undefined : Binary.normaliseId(id), init);
+  }
+
+  /** The unique id. */
+  override get uniqueId(): ModelId | undefined {
+    const v = super.uniqueId;
+    return typeof v === "string" ? v.toUpperCase() : v;
+  }
+
+  /** The REST path of this object. */
+  protected override instanceUrl(): string {
+    return `/api/v1/binary/${this.uniqueId}/summary`;
+  }
+
+  /** The upper-case MD5. */
+  get md5sum(): string {
+    return String(this.uniqueId);
+  }
+
+  /** Whether the binary carries a valid signature. */
+  get signed(): boolean {
+    return this.info.digsig_result === "Signed";
+  }
+
+  /** The signature details. */
+  get signing_data(): SigningData {
+    const t = this.info.digsig_sign_time;
+    return {
+      result: this.#text("digsig_result"),
+      publisher: this.digsig_publisher,
+      issuer: this.digsig_issuer,
+      subject: this.digsig_subject,
+      sign_time: t ? parseTimestamp(t) ?? "" : "",
+      program_name: this.digsig_prog_name,
+    };
+  }
+
+  /** Signature publisher (`""` when absent). */
+  get digsig_publisher(): string {
+    return this.#text("digsig_publisher");
+  }
+
+  /** Signature issuer (`""` when absent). */
+  get digsig_issuer(): string {
+    return this.#text("digsig_issuer");
+  }
+
+  /** Signature subject (`""` when absent). */
+  get digsig_subject(): string {
+    return this.#text("digsig_subject");
+  }
+
+  /** Signing time as text (`""` when absent). */
+  get digsig_sign_time(): string {
+    return this.#text("digsig_sign_time");
+  }
+
+  /** Signed program name (`""` when absent). */
+  get digsig_prog_name(): string {
+    return this.#text("digsig_prog_name");
+  }
+
+  /** The version resource. */
+  get version_info(): VersionInfo {
+    return {
+      file_desc: this.#text("file_desc"),
+      file_version: this.#text("file_version"),
+      product_name: this.#text("product_name"),
+      product_version: this.#text("product_version"),
+      company_name: this.#text("company_name"),
+      legal_copyright: this.#text("legal_copyright"),
+      original_filename: this.#text("original_filename"),
+    };
+  }
+
+  /** VirusTotal score and link (0 and `""` when absent). */
+  get virustotal(): { score: number; link: string } {
+    return {
+      score: toInt(this.info.alliance_score_virustotal) ?? 0,
+      link: this.#text("alliance_link_virustotal"),
+    };
+  }
+
+  /** The icon, decoded (empty when absent). */
+  get icon(): Uint8Array {
+    const raw = this.info.icon;
+    if (typeof raw !== "string" || raw === "") return new Uint8Array();
+    try {
+      return Uint8Array.from(atob(raw), (c) => c.charCodeAt(0));
+    } catch {
+      return new Uint8Array();
+    }
+  }
+
+  /** File names the binary was seen under. */
+  get observed_filenames(): string[] {
+    const v = this.info.observed_filename;
+    return Array.isArray(v) ? v.map(String) : [];
+  }
+
+  /** Size in bytes (`orig_mod_len`). */
+  get size(): number {
+    return toInt(this.info.orig_mod_len) ?? 0;
+  }
+
+  /** Bytes the server holds (`copied_mod_len`). */
+  get copied_size(): number {
+    return toInt(this.info.copied_mod_len) ?? 0;
+  }
+
+  /** Whether it is a 64-bit image. */
+  get is_64bit(): boolean {
+    return this.info.is_64bit === true;
+  }
+
+  /** Whether it is an executable image. */
+  get is_executable_image(): boolean {
+    return this.info.is_executable_image === true;
+  }
+
+  /** Where the binary opens in the web UI. */
+  get webui_link(): string {
+    return `${this.cb.url}/#binary/${this.uniqueId}`;
+  }
+
+  #text(name: string): string {
+    const v = this.info[name];
+    return v === undefined || v === null ? "" : String(v);
+  }
+
+  /**
+   * The binary itself, unzipped from the server's ZIP as it downloads (bounded memory).
+   * Read it to the end or cancel it.
+   *
+   * @param options Signal and timeout (until the answer starts).
+   * @returns The file's bytes, streamed.
+   * @throws {ObjectNotFoundError} When the server does not hold the file.
+   */
+  async file(options: RequestOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.cb.connection.request("GET", `/api/v1/binary/${this.uniqueId}`, options);
+    if (!res.body) {
+      throw new ObjectNotFoundError({
+        status: res.status,
+        body: "",
+        method: "GET",
+        url: `${this.cb.url}/api/v1/binary/${this.uniqueId}`,
+      }, `Server ${this.cb.url} sent no content for binary ${this.uniqueId}`);
+    }
+    const zipOptions = options.signal ? { signal: options.signal } : {};
+    return await openZipMember(res.body, "filedata", zipOptions);
+  }
+
+  /**
+   * How many hosts and processes ran this binary (memoised on the object).
+   *
+   * @param options Signal and timeout.
+   * @returns The counts.
+   */
+  async frequency(options: RequestOptions = {}): Promise<FrequencyData> {
+    if (this.#frequency) return this.#frequency;
+    const data = await this.cb.connection.getObject<
+      { hostCount?: number; globalCount?: number; numDocs?: number }
+    >(
+      "/api/v1/process/host/count",
+      [["cb.freqver", 1], ["md5", String(this.uniqueId)], ["name", "md5"]],
+      options,
+    );
+    const hostCount = toInt(data?.hostCount) ?? 0;
+    const globalCount = toInt(data?.globalCount) ?? 0;
+    const numDocs = toInt(data?.numDocs) ?? 0;
+    this.#frequency = {
+      computer_count: hostCount,
+      process_count: globalCount,
+      all_process_count: numDocs,
+      module_frequency: numDocs > 0 ? globalCount / numDocs : 0,
+    };
+    return this.#frequency;
+  }
+  #frequency: FrequencyData | undefined;
+
+  /**
+   * The hosts that have this binary, as lazily loaded sensors.
+   *
+   * @returns The sensors (partial: host name and id).
+   */
+  endpoints(): Sensor[] {
+    const out: Sensor[] = [];
+    for (const entry of (Array.isArray(this.info.endpoint) ? this.info.endpoint : [])) {
+      const [host, id] = String(entry).split("|");
+      const n = toInt(id);
+      if (n === undefined) continue;
+      out.push(
+        (this.cb as CbResponseAPI).fromRow(Sensor, n, { id: n, computer_name: host }, false),
+      );
+    }
+    return out;
+  }
+
+  /**
+   * Whether the binary is banned: the ban entry's document, or false.
+   *
+   * @param options Signal and timeout.
+   * @returns The ban document, or false.
+   */
+  async banned(options: RequestOptions = {}): Promise<Document | false> {
+    try {
+      const doc = await this.cb.connection.getObject<Document>(
+        `/api/v1/banning/blacklist/${String(this.uniqueId).toLowerCase()}`,
+        undefined,
+        options,
+      );
+      return doc && doc.enabled !== false ? doc : false;
+    } catch (err) {
+      if (err instanceof ServerError && (err.status === 404 || err.status === 409)) return false;
+      throw err;
+    }
+  }
+}
+installFields(Binary, { writable: false });

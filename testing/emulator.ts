@@ -1,0 +1,344 @@
+/**
+ * {@linkcode CbEmulator}: a real HTTP(S) server on 127.0.0.1 that answers like a Cb Response
+ * 6.2 server over a seeded, deterministic data set, with a request log and fault injection.
+ *
+ * @module
+ */
+import {
+  type HttpAnswer,
+  type HttpDisposition,
+  type HttpRequest,
+  HttpServer,
+} from "./_http_server.ts";
+import { hashHex } from "./_rand.ts";
+import { HttpError, type RouteContext, Router, text } from "./_router.ts";
+import { makeCertificate } from "./_tls.ts";
+import { type FaultController, faultName, type FaultRule, FaultTable } from "./faults.ts";
+import { buildState, registerResponseRoutes } from "./response/_register.ts";
+import type { CredentialsFileOptions, EmulatorOptions, RecordedRequest } from "./options.ts";
+import type { EmulatorState } from "./state.ts";
+
+const MAX_LOG = 100_000;
+const DECODER = new TextDecoder();
+
+/**
+ * A Cb Response 6.2 server emulator on 127.0.0.1.
+ *
+ * @example Start, query and stop
+ * ```ts
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * import assert from "node:assert/strict";
+ *
+ * await using emu = await CbEmulator.start({ seed: 1 });
+ * const res = await fetch(`${emu.url}/api/v1/sensor/3`, { headers: { "X-Auth-Token": emu.token } });
+ * const sensor = await res.json();
+ * assert.equal(sensor.computer_name, "WIN-IA9NQ1GN8OI");
+ * assert.equal(emu.requests[0]?.headers["x-auth-token"], "[redacted]");
+ * ```
+ */
+export class CbEmulator implements AsyncDisposable {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:8123`. */
+  readonly url: string;
+  /** API token for Response (and later Protection) routes: send it as `X-Auth-Token`. */
+  readonly token: string;
+  /** Defense token `{apiKey}/{connectorId}`. */
+  readonly defenseToken: string;
+  /** Path of the certificate PEM file when serving HTTPS (deleted on close). */
+  readonly certFile: string | undefined;
+  /** Certificate PEM text when serving HTTPS. */
+  readonly certPem: string | undefined;
+  /** Fault injection rules. */
+  readonly faults: FaultController;
+  /** The live data set: writes through the API change it. */
+  readonly state: EmulatorState;
+  #server: HttpServer | undefined;
+  #router: Router;
+  #faults: FaultTable;
+  #requests: RecordedRequest[] = [];
+  #abort = new AbortController();
+  #tmpDir: string | undefined;
+  #closing: Promise<void> | undefined;
+  #latencyMs: number;
+  #credentials = 0;
+
+  private constructor(init: {
+    url: string;
+    token: string;
+    defenseToken: string;
+    certFile: string | undefined;
+    certPem: string | undefined;
+    state: EmulatorState;
+    router: Router;
+    faults: FaultTable;
+    tmpDir: string | undefined;
+    latencyMs: number;
+  }) {
+    this.url = init.url;
+    this.token = init.token;
+    this.defenseToken = init.defenseToken;
+    this.certFile = init.certFile;
+    this.certPem = init.certPem;
+    this.state = init.state;
+    this.#router = init.router;
+    this.#faults = init.faults;
+    this.faults = init.faults;
+    this.#tmpDir = init.tmpDir;
+    this.#latencyMs = init.latencyMs;
+  }
+
+  /**
+   * Starts an emulator.
+   *
+   * @param options Seed, TLS, port, scale and behaviour switches.
+   * @returns The running emulator; close it with `await using` or {@linkcode CbEmulator.close}.
+   * @example Start with HTTPS
+   * ```ts
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * import assert from "node:assert/strict";
+   *
+   * await using emu = await CbEmulator.start({ tls: true });
+   * assert.ok(emu.url.startsWith("https://127.0.0.1:"));
+   * using client = Deno.createHttpClient({ caCerts: [emu.certPem!] });
+   * const res = await fetch(`${emu.url}/api/info`, { client, headers: { "X-Auth-Token": emu.token } });
+   * assert.equal((await res.json()).version, "6.2.0.171114.1158");
+   * ```
+   */
+  static async start(options: EmulatorOptions = {}): Promise<CbEmulator> {
+    const seed = options.seed ?? 1;
+    const token = options.token ?? hashHex("sha1", `cbemu-token:${seed}`);
+    const defenseKey = hashHex("sha1", `cbemu-defense:${seed}`).toUpperCase();
+    const defenseToken = `${defenseKey.slice(0, 24)}/${defenseKey.slice(24, 34)}`;
+    const state = buildState({
+      seed,
+      scale: options.scale ?? 0,
+      isolationDelayMs: options.isolationDelayMs ?? 30,
+    });
+    const router = new Router();
+    registerResponseRoutes(router, state, {
+      serverVersion: options.serverVersion ?? "6.2.0.171114.1158",
+      token,
+      secret: hashHex("sha1", `cbemu-secret:${seed}:${token}`),
+      sensorQuery500OnEmpty: options.sensorQuery500OnEmpty ?? false,
+    });
+    let tmpDir: string | undefined;
+    let certFile: string | undefined;
+    let tls;
+    if (options.tls) {
+      tls = await makeCertificate();
+      tmpDir = await Deno.makeTempDir({ prefix: "cbemu-" });
+      certFile = `${tmpDir}/cert.pem`;
+      await Deno.writeTextFile(certFile, tls.cert);
+    }
+    const ref: { emulator?: CbEmulator } = {};
+    const server = HttpServer.listen({
+      port: options.port ?? 0,
+      tls,
+      handler: (req) => ref.emulator ? ref.emulator.#handle(req) : Promise.resolve("drop"),
+    });
+    const emulator = new CbEmulator({
+      url: `${options.tls ? "https" : "http"}://127.0.0.1:${server.port}`,
+      token,
+      defenseToken,
+      certFile,
+      certPem: tls?.cert,
+      state,
+      router,
+      faults: new FaultTable(() => server.closeIdle()),
+      tmpDir,
+      latencyMs: options.latencyMs ?? 0,
+    });
+    emulator.#server = server;
+    ref.emulator = emulator;
+    return emulator;
+  }
+
+  /** Every request received, in order (the most recent 100,000). */
+  get requests(): readonly RecordedRequest[] {
+    return this.#requests;
+  }
+
+  /** Empties the request log. */
+  clearRequests(): void {
+    this.#requests = [];
+  }
+
+  /**
+   * Writes a cbapi credentials (INI) file for this emulator into a temporary folder that is
+   * removed on close.
+   *
+   * @param product Which product's token to write (`defense` gets {@linkcode CbEmulator.defenseToken}).
+   * @param options Profile name and extra keys.
+   * @returns The file's path.
+   * @example Write a Response profile
+   * ```ts
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * import assert from "node:assert/strict";
+   *
+   * await using emu = await CbEmulator.start();
+   * const path = await emu.credentialsFile("response", { profile: "lab" });
+   * assert.match(await Deno.readTextFile(path), /^\[lab\]\nurl=http:\/\/127\.0\.0\.1:/);
+   * ```
+   */
+  async credentialsFile(
+    product: "response" | "protection" | "defense" = "response",
+    options: CredentialsFileOptions = {},
+  ): Promise<string> {
+    this.#tmpDir ??= await Deno.makeTempDir({ prefix: "cbemu-" });
+    const keys: Record<string, string> = {
+      url: this.url,
+      token: product === "defense" ? this.defenseToken : this.token,
+      ssl_verify: "True",
+    };
+    if (this.certFile) keys.ssl_cert_file = this.certFile;
+    Object.assign(keys, options.extra ?? {});
+    const body = `[${options.profile ?? "default"}]\n` +
+      Object.entries(keys).map(([k, v]) => `${k}=${v}\n`).join("");
+    const path = `${this.#tmpDir}/credentials-${++this.#credentials}.${product}`;
+    await Deno.writeTextFile(path, body);
+    return path;
+  }
+
+  /** Stops the server, closes every connection and removes temporary files. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#abort.abort();
+      await this.#server?.close();
+      if (this.#tmpDir) await Deno.remove(this.#tmpDir, { recursive: true }).catch(() => {});
+    })();
+    return this.#closing;
+  }
+
+  /** Same as {@linkcode CbEmulator.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #sleep(ms: number): Promise<void> {
+    const signal = this.#abort.signal;
+    return new Promise((resolve) => {
+      if (signal.aborted || ms <= 0) return resolve();
+      const onAbort = () => {
+        clearTimeout(id);
+        resolve();
+      };
+      const id = setTimeout(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  #record(req: HttpRequest): RecordedRequest {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      headers[k] = k === "x-auth-token" || k === "authorization" ? "[redacted]" : v;
+    }
+    const sent = req.headers["x-auth-token"];
+    const record: RecordedRequest = {
+      method: req.method,
+      path: req.path,
+      query: req.query,
+      url: req.query ? `${req.path}?${req.query}` : req.path,
+      headers,
+      authenticated: sent !== undefined && (sent === this.token || sent === this.defenseToken),
+      body: DECODER.decode(req.body),
+      status: 0,
+      fault: undefined,
+    };
+    if (this.#requests.length >= MAX_LOG) {
+      this.#requests.splice(0, this.#requests.length - MAX_LOG + 1);
+    }
+    this.#requests.push(record);
+    return record;
+  }
+
+  async #handle(req: HttpRequest): Promise<HttpDisposition> {
+    const record = this.#record(req);
+    const rule = this.#faults.take(req.method, req.path);
+    if (rule) record.fault = faultName(rule);
+    await this.#sleep(this.#latencyMs + (rule?.delayMs ?? 0));
+    if (this.#abort.signal.aborted) return "drop";
+    let answer: HttpAnswer;
+    if (rule?.redirect !== undefined) {
+      answer = text(302, `Redirecting to ${rule.redirect}`, { Location: rule.redirect });
+    } else if (rule?.status !== undefined) {
+      answer = faultStatus(rule);
+    } else if (rule?.drop === "before") {
+      return "drop";
+    } else {
+      answer = await this.#route(req);
+      if (rule?.drop === "after") {
+        await cancelBody(answer);
+        return "drop";
+      }
+      if (rule?.nonJson) {
+        await cancelBody(answer);
+        answer = {
+          status: 200,
+          headers: { "Content-Type": "text/html" },
+          body: new TextEncoder().encode("<html><body><h1>502 Bad Gateway</h1>nginx</body></html>"),
+        };
+      }
+      if (rule?.truncate) answer.truncate = true;
+    }
+    if (rule?.headers) Object.assign(answer.headers, rule.headers);
+    if (rule?.retryAfter !== undefined) answer.headers["Retry-After"] = String(rule.retryAfter);
+    // While drops are pending, no connection is reused: fetch silently replays a request that a
+    // reused connection dropped, which would hide the fault.
+    if (this.#faults.dropsPending) answer.close = true;
+    record.status = answer.status;
+    return answer;
+  }
+
+  async #route(req: HttpRequest): Promise<HttpAnswer> {
+    const m = this.#router.match(req.method, req.path);
+    if ("status" in m) return text(m.status, m.status === 404 ? "Not Found" : "Method Not Allowed");
+    const sent = req.headers["x-auth-token"];
+    if (
+      (m.route.auth === "token" && sent !== this.token) ||
+      (m.route.auth === "defense" && sent !== this.defenseToken)
+    ) {
+      return text(401, "Unauthorized: missing or invalid X-Auth-Token");
+    }
+    const bodyText = DECODER.decode(req.body);
+    const ctx: RouteContext = {
+      method: req.method,
+      path: req.path,
+      params: m.params,
+      query: new URLSearchParams(req.query),
+      rawQuery: req.query,
+      headers: req.headers,
+      bodyText,
+      json(): unknown {
+        if (bodyText.trim() === "") throw new HttpError(400, "Request body is required");
+        try {
+          return JSON.parse(bodyText);
+        } catch {
+          throw new HttpError(400, "Malformed JSON in request body");
+        }
+      },
+    };
+    try {
+      return await m.route.handler(ctx);
+    } catch (e) {
+      if (e instanceof HttpError) return text(e.status, e.message, e.headers);
+      return text(500, `Internal Server Error: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
+function faultStatus(rule: FaultRule): HttpAnswer {
+  const status = rule.status!;
+  if (rule.body === undefined) return text(status, `Injected fault: HTTP ${status}`);
+  const looksJson = /^\s*[[{]/.test(rule.body);
+  return {
+    status,
+    headers: { "Content-Type": looksJson ? "application/json" : "text/plain; charset=utf-8" },
+    body: new TextEncoder().encode(rule.body),
+  };
+}
+
+async function cancelBody(answer: HttpAnswer): Promise<void> {
+  if (answer.body instanceof ReadableStream) await answer.body.cancel().catch(() => {});
+}

@@ -1,0 +1,103 @@
+/**
+ * Option and record types of {@linkcode CbEmulator}.
+ *
+ * @module
+ */
+// deno-lint-ignore no-unused-vars
+import type { CbEmulator } from "./emulator.ts";
+
+/** Options of {@linkcode CbEmulator.start}. */
+export interface EmulatorOptions {
+  /**
+   * Seed of the data set and token: the same seed gives the same data and token.
+   *
+   * @default {1}
+   */
+  seed?: number;
+  /**
+   * Serve HTTPS with a fresh self-signed certificate (see {@linkcode CbEmulator.certFile}).
+   *
+   * @default {false}
+   */
+  tls?: boolean;
+  /**
+   * Port on 127.0.0.1 (0 = ephemeral).
+   *
+   * @default {0}
+   */
+  port?: number;
+  /**
+   * Extra generated processes (with events), binaries and sensors: N of each.
+   *
+   * @default {0}
+   */
+  scale?: number;
+  /**
+   * API token (X-Auth-Token) for Response and Protection routes.
+   *
+   * @default {undefined} 40 lower-case hex digits derived from the seed
+   */
+  token?: string;
+  /**
+   * The `version` `GET /api/info` reports; it decides which event API version clients use.
+   *
+   * @default {"6.2.0.171114.1158"}
+   */
+  serverVersion?: string;
+  /**
+   * Cb Response 6.1 quirk: a filtered `GET /api/v1/sensor?...` that matches nothing answers 500.
+   *
+   * @default {false}
+   */
+  sensorQuery500OnEmpty?: boolean;
+  /**
+   * Time after a sensor PUT changes `network_isolation_enabled` before `is_isolating` follows.
+   *
+   * @default {30}
+   */
+  isolationDelayMs?: number;
+  /**
+   * Fixed delay added to every answer.
+   *
+   * @default {0}
+   */
+  latencyMs?: number;
+}
+
+/** One request as the emulator received it. The token never appears here. */
+export interface RecordedRequest {
+  /** Upper-case method. */
+  method: string;
+  /** Pathname. */
+  path: string;
+  /** Raw query string without `?`, exactly as received. */
+  query: string;
+  /** `path` plus `?query` when there is one. */
+  url: string;
+  /** Headers by lower-case name; `x-auth-token` and `authorization` values are `"[redacted]"`. */
+  headers: Record<string, string>;
+  /** Whether the X-Auth-Token matched the API token or the Defense token. */
+  authenticated: boolean;
+  /** Request body text (`""` when none). */
+  body: string;
+  /** Status answered; 0 when the connection was dropped (or not answered yet). */
+  status: number;
+  /** Which fault applied, if any (e.g. `"status 503"`, `"drop after"`, `"delay+truncate"`). */
+  fault: string | undefined;
+}
+
+/** Options of {@linkcode CbEmulator.credentialsFile}. */
+export interface CredentialsFileOptions {
+  /**
+   * Profile (INI section) name.
+   *
+   * @default {"default"}
+   */
+  profile?: string;
+  /**
+   * Extra keys written into the profile (they override the generated ones).
+   *
+   * @default {{}}
+   */
+  extra?: Record<string, string>;
+}
