@@ -26,6 +26,8 @@ export {
   type ServerInfo,
 } from "./api.ts";
 export {
+  type ArrayModelClass,
+  ArrayQuery,
   type FacetEntry,
   type ListModelClass,
   type SearchModelClass,

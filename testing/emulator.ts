@@ -15,6 +15,9 @@ import { HttpError, type RouteContext, Router, text } from "./_router.ts";
 import { makeCertificate } from "./_tls.ts";
 import { type FaultController, faultName, type FaultRule, FaultTable } from "./faults.ts";
 import { buildState, registerResponseRoutes } from "./response/_register.ts";
+import { buildProtectionState, registerProtectionRoutes } from "./protection/_register.ts";
+import { buildDefenseState, registerDefenseRoutes } from "./defense/_register.ts";
+import { buildLiveResponseState, registerLiveResponseRoutes } from "./live_response/_register.ts";
 import type { CredentialsFileOptions, EmulatorOptions, RecordedRequest } from "./options.ts";
 import type { EmulatorState } from "./state.ts";
 
@@ -108,11 +111,20 @@ export class CbEmulator implements AsyncDisposable {
     const token = options.token ?? hashHex("sha1", `cbemu-token:${seed}`);
     const defenseKey = hashHex("sha1", `cbemu-defense:${seed}`).toUpperCase();
     const defenseToken = `${defenseKey.slice(0, 24)}/${defenseKey.slice(24, 34)}`;
-    const state = buildState({
+    const responseData = buildState({
       seed,
       scale: options.scale ?? 0,
       isolationDelayMs: options.isolationDelayMs ?? 30,
     });
+    const protection = { seed, options: options.protection ?? {} };
+    const defense = { seed, options: options.defense ?? {} };
+    const liveResponse = { seed, options: options.liveResponse ?? {} };
+    const state: EmulatorState = {
+      ...responseData,
+      protection: buildProtectionState(protection),
+      defense: buildDefenseState(defense),
+      liveResponse: buildLiveResponseState(liveResponse),
+    };
     const router = new Router();
     registerResponseRoutes(router, state, {
       serverVersion: options.serverVersion ?? "6.2.0.171114.1158",
@@ -120,6 +132,9 @@ export class CbEmulator implements AsyncDisposable {
       secret: hashHex("sha1", `cbemu-secret:${seed}:${token}`),
       sensorQuery500OnEmpty: options.sensorQuery500OnEmpty ?? false,
     });
+    registerProtectionRoutes(router, state, protection);
+    registerDefenseRoutes(router, state, defense);
+    registerLiveResponseRoutes(router, state, liveResponse);
     let tmpDir: string | undefined;
     let certFile: string | undefined;
     let tls;

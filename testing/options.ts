@@ -5,6 +5,9 @@
  */
 // deno-lint-ignore no-unused-vars
 import type { CbEmulator } from "./emulator.ts";
+import type { ProtectionEmulatorOptions } from "./protection/_register.ts";
+import type { DefenseEmulatorOptions } from "./defense/_register.ts";
+import type { LiveResponseEmulatorOptions } from "./live_response/_register.ts";
 
 /** Options of {@linkcode CbEmulator.start}. */
 export interface EmulatorOptions {
@@ -62,6 +65,24 @@ export interface EmulatorOptions {
    * @default {0}
    */
   latencyMs?: number;
+  /**
+   * Options of the Cb Protection routes.
+   *
+   * @default {}
+   */
+  protection?: ProtectionEmulatorOptions;
+  /**
+   * Options of the Cb Defense routes.
+   *
+   * @default {}
+   */
+  defense?: DefenseEmulatorOptions;
+  /**
+   * Options of the Live Response routes (Response and Defense).
+   *
+   * @default {}
+   */
+  liveResponse?: LiveResponseEmulatorOptions;
 }
 
 /** One request as the emulator received it. The token never appears here. */

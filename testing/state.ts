@@ -3,6 +3,9 @@
  *
  * @module
  */
+import type { ProtectionState } from "./protection/_register.ts";
+import type { DefenseState } from "./defense/_register.ts";
+import type { LiveResponseState } from "./live_response/_register.ts";
 
 /** A sensor document as `GET /api/v1/sensor/{id}` returns it. */
 export interface SensorDoc {
@@ -270,4 +273,10 @@ export interface EmulatorState {
   binaries: Map<string, BinaryRecord>;
   /** The license block last posted to `POST /api/license` (undefined until then). */
   license: string | undefined;
+  /** The Cb Protection data set. */
+  protection: ProtectionState;
+  /** The Cb Defense data set. */
+  defense: DefenseState;
+  /** Live Response sessions and virtual endpoints. */
+  liveResponse: LiveResponseState;
 }

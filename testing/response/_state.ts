@@ -106,7 +106,9 @@ export function bannedDoc(md5: string, text: string, enabled: boolean): BannedHa
 }
 
 /** Builds the whole data set. */
-export function buildState(options: DataOptions): EmulatorState {
+export function buildState(
+  options: DataOptions,
+): Omit<EmulatorState, "protection" | "defense" | "liveResponse"> {
   const rng = new Rng(mixSeed("state", options.seed));
   const sensors = new Map(SENSORS.map((s) => [s.id, sensorDoc(s, options.isolationDelayMs)]));
   for (let i = 0; i < options.scale; i++) {
