@@ -46,3 +46,6 @@ export type {
   SiteDoc,
   WatchlistDoc,
 } from "./state.ts";
+export type { ProtectionEmulatorOptions, ProtectionState } from "./protection/_register.ts";
+export type { DefenseEmulatorOptions, DefenseState } from "./defense/_register.ts";
+export type { LiveResponseEmulatorOptions, LiveResponseState } from "./live_response/_register.ts";
