@@ -446,8 +446,10 @@ export class Connection implements Disposable {
     };
     let body: BodyInit | undefined = request.body;
     let bodyText: string | undefined;
+    let loggedBody: string | undefined;
     if ("json" in request) {
       bodyText = request.json === undefined ? "{}" : encodeJson(request.json);
+      loggedBody = request.json === undefined ? bodyText : encodeJson(redactSecrets(request.json));
       body = bodyText;
       headers["Content-Type"] = "application/json";
     }
@@ -458,8 +460,8 @@ export class Connection implements Disposable {
 
     for (let attempt = 0;; attempt++) {
       signal?.throwIfAborted();
-      if (bodyText !== undefined) {
-        this.logger.debug(`Sending HTTP ${upper} ${pathWithQuery} with ${bodyText}`);
+      if (loggedBody !== undefined) {
+        this.logger.debug(`Sending HTTP ${upper} ${pathWithQuery} with ${loggedBody}`);
       }
       const started = performance.now();
       const timeoutController = new AbortController();
@@ -578,6 +580,29 @@ export class Connection implements Disposable {
     }
     throw new ConnectionError(`Too many redirects from ${url}: check the configured URL`, { url });
   }
+}
+
+const SECRET_FIELD_REGEXP =
+  /^(auth_token|token|api_key|apikey|password|password_hash|rabbitmq_pass|secret|api_secret)$/i;
+
+/**
+ * A copy of a JSON value with the values of secret fields (passwords, tokens) replaced, for logs.
+ *
+ * @param value The JSON value.
+ * @returns The redacted copy.
+ */
+export function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value && typeof value === "object" && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      out[k] = SECRET_FIELD_REGEXP.test(k) && v !== null && v !== ""
+        ? "[redacted]"
+        : redactSecrets(v);
+    }
+    return out;
+  }
+  return value;
 }
 
 function networkError(

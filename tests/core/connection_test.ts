@@ -316,3 +316,16 @@ Deno.test("the connection and credentials never show the token when printed", as
     assert.ok(!text.includes(emu.token), text);
   }
 });
+
+Deno.test("debug lines redact passwords and tokens inside request bodies", async () => {
+  await using emu = await CbEmulator.start();
+  const logs: string[] = [];
+  using conn = await open(emu, {}, logs);
+  await conn.requestJson("POST", "/api/group", {
+    json: { name: "g", site_id: 1, password: "hunter2", nested: [{ auth_token: "abc123" }] },
+  });
+  const line = logs.find((l) => l.startsWith("Sending HTTP POST /api/group"))!;
+  assert.ok(!line.includes("hunter2") && !line.includes("abc123"), line);
+  assert.match(line, /"password": "\[redacted\]"/);
+  assert.ok(emu.requests.at(-1)!.body.includes("hunter2"), "the server still gets the real body");
+});
