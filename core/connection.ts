@@ -26,6 +26,7 @@ import {
 } from "./credentials.ts";
 import { ApiError, ConnectionError, ServerError, TimeoutError } from "./errors.ts";
 import { errorForStatus, normaliseBaseUrl, readErrorBody } from "./_http.ts";
+import { redactSecrets } from "./_secrets.ts";
 import { encodeJson, encodeQuery, type QueryParams } from "./_encode.ts";
 import {
   backoffDelay,
@@ -33,6 +34,7 @@ import {
   errorText,
   isConnectFailure,
   isIdempotent,
+  isPermanentFailure,
   isRetryableStatus,
   parseRetryAfter,
   type RetryPolicy,
@@ -508,7 +510,7 @@ export class Connection implements Disposable {
         if (signal?.aborted) throw signal.reason;
         if (error instanceof ApiError) throw error;
         const timedOut = timeoutController.signal.aborted;
-        const canRetry = attempt < maxRetries && !streamBody &&
+        const canRetry = attempt < maxRetries && !streamBody && !isPermanentFailure(error) &&
           (idempotent || (!timedOut && isConnectFailure(error)));
         if (!canRetry) {
           if (timedOut) {
@@ -580,29 +582,6 @@ export class Connection implements Disposable {
     }
     throw new ConnectionError(`Too many redirects from ${url}: check the configured URL`, { url });
   }
-}
-
-const SECRET_FIELD_REGEXP =
-  /^(auth_token|token|api_key|apikey|password|password_hash|rabbitmq_pass|secret|api_secret)$/i;
-
-/**
- * A copy of a JSON value with the values of secret fields (passwords, tokens) replaced, for logs.
- *
- * @param value The JSON value.
- * @returns The redacted copy.
- */
-export function redactSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactSecrets);
-  if (value && typeof value === "object" && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      out[k] = SECRET_FIELD_REGEXP.test(k) && v !== null && v !== ""
-        ? "[redacted]"
-        : redactSecrets(v);
-    }
-    return out;
-  }
-  return value;
 }
 
 function networkError(

@@ -21,6 +21,7 @@
 
 import type { Connection, RequestOptions } from "./connection.ts";
 import type { ObjectCache } from "./cache.ts";
+import { isSecretField, redactSecrets } from "./_secrets.ts";
 import { ApiError, InvalidObjectError, ServerError } from "./errors.ts";
 import { formatPythonDateTime, parseTimestamp, toBool, toInt, toNumber } from "./_parse.ts";
 
@@ -77,9 +78,6 @@ export interface ModelClass<M extends Model = Model> {
   normaliseId(id: ModelId): ModelId;
 }
 
-const SECRET_KEYS =
-  /^(auth_token|token|api_key|apikey|password|password_hash|rabbitmq_pass|secret)$/i;
-
 /** Options of {@linkcode Model.refresh} and friends. */
 export type LoadOptions = RequestOptions;
 
@@ -116,7 +114,7 @@ function ctime(date: Date): string {
  * @returns The text.
  */
 export function displayValue(key: string, value: unknown): string {
-  if (SECRET_KEYS.test(key) && value !== null && value !== undefined && value !== "") {
+  if (isSecretField(key) && value !== null && value !== undefined && value !== "") {
     return "[redacted]";
   }
   if (value === null || value === undefined) return "None";
@@ -661,12 +659,14 @@ export abstract class MutableModel extends Model {
   ): Promise<void> {
     const logger = this.cb.connection.logger;
     if (data === undefined || data === null || typeof data !== "object" || Array.isArray(data)) {
-      if (Array.isArray(data)) logger.debug(`Received response: ${JSON.stringify(data)}`);
+      if (Array.isArray(data)) {
+        logger.debug(`Received response: ${JSON.stringify(redactSecrets(data))}`);
+      }
       await this.refresh(options);
       return;
     }
     const doc = data as Document;
-    logger.debug(`Received response: ${JSON.stringify(doc)}`);
+    logger.debug(`Received response: ${JSON.stringify(redactSecrets(doc))}`);
     const keys = Object.keys(doc);
     if (keys.length === 1 && keys[0] === "result") {
       const result = doc.result;

@@ -18,6 +18,14 @@ import {
   UnauthorizedError,
   versionAtLeast,
 } from "../core/mod.ts";
+import { Alert } from "./alert.ts";
+import { Binary } from "./binary.ts";
+import { Process, processUniqueId } from "./process.ts";
+import type { SearchQuery } from "./query.ts";
+import { ThreatReport } from "./threat_report.ts";
+import { Watchlist } from "./watchlist.ts";
+import { Investigation } from "./investigation.ts";
+import { LiveResponseManager } from "../live_response/manager.ts";
 
 /** Options of {@linkcode CbResponseAPI.connect}. */
 export interface ResponseConnectOptions extends ConnectOptions, ApiOptions {}
@@ -67,6 +75,8 @@ export class CbResponseAPI extends BaseAPI {
   readonly serverVersion: string;
   /** Whether the server has legacy (5.x) event partitions (process queries then say so). */
   readonly legacyPartitions: boolean;
+  #liveResponse: LiveResponseManager | undefined;
+  #versionChecks = new Map<string, boolean>();
 
   private constructor(
     connection: Connection,
@@ -149,13 +159,49 @@ export class CbResponseAPI extends BaseAPI {
   }
 
   /**
+   * The Live Response manager of this API (built on first use, closed by
+   * {@linkcode CbResponseAPI.close}): `requestSession(sensorId)`, `submitJob(job, sensorIds)`.
+   *
+   * @returns The manager.
+   * @throws {ApiError} When the server does not have Live Response enabled.
+   */
+  get liveResponse(): LiveResponseManager {
+    if (!this.#liveResponse) {
+      if (!this.serverInfo.cblrEnabled) {
+        throw new ApiError(
+          `Cb server does not support Live Response: ${this.url} reports cblrEnabled false. ` +
+            `Enable Live Response in the server's settings`,
+        );
+      }
+      this.#liveResponse = new LiveResponseManager(this.connection, "response");
+    }
+    return this.#liveResponse;
+  }
+
+  /**
+   * Closes every Live Response session and job of this API, then the connection. Idempotent.
+   *
+   * @returns Resolves once everything is closed.
+   */
+  override async close(): Promise<void> {
+    await this.#liveResponse?.close();
+    await super.close();
+  }
+
+  /**
    * Whether the server version is at least `minimum` (loose dotted comparison).
    *
    * @param minimum A version such as `6.0.0`.
    * @returns True when the server is that version or newer.
    */
   versionAtLeast(minimum: string): boolean {
-    return versionAtLeast(this.serverVersion, minimum);
+    // Asked for every search row: remember the answers (the server version never changes).
+    let known = this.#versionChecks.get(minimum);
+    if (known === undefined) {
+      known = versionAtLeast(this.serverVersion, minimum);
+      this.#versionChecks.set(minimum, known);
+    }
+    return known;
   }
 
   /**
@@ -243,6 +289,116 @@ export class CbResponseAPI extends BaseAPI {
   }
 
   /**
+   * Creates and saves a watchlist from a search query string (`POST /api/v1/watchlist`; the
+   * server answers `{"id": N}` and the watchlist is then loaded). `SearchQuery.createWatchlist`
+   * calls this.
+   *
+   * @param name The watchlist's name.
+   * @param searchQuery Form-encoded search parameters, for example `cb.urlver=1&q=process_name%3Anet.exe`.
+   * @param indexType `events` (processes) or `modules` (binaries).
+   * @param options Signal and timeout.
+   * @returns The saved watchlist.
+   * @throws {ServerError} When the server refuses it.
+   *
+   * @example
+   * ```ts
+   * import { CbResponseAPI } from "@cbapi/cbapi/response";
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * await using emu = await CbEmulator.start();
+   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+   * const wl = await cb.createWatchlist("net.exe", "cb.urlver=1&q=process_name%3Anet.exe", "events");
+   * console.assert(wl.query === "process_name:net.exe");
+   * ```
+   */
+  async createWatchlist(
+    name: string,
+    searchQuery: string,
+    indexType: "events" | "modules",
+    options: RequestOptions = {},
+  ): Promise<Watchlist> {
+    const wl = this.create(Watchlist, {
+      index_type: indexType,
+      name,
+      search_query: searchQuery,
+    });
+    return await wl.save(options);
+  }
+
+  /**
+   * The object or query behind a link of the Cb Response web UI: `#/analyze/{guid}/{segment}`
+   * (a Process), `#/binary/{md5}`, `#/watchlist/{id}`, `#/threat-details/{feed id}/{report id}`
+   * (loaded objects), `#/search/...`, `#/binaries/...`, `#/alerts/...`, `#/threats/...` (raw
+   * queries over processes, binaries, alerts and threat reports; `?` may stand for the `/`), and
+   * `#/login...` (this API; the Python library refused a bare `#login`).
+   *
+   * @param url A link copied from the web UI of this server.
+   * @param options Signal and timeout for the objects loaded.
+   * @returns A loaded model, a raw query, or this API.
+   * @throws {ApiError} When the link is of another server, names no object, or is of an unknown kind.
+   * @throws {ObjectNotFoundError} When the object does not exist.
+   *
+   * @example Open a process from its analyze link
+   * ```ts
+   * import { CbResponseAPI, Process } from "@cbapi/cbapi/response";
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * await using emu = await CbEmulator.start();
+   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+   * const proc = await cb.fromUi(`${emu.url}/#/analyze/00000003-0000-036c-01d2-2efd3af51186/1`);
+   * console.assert(proc instanceof Process && proc.process_name === "cmd.exe");
+   * ```
+   */
+  async fromUi(url: string, options: RequestOptions = {}): Promise<UiTarget> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ApiError(`Invalid URL provided: "${url}" is not a URL of ${this.url}`);
+    }
+    if (parsed.origin !== new URL(this.url).origin) {
+      throw new ApiError(
+        `Invalid URL provided: ${parsed.origin} is not the server of this API (${this.url})`,
+      );
+    }
+    const fragment = parsed.hash.replace(/^#/, "").replace(/^\/+/, "");
+    const [kind, rest] = splitFragment(fragment);
+    if (kind === "login") return this;
+    const parts = rest === undefined ? [] : rest.split("/");
+    if (rest === undefined || rest === "") {
+      throw new ApiError(`URL endpoint does not include a unique ID: ${url}`);
+    }
+    const decode = (s: string | undefined) => decodeURIComponent(s ?? "");
+    switch (kind) {
+      case "analyze": {
+        const guid = decode(parts[0]);
+        const segment = Number(parts[1] ?? 0);
+        const id = Number.isInteger(segment) && segment > 0
+          ? processUniqueId(guid, segment, this.versionAtLeast("6.0.0") ? 12 : 8)
+          : guid;
+        return await Process.selectById(this, id, options);
+      }
+      case "binary":
+        return await this.selectById(Binary, decode(parts[0]), options);
+      case "watchlist":
+        return await this.selectById(Watchlist, decode(parts[0]), options);
+      case "threat-details":
+        return await this.selectById(
+          ThreatReport,
+          `${decode(parts[0])}:${decode(parts.slice(1).join("/"))}`,
+          options,
+        );
+      case "investigation":
+        return await this.select(Investigation).where(`id:${decode(parts[0])}`).one(options);
+    }
+    if ((UI_QUERIES as readonly string[]).includes(kind)) {
+      const cls = { search: Process, binaries: Binary, alerts: Alert, threats: ThreatReport }[
+        kind as typeof UI_QUERIES[number]
+      ];
+      return (cls.query(this) as SearchQuery<Model>).withRawQuery(rest);
+    }
+    throw new ApiError(`Unknown URL endpoint: ${url}`);
+  }
+
+  /**
    * Starts a new event partition (`POST /api/v1/storage/events/new_partition`, Cb Response 6.0+).
    *
    * @param options Signal and timeout.
@@ -254,6 +410,18 @@ export class CbResponseAPI extends BaseAPI {
     });
     await res.body?.cancel();
   }
+}
+
+/** What {@linkcode CbResponseAPI.fromUi} returns: an object, a raw query, or the API itself. */
+export type UiTarget = Model | SearchQuery<Model> | CbResponseAPI;
+
+/** The raw-query kinds of web UI links, by fragment name. */
+const UI_QUERIES = ["search", "binaries", "alerts", "threats"] as const;
+
+/** Splits a web UI fragment into its kind and the rest (`search?q=..` or `search/q=..`). */
+function splitFragment(fragment: string): [string, string | undefined] {
+  const m = /^([^/?]*)([/?])?(.*)$/s.exec(fragment.replace(/^\/+/, ""))!;
+  return [m[1]!, m[2] === undefined ? undefined : m[3]!];
 }
 
 /** The Python library's alias of {@linkcode CbResponseAPI}. */

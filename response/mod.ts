@@ -24,6 +24,7 @@ export {
   type ResponseConnectOptions,
   type ResponseQueryable,
   type ServerInfo,
+  type UiTarget,
 } from "./api.ts";
 export {
   type ArrayModelClass,
@@ -38,14 +39,56 @@ export {
   timeFilterValue,
 } from "./query.ts";
 export {
+  type EventOptions,
+  parseProcessGuid,
   Process,
+  processGuid,
+  type ProcessGuidInfo,
+  type ProcessInit,
   ProcessQuery,
   type ProcessSummaryData,
   processUniqueId,
   type WalkCallback,
   type WalkOptions,
 } from "./process.ts";
+export {
+  ChildProcEvent,
+  type ChildProcFields,
+  CrossProcEvent,
+  type CrossProcFields,
+  type EventContext,
+  type EventFields,
+  FileModEvent,
+  type FileModFields,
+  ModLoadEvent,
+  type ModLoadFields,
+  NetConnEvent,
+  type NetConnFields,
+  ProcessEvent,
+  RegModEvent,
+  type RegModFields,
+} from "./events.ts";
 export { Binary, type FrequencyData, type SigningData, type VersionInfo } from "./binary.ts";
 export { type IsolateOptions, type NetworkAdapter, Sensor, SensorQuery } from "./sensor.ts";
-export { SensorGroup } from "./sensor_group.ts";
+export {
+  type DataSharingInfo,
+  INSTALLER_KINDS,
+  type InstallerKind,
+  SensorGroup,
+} from "./sensor_group.ts";
+export { Site, ThrottleRule } from "./site.ts";
+export { type GroupAccess, Team, type TeamRef, User } from "./user.ts";
+export { Investigation, TaggedEvent } from "./investigation.ts";
+export { IngressFilter } from "./ingress_filter.ts";
+export {
+  StoragePartition,
+  type StoragePartitionInfo,
+  StoragePartitionQuery,
+} from "./storage_partition.ts";
+export { getApiToken, type GetApiTokenOptions } from "./auth.ts";
 export { BannedHash } from "./banned_hash.ts";
+export { Feed, FeedAction } from "./feed.ts";
+export { Watchlist, WatchlistAction } from "./watchlist.ts";
+export { ThreatReport, ThreatReportQuery } from "./threat_report.ts";
+export { Alert, AlertQuery } from "./alert.ts";
+export { ActionModel, type ActionTypeName } from "./_actions.ts";

@@ -6,6 +6,7 @@
  */
 
 import {
+  ApiError,
   type Document,
   type FieldKind,
   installFields,
@@ -14,11 +15,35 @@ import {
   type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
+  ServerError,
 } from "../core/mod.ts";
-import { ipFromInt, parseSolrTime, toInt } from "../core/_parse.ts";
-import { parseGuid, segmentSuffix, splitProcessId } from "../core/_guid.ts";
+import { ipFromInt, parseSolrTime, toInt, toNumber } from "../core/_parse.ts";
+import { buildGuid, parseGuid, segmentSuffix, splitProcessId } from "../core/_guid.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
+import {
+  ChildProcEvent,
+  CrossProcEvent,
+  type EventContext,
+  FileModEvent,
+  ModLoadEvent,
+  NetConnEvent,
+  type ProcessEvent,
+  RegModEvent,
+} from "./events.ts";
+import {
+  childFromSummary,
+  eventApiVersion,
+  type EventKind,
+  parseChildproc,
+  parseCrossproc,
+  parseFilemod,
+  parseModload,
+  parseNetconn,
+  parseRegmod,
+  SegmentEvents,
+  tagMap,
+} from "./_event_parse.ts";
 import { SearchQuery, type SearchState, timeFilterValue } from "./query.ts";
 import { Sensor } from "./sensor.ts";
 
@@ -54,6 +79,55 @@ function guidOf(uniqueId: unknown): string | undefined {
   if (typeof uniqueId !== "string") return undefined;
   return GUID_PREFIX_REGEXP.exec(uniqueId)?.[1]?.toLowerCase();
 }
+
+/** Options of the event iterators ({@linkcode Process.modloads} and friends). */
+export interface EventOptions extends RequestOptions {}
+
+/** How a Process is built (see {@linkcode Process}'s constructor). */
+export interface ProcessInit {
+  /** The initial document (a search row, a summary entry or a full document). */
+  info?: Document;
+  /**
+   * Whether the document is complete.
+   *
+   * @default false
+   */
+  full?: boolean;
+  /**
+   * The segment to read.
+   *
+   * @default 0 on Cb Response 6.x, 1 before
+   */
+  segment?: number;
+  /**
+   * A suppressed child: the server keeps no process for it, so it is never fetched.
+   *
+   * @default false
+   */
+  suppressed?: boolean;
+}
+
+/** Event classes by list kind. */
+interface EventTypes {
+  modload: ModLoadEvent;
+  filemod: FileModEvent;
+  regmod: RegModEvent;
+  netconn: NetConnEvent;
+  crossproc: CrossProcEvent;
+  childproc: ChildProcEvent;
+}
+
+const EVENT_KINDS: readonly EventKind[] = [
+  "modload",
+  "filemod",
+  "regmod",
+  "netconn",
+  "crossproc",
+  "childproc",
+];
+
+/** The most parent hops {@linkcode Process.depth} counts. */
+const MAX_DEPTH = 500;
 
 /**
  * A process (one segment of it, or all segments on Cb Response 6.x where segment 0 means all).
@@ -207,6 +281,10 @@ export class Process extends Model {
   #summary: ProcessSummaryData | undefined;
   #overrides: Document = {};
   #missing = false;
+  #suppressed = false;
+  #eventLoads = new Map<number, Promise<SegmentEvents>>();
+  #eventData = new Map<number, SegmentEvents>();
+  #segments: number[] | undefined;
 
   /**
    * Builds a process; use `cb.select(Process, guid)` or a query.
@@ -215,12 +293,9 @@ export class Process extends Model {
    * @param id A 36-character GUID, or a GUID with its segment (`guid-0000000001`).
    * @param init The initial document and segment.
    */
-  constructor(
-    api: ModelApi,
-    id: ModelId | undefined,
-    init: { info?: Document; full?: boolean; segment?: number } = {},
-  ) {
-    super(api, id, init);
+  constructor(api: ModelApi, id: ModelId | undefined, init: ProcessInit = {}) {
+    super(api, id, { ...init, full: init.full === true || init.suppressed === true });
+    this.#suppressed = init.suppressed === true;
     const v6 = (api as Partial<CbResponseAPI>).versionAtLeast?.("6.0.0") ?? true;
     const split = splitProcessId(id ?? String(init.info?.id ?? ""), { serverAtLeast6: v6 });
     this.#guid = String(split.guid).toLowerCase();
@@ -232,6 +307,11 @@ export class Process extends Model {
   /** Whether the id was a well-formed process id (an invalid one is never fetched). */
   get valid(): boolean {
     return this.#valid;
+  }
+
+  /** Whether this is a suppressed child (never fetched; no events). */
+  get suppressed(): boolean {
+    return this.#suppressed;
   }
 
   /** The unique id. */
@@ -255,12 +335,23 @@ export class Process extends Model {
   }
 
   /**
-   * Reloads the document from the server.
+   * Reloads the summary from the server and forgets loaded events and segments. A suppressed
+   * process is never fetched.
    *
    * @param options Signal and timeout.
    * @returns This object.
+   * @throws {ObjectNotFoundError} When the server has no such process (or the id is invalid).
    */
   override async refresh(options: RequestOptions = {}): Promise<this> {
+    if (this.#suppressed) return this;
+    this.#eventLoads.clear();
+    this.#eventData.clear();
+    this.#segments = undefined;
+    return await this.#fetchSummary(options);
+  }
+
+  async #fetchSummary(options: RequestOptions): Promise<this> {
+    if (this.#suppressed) return this;
     if (!this.#valid) {
       throw new ObjectNotFoundError(
         { status: 404, body: "", method: "GET", url: `${this.cb.url}${this.instanceUrl()}` },
@@ -310,6 +401,18 @@ export class Process extends Model {
     return Object.keys(this.#overrides).length === 0 ? base : { ...base, ...this.#overrides };
   }
 
+  /**
+   * A field of the document (GUID-derived repairs included), or `defaultValue` when absent.
+   *
+   * @param name The field name.
+   * @param defaultValue What to return when the field is absent or null.
+   * @returns The value.
+   */
+  override get<T = unknown>(name: string, defaultValue?: T): T | undefined {
+    if (name in this.#overrides) return this.#overrides[name] as T;
+    return super.get<T>(name, defaultValue);
+  }
+
   /** Reads a documented field. */
   protected override field<T>(name: string): T | undefined {
     if (name in this.#overrides) return this.#overrides[name] as T;
@@ -318,7 +421,7 @@ export class Process extends Model {
 
   /** The summary, loading it if needed. */
   async #loadSummary(options: RequestOptions): Promise<ProcessSummaryData> {
-    if (!this.#summary) await this.refresh(options);
+    if (!this.#summary) await this.#fetchSummary(options);
     return this.#summary ?? {};
   }
 
@@ -355,16 +458,21 @@ export class Process extends Model {
     return typeof v === "string" && v !== "" ? v : this.path;
   }
 
-  /** The executable path. */
+  /** The executable path, or the first loaded module's path when the document has none. */
   get path(): string | undefined {
     const v = this.info.path;
-    return typeof v === "string" ? v : undefined;
+    return typeof v === "string" && v !== "" ? v : this.#firstModload(2);
   }
 
-  /** The executable's MD5. */
+  /** The executable's MD5, or the first loaded module's MD5 when the document has none. */
   get process_md5(): string | undefined {
     const v = this.info.process_md5;
-    return typeof v === "string" && v !== "" ? v : undefined;
+    return typeof v === "string" && v !== "" ? v : this.#firstModload(1);
+  }
+
+  #firstModload(part: number): string | undefined {
+    const first = this.#eventData.get(this.#segment)?.raw("modload")[0];
+    return typeof first === "string" ? first.split("|")[part] || undefined : undefined;
   }
 
   /** The host's communication IP as a dotted quad. */
@@ -379,8 +487,9 @@ export class Process extends Model {
     return typeof v === "number" ? ipFromInt(v) : v as string | undefined;
   }
 
-  /** Where the process opens in the web UI. */
-  get webui_link(): string {
+  /** Where the process opens in the web UI (undefined for a suppressed process). */
+  get webui_link(): string | undefined {
+    if (this.#suppressed) return undefined;
     return `${this.cb.url}/#analyze/${this.#guid}/${this.#segment}`;
   }
 
@@ -416,6 +525,20 @@ export class Process extends Model {
    */
   async parent(options: RequestOptions = {}): Promise<Process | undefined> {
     const summary = await this.#loadSummary(options);
+    const guid = this.#parentGuid();
+    if (!guid) return undefined;
+    const api = this.cb as CbResponseAPI;
+    const segment = api.versionAtLeast("6.0.0") ? 0 : 1;
+    const info = summary.parent && typeof summary.parent === "object"
+      ? summary.parent
+      : { id: guid };
+    return api.cachedObject(Process, guid, () => new Process(api, guid, { info, segment }), [
+      segment,
+    ]);
+  }
+
+  /** The parent's GUID from this process's document (`parent_unique_id`, else `parent_id`). */
+  #parentGuid(): string | undefined {
     const doc = this.info;
     let guid = guidOf(doc.parent_unique_id);
     if (guid) {
@@ -429,15 +552,22 @@ export class Process extends Model {
     } else {
       guid = guidOf(doc.parent_id);
     }
-    if (!guid) return undefined;
+    return guid;
+  }
+
+  /**
+   * The next parent of a walk. When this document already names the parent (a search row does),
+   * the parent is taken from the cache or made unloaded, with no request for this process's
+   * summary: the walk loads the parent next anyway (the Python walk sends the same requests).
+   */
+  #walkParent(options: RequestOptions): Promise<Process | undefined> {
+    const guid = this.#summary ? undefined : this.#parentGuid();
+    if (!guid) return this.parent(options);
     const api = this.cb as CbResponseAPI;
     const segment = api.versionAtLeast("6.0.0") ? 0 : 1;
-    const info = summary.parent && typeof summary.parent === "object"
-      ? summary.parent
-      : { id: guid };
-    return api.cachedObject(Process, guid, () => new Process(api, guid, { info, segment }), [
-      segment,
-    ]);
+    return Promise.resolve(
+      api.cachedObject(Process, guid, () => new Process(api, guid, { segment }), [segment]),
+    );
   }
 
   /**
@@ -455,7 +585,7 @@ export class Process extends Model {
       if (maxDepth && depth > maxDepth) return;
       let parent: Process | undefined;
       try {
-        parent = await (current ?? this).parent(request);
+        parent = await (current ?? this).#walkParent(request);
         // A parent the server did not have stays missing while it is cached: no second request.
         if (parent && parent.#missing) return;
         if (parent) await parent.load(request);
@@ -538,8 +668,606 @@ export class Process extends Model {
   async siblings(options: RequestOptions = {}): Promise<Document[]> {
     return (await this.#loadSummary(options)).siblings ?? [];
   }
+  // ---- events -------------------------------------------------------------------------------
+
+  /** The API this process belongs to. */
+  get #api(): CbResponseAPI {
+    return this.cb as CbResponseAPI;
+  }
+
+  /** Loads (once) the event document of a segment. */
+  #segmentEvents(segment: number, options: RequestOptions): Promise<SegmentEvents> {
+    let load = this.#eventLoads.get(segment);
+    if (!load) {
+      load = this.#fetchEvents(segment, options);
+      this.#eventLoads.set(segment, load);
+      load.then(
+        (data) => {
+          if (this.#eventLoads.get(segment) === load) this.#eventData.set(segment, data);
+        },
+        () => {
+          if (this.#eventLoads.get(segment) === load) this.#eventLoads.delete(segment);
+        },
+      );
+    }
+    return load;
+  }
+
+  async #fetchEvents(segment: number, options: RequestOptions): Promise<SegmentEvents> {
+    const version = eventApiVersion((v) => this.#api.versionAtLeast(v));
+    if (this.#suppressed || !this.#valid) return new SegmentEvents({}, version);
+    const answer = await this.cb.connection.getObject<{ process?: Document }>(
+      `/api/v${version}/process/${this.#guid}/${segment}/event`,
+      undefined,
+      options,
+    );
+    const doc = answer?.process && typeof answer.process === "object" ? answer.process : {};
+    if (segment === this.#segment && !this.fullyInitialized) {
+      const fields = { ...doc };
+      for (const kind of EVENT_KINDS) delete fields[`${kind}_complete`];
+      this.#repair(fields);
+      this.setDocument(fields, true);
+    }
+    return new SegmentEvents(doc, version);
+  }
+
+  #build<K extends EventKind>(
+    kind: K,
+    data: SegmentEvents,
+    raw: unknown,
+    sequence: number,
+  ): EventTypes[K] | undefined {
+    const context: EventContext = { parent: this, api: this.#api, sequence };
+    const ctx = {
+      guid: this.#guid,
+      md5: this.process_md5,
+      path: this.path,
+      url: this.cb.url,
+      version: data.version,
+      binaries:
+        (data.doc.binaries && typeof data.doc.binaries === "object"
+          ? data.doc.binaries
+          : {}) as Document,
+    };
+    let event: ProcessEvent | undefined;
+    switch (kind) {
+      case "modload": {
+        const f = parseModload(raw, ctx);
+        event = f && new ModLoadEvent(context, f);
+        break;
+      }
+      case "filemod": {
+        const f = parseFilemod(raw);
+        event = f && new FileModEvent(context, f);
+        break;
+      }
+      case "regmod": {
+        const f = parseRegmod(raw);
+        event = f && new RegModEvent(context, f);
+        break;
+      }
+      case "netconn": {
+        const f = parseNetconn(raw, ctx);
+        event = f && new NetConnEvent(context, f);
+        break;
+      }
+      case "crossproc": {
+        const f = parseCrossproc(raw, ctx);
+        event = f && new CrossProcEvent(context, f);
+        break;
+      }
+      case "childproc": {
+        const f = parseChildproc(raw, ctx);
+        event = f && new ChildProcEvent(context, f);
+        break;
+      }
+    }
+    return event as EventTypes[K] | undefined;
+  }
+
+  async *#iterate<K extends EventKind>(
+    segment: number,
+    kind: K,
+    options: EventOptions,
+  ): AsyncGenerator<EventTypes[K], void, undefined> {
+    options.signal?.throwIfAborted();
+    const data = await this.#segmentEvents(segment, options);
+    const list = data.list(kind, 0, (raw, seq) => this.#build(kind, data, raw, seq));
+    for (const event of list.items()) {
+      options.signal?.throwIfAborted();
+      yield event;
+    }
+  }
+
+  async *#iterateAll<K extends EventKind>(
+    kind: K,
+    options: EventOptions,
+  ): AsyncGenerator<EventTypes[K], void, undefined> {
+    if (this.#api.versionAtLeast("6.0.0")) {
+      yield* this.#iterate(0, kind, options);
+      return;
+    }
+    let offset = 0;
+    for (const segment of await this.getSegments(options)) {
+      options.signal?.throwIfAborted();
+      const data = await this.#segmentEvents(segment, options);
+      const list = data.list(kind, offset, (raw, seq) => this.#build(kind, data, raw, seq));
+      for (const event of list.items()) {
+        options.signal?.throwIfAborted();
+        yield event;
+      }
+      offset += list.length;
+    }
+  }
+
+  /**
+   * The module loads of the current segment (loaded once per segment, then served from memory).
+   *
+   * @param options Signal and timeout.
+   * @returns The events, in the server's order.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  modloads(options: EventOptions = {}): AsyncGenerator<ModLoadEvent, void, undefined> {
+    return this.#iterate(this.#segment, "modload", options);
+  }
+
+  /**
+   * The file modifications of the current segment.
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  filemods(options: EventOptions = {}): AsyncGenerator<FileModEvent, void, undefined> {
+    return this.#iterate(this.#segment, "filemod", options);
+  }
+
+  /**
+   * The registry modifications of the current segment.
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  regmods(options: EventOptions = {}): AsyncGenerator<RegModEvent, void, undefined> {
+    return this.#iterate(this.#segment, "regmod", options);
+  }
+
+  /**
+   * The network connections of the current segment.
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   * @throws {ApiError} On a server before 5.1, for an unknown IP protocol number.
+   */
+  netconns(options: EventOptions = {}): AsyncGenerator<NetConnEvent, void, undefined> {
+    return this.#iterate(this.#segment, "netconn", options);
+  }
+
+  /**
+   * The cross-process events of the current segment.
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  crossprocs(options: EventOptions = {}): AsyncGenerator<CrossProcEvent, void, undefined> {
+    return this.#iterate(this.#segment, "crossproc", options);
+  }
+
+  /**
+   * The child process events (starts and ends) of the current segment, suppressed children
+   * included.
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  childprocs(options: EventOptions = {}): AsyncGenerator<ChildProcEvent, void, undefined> {
+    return this.#iterate(this.#segment, "childproc", options);
+  }
+
+  /**
+   * Module loads of every segment: one load of segment 0 on 6.x, one load per segment before
+   * (sequence numbers continue across segments).
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  allModloads(options: EventOptions = {}): AsyncGenerator<ModLoadEvent, void, undefined> {
+    return this.#iterateAll("modload", options);
+  }
+
+  /**
+   * File modifications of every segment (see {@linkcode Process.allModloads}).
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  allFilemods(options: EventOptions = {}): AsyncGenerator<FileModEvent, void, undefined> {
+    return this.#iterateAll("filemod", options);
+  }
+
+  /**
+   * Registry modifications of every segment (see {@linkcode Process.allModloads}).
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  allRegmods(options: EventOptions = {}): AsyncGenerator<RegModEvent, void, undefined> {
+    return this.#iterateAll("regmod", options);
+  }
+
+  /**
+   * Network connections of every segment (see {@linkcode Process.allModloads}).
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  allNetconns(options: EventOptions = {}): AsyncGenerator<NetConnEvent, void, undefined> {
+    return this.#iterateAll("netconn", options);
+  }
+
+  /**
+   * Cross-process events of every segment (see {@linkcode Process.allModloads}).
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  allCrossprocs(options: EventOptions = {}): AsyncGenerator<CrossProcEvent, void, undefined> {
+    return this.#iterateAll("crossproc", options);
+  }
+
+  /**
+   * Child process events of every segment (see {@linkcode Process.allModloads}).
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  allChildprocs(options: EventOptions = {}): AsyncGenerator<ChildProcEvent, void, undefined> {
+    return this.#iterateAll("childproc", options);
+  }
+
+  /**
+   * The segment ids of this process (memoised until {@linkcode Process.refresh}): the segment
+   * route on 6.x, a `process_id:{guid}` search before.
+   *
+   * @param options Signal and timeout.
+   * @returns The segment ids.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  async getSegments(options: RequestOptions = {}): Promise<number[]> {
+    if (this.#segments) return [...this.#segments];
+    if (this.#suppressed || !this.#valid) return [];
+    let segments: number[];
+    if (this.#api.versionAtLeast("6.0.0")) {
+      const answer = await this.cb.connection.getObject<
+        { process?: { segments?: Array<{ unique_id?: string }> } }
+      >(`/api/v1/process/${this.#guid}/segment`, undefined, options);
+      segments = (answer?.process?.segments ?? []).flatMap((s) => {
+        const n = typeof s.unique_id === "string" ? parseInt(s.unique_id.slice(37), 16) : NaN;
+        return Number.isSafeInteger(n) ? [n] : [];
+      });
+    } else {
+      const query = Process.query(this.#api).where(`process_id:${this.#guid}`).sort("");
+      segments = [];
+      for await (const row of query.iterate(options)) segments.push(row.current_segment);
+      segments.sort((a, b) => a - b);
+    }
+    this.#segments = segments;
+    return [...segments];
+  }
+
+  /**
+   * The children of the process as child-process events: from the summary's `children` (one
+   * start event each, timestamp = the child's start); when events were loaded first and no
+   * summary was, from the current segment's child-process events.
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  async *children(options: EventOptions = {}): AsyncGenerator<ChildProcEvent, void, undefined> {
+    if (!this.#summary && this.#eventData.has(this.#segment)) {
+      yield* this.childprocs(options);
+      return;
+    }
+    const summary = this.#suppressed ? {} : await this.#loadSummary(options);
+    const api = this.#api;
+    let sequence = 0;
+    for (const child of summary.children ?? []) {
+      options.signal?.throwIfAborted();
+      if (!child || typeof child !== "object") continue;
+      yield new ChildProcEvent(
+        { parent: this, api, sequence: sequence++ },
+        childFromSummary(child),
+      );
+    }
+  }
+
+  async #segmentAllEvents(segment: number, options: EventOptions): Promise<ProcessEvent[]> {
+    const out: ProcessEvent[] = [];
+    for (const kind of ["modload", "netconn", "filemod", "regmod", "crossproc"] as const) {
+      for await (const event of this.#iterate(segment, kind, options)) out.push(event);
+    }
+    return out;
+  }
+
+  /**
+   * Every event of the current segment (modloads, netconns, filemods, the children, regmods,
+   * crossprocs), stably sorted by timestamp.
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  async allEventsSegment(options: EventOptions = {}): Promise<ProcessEvent[]> {
+    const out = await this.#segmentAllEvents(this.#segment, options);
+    for await (const child of this.children(options)) out.push(child);
+    return out.sort(compareEvents);
+  }
+
+  /**
+   * Every event of every segment of {@linkcode Process.getSegments}, stably sorted by
+   * timestamp. The children appear once (the Python library repeated them per segment).
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  async allEvents(options: EventOptions = {}): Promise<ProcessEvent[]> {
+    const out: ProcessEvent[] = [];
+    for (const segment of await this.getSegments(options)) {
+      out.push(...await this.#segmentAllEvents(segment, options));
+    }
+    for await (const child of this.children(options)) out.push(child);
+    return out.sort(compareEvents);
+  }
+
+  /**
+   * The events of {@linkcode Process.allEvents} the sensor flagged as tampering.
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  async tamperEvents(options: EventOptions = {}): Promise<ProcessEvent[]> {
+    return (await this.allEvents(options)).filter((e) => e.tamper_event);
+  }
+
+  /**
+   * The module loads of the current segment whose binary is not signed (a binary the event
+   * document did not describe costs one cached request).
+   *
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When a module's binary is unknown to the server.
+   */
+  async unsignedModloads(options: EventOptions = {}): Promise<ModLoadEvent[]> {
+    const out: ModLoadEvent[] = [];
+    for await (const event of this.modloads(options)) {
+      if (!(await event.isSigned(options))) out.push(event);
+    }
+    return out;
+  }
+
+  /**
+   * The file modifications of the current segment whose path is exactly `path`.
+   *
+   * @param path The file path, as the sensor wrote it.
+   * @param options Signal and timeout.
+   * @returns The events.
+   * @throws {ObjectNotFoundError} When the server has no such process.
+   */
+  async findFileWrites(path: string, options: EventOptions = {}): Promise<FileModEvent[]> {
+    const out: FileModEvent[] = [];
+    for await (const event of this.filemods(options)) if (event.path === path) out.push(event);
+    return out;
+  }
+
+  /**
+   * The threat intelligence hits of the current segment.
+   *
+   * @param options Signal and timeout.
+   * @returns The server's answer.
+   * @throws {ApiError} When the server cannot answer (IOC sharing is not set up).
+   */
+  async threatIntelHits(options: RequestOptions = {}): Promise<unknown> {
+    try {
+      return await this.cb.connection.getObject(
+        `/api/v1/process/${this.#guid}/${this.#segment}/threat_intel_hits`,
+        undefined,
+        options,
+      );
+    } catch (err) {
+      if (err instanceof ServerError) {
+        throw new ApiError(
+          `Sharing IOCs not set up in Cb server. See ${this.cb.url}/#/share for more information.`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+  }
+
+  // ---- tree ---------------------------------------------------------------------------------
+
+  /**
+   * The ancestors, nearest first: stops at the top, at a parent the server does not have, at a
+   * parent whose `process_pid` is -1, or where the chain loops.
+   *
+   * @param options Signal and timeout.
+   * @returns The parents (each loaded, cached).
+   */
+  async *parents(options: RequestOptions = {}): AsyncGenerator<Process, void, undefined> {
+    const seen = new Set([this.#guid]);
+    let current: Process | undefined;
+    while (true) {
+      options.signal?.throwIfAborted();
+      const parent = await (current ?? this).#loadedParent(options);
+      if (!parent || parent.process_pid === -1 || seen.has(parent.#guid)) return;
+      seen.add(parent.#guid);
+      yield parent;
+      current = parent;
+    }
+  }
+
+  async #loadedParent(options: RequestOptions): Promise<Process | undefined> {
+    try {
+      const parent = await this.parent(options);
+      if (!parent || parent.#missing) return undefined;
+      await parent.load(options);
+      return parent;
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * How many parents lie above this process (0 for the root), counted until the server has no
+   * parent; at most 500.
+   *
+   * @param options Signal and timeout.
+   * @returns The depth.
+   * @throws {ApiError} When the chain of parents loops.
+   */
+  async depth(options: RequestOptions = {}): Promise<number> {
+    const seen = new Set([this.#guid]);
+    let current: Process | undefined;
+    let depth = 0;
+    while (depth < MAX_DEPTH) {
+      options.signal?.throwIfAborted();
+      const parent = await (current ?? this).#loadedParent(options);
+      if (!parent) break;
+      if (seen.has(parent.#guid)) {
+        throw new ApiError(
+          `Process cycle detected at depth ${depth}: process "${parent.#guid}" on ` +
+            `${this.cb.url} is its own ancestor. The server's process tree is inconsistent; ` +
+            `use parents() to see the chain`,
+        );
+      }
+      seen.add(parent.#guid);
+      depth++;
+      current = parent;
+    }
+    return depth;
+  }
+
+  // ---- tags ---------------------------------------------------------------------------------
+
+  /** The feeds that tagged this process (fields `alliance_{kind}_{feed}` of the loaded document). */
+  get tags(): string[] {
+    return Object.keys(tagMap(this.info));
+  }
+
+  /**
+   * Everything a feed said of this process: `{ score, link, data, ... }` as sent.
+   *
+   * @param feed The feed name, e.g. `virustotal`.
+   * @returns The tag's fields (empty when the feed did not tag it).
+   */
+  tagInfo(feed: string): Record<string, unknown> {
+    return { ...tagMap(this.info)[feed] };
+  }
+
+  /**
+   * A feed's data (`alliance_data_{feed}`).
+   *
+   * @param feed The feed name.
+   * @returns The data, or undefined.
+   */
+  tagData(feed: string): unknown {
+    return tagMap(this.info)[feed]?.data;
+  }
+
+  /**
+   * A feed's score (`alliance_score_{feed}`).
+   *
+   * @param feed The feed name.
+   * @returns The score, or undefined.
+   */
+  tagScore(feed: string): number | undefined {
+    return toNumber(tagMap(this.info)[feed]?.score);
+  }
+
+  /**
+   * A feed's link (`alliance_link_{feed}`).
+   *
+   * @param feed The feed name.
+   * @returns The link, or undefined.
+   */
+  tagLink(feed: string): string | undefined {
+    const v = tagMap(this.info)[feed]?.link;
+    return v === undefined || v === null ? undefined : String(v);
+  }
 }
 installFields(Process, { writable: false });
+
+function compareEvents(a: ProcessEvent, b: ProcessEvent): number {
+  return a.timestamp.getTime() - b.timestamp.getTime();
+}
+
+/** The parts of a process GUID. */
+export interface ProcessGuidInfo {
+  /** The sensor id. */
+  sensorId: number;
+  /** The process id on the host. */
+  pid: number;
+  /** When the process was created (UTC, millisecond precision). */
+  createTime: Date;
+}
+
+/**
+ * Builds a process GUID from sensor id, pid and creation time (big-endian u32, u32 and a
+ * Windows FILETIME).
+ *
+ * @param sensorId The sensor id.
+ * @param pid The process id.
+ * @param createTime When the process was created.
+ * @returns The 36-character GUID.
+ * @throws {RangeError} When a number is not a u32 or the time is before 1601.
+ *
+ * @example
+ * ```ts
+ * import { parseProcessGuid, processGuid } from "@cbapi/cbapi/response";
+ * import assert from "node:assert/strict";
+ * const guid = processGuid(3, 876, new Date("2016-10-25T20:20:29.790Z"));
+ * assert.equal(parseProcessGuid(guid).pid, 876);
+ * ```
+ */
+export function processGuid(sensorId: number, pid: number, createTime: Date): string {
+  return buildGuid(sensorId, pid, createTime);
+}
+
+/**
+ * Reads sensor id, pid and creation time out of a process GUID (a segment suffix is ignored).
+ *
+ * @param guid The GUID.
+ * @returns Its parts.
+ * @throws {SyntaxError} When the text is not a process GUID.
+ *
+ * @example The documentation's cmd.exe
+ * ```ts
+ * import { parseProcessGuid } from "@cbapi/cbapi/response";
+ * import assert from "node:assert/strict";
+ * const { sensorId, pid, createTime } = parseProcessGuid("00000003-0000-036c-01d2-2efd3af51186");
+ * assert.equal(sensorId, 3);
+ * assert.equal(pid, 876);
+ * assert.equal(createTime.toISOString(), "2016-10-25T20:20:29.790Z");
+ * ```
+ */
+export function parseProcessGuid(guid: string): ProcessGuidInfo {
+  const { sensorId, pid, createTime } = parseGuid(guid);
+  return { sensorId, pid, createTime };
+}
 
 /**
  * A process search with the Cb Response 6.x filters (`groupBy`, time filters, comprehensive

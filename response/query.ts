@@ -18,9 +18,10 @@ import {
   simpleMatch,
   splitClause,
 } from "../core/mod.ts";
-import { encodeQuery } from "../core/_encode.ts";
+import { encodeQuery, parseQuery } from "../core/_encode.ts";
 import { formatSolrTime } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
+import type { Watchlist } from "./watchlist.ts";
 
 /** One facet value as the server counts it (Solr style). */
 export interface FacetEntry {
@@ -187,9 +188,85 @@ export class SearchQuery<M extends Model> extends PaginatedQuery<M> {
     return this.state.clauses.join(" ");
   }
 
-  /** Where the same search opens in the Cb Response web UI. */
+  /**
+   * Where the same search opens in the Cb Response web UI: `{server}/#/search?{parameters}`, the
+   * parameters form-encoded in the order the query holds them (binary searches too use
+   * `#/search`, as the Python library does).
+   */
   get webuiLink(): string {
     return `${this.api.url}/#/search?${encodeQuery(this.baseParams(true), { sort: false })}`;
+  }
+
+  /**
+   * A new query of the same model whose parameters come from a query string of the web UI or a
+   * watchlist's `search_query` (for example `cb.urlver=1&q=process_name%3Anet.exe`), used
+   * instead of the defaults; paging still sets `start` and `rows`. A `sort` in the string is
+   * kept unless {@linkcode SearchQuery.sort} replaces it. Blank parameters are dropped.
+   *
+   * @param queryString The form-encoded parameters (a leading `?` is allowed).
+   * @returns A new raw query; `where()` is refused on it.
+   *
+   * @example A watchlist's saved search as a query
+   * ```ts
+   * import { CbResponseAPI, Process } from "@cbapi/cbapi/response";
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * await using emu = await CbEmulator.start();
+   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+   * const q = cb.select(Process).withRawQuery("cb.urlver=1&q=process_name%3Anet.exe");
+   * console.assert(await q.count() === 2);
+   * ```
+   */
+  withRawQuery(queryString: string): this {
+    const raw = parseQuery(queryString).filter(([, v]) => v !== "");
+    const sort = raw.find(([k]) => k === "sort")?.[1];
+    return this.derive({
+      raw,
+      clauses: [],
+      sort: sort ?? this.cls.defaultSort,
+    });
+  }
+
+  /** Whether the query was built from a raw query string. */
+  get isRaw(): boolean {
+    return this.state.raw !== undefined;
+  }
+
+  /**
+   * Saves this search as a watchlist (`POST /api/v1/watchlist`): `search_query` holds the
+   * query's parameters form-encoded in order (for example
+   * `cb.urlver=1&facet=false&q=process_name%3Anet.exe&sort=last_update+desc`), `index_type` is
+   * `events` for process queries and `modules` for binary queries.
+   *
+   * @param name The watchlist's name.
+   * @param options Signal and timeout.
+   * @returns The saved watchlist, loaded from the server.
+   * @throws {ApiError} When the query is neither a process nor a binary search.
+   *
+   * @example
+   * ```ts
+   * import { CbResponseAPI, Process } from "@cbapi/cbapi/response";
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * await using emu = await CbEmulator.start();
+   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+   * const q = cb.select(Process).where("process_name:net.exe");
+   * const wl = await q.createWatchlist("[WARN] Attempts to mount internal share");
+   * console.assert(wl.index_type === "events");
+   * ```
+   */
+  async createWatchlist(name: string, options: RequestOptions = {}): Promise<Watchlist> {
+    const indexType = this.cls.urlObject === "/api/v1/process"
+      ? "events"
+      : this.cls.urlObject === "/api/v1/binary"
+      ? "modules"
+      : undefined;
+    if (!indexType) {
+      throw new ApiError(
+        `Cannot create a watchlist from a ${this.cls.name} query: only process and binary ` +
+          `searches can become watchlists`,
+      );
+    }
+    const searchQuery = encodeQuery(this.baseParams(true), { sort: false });
+    return await this.api.createWatchlist(name, searchQuery, indexType, options);
   }
 
   /**
@@ -214,17 +291,20 @@ export class SearchQuery<M extends Model> extends PaginatedQuery<M> {
    */
   protected baseParams(withSort: boolean): Array<[string, string]> {
     if (this.state.raw) {
-      const params = this.state.raw.filter(([k]) => !["start", "rows", "sort"].includes(k)).map((
+      // Counts keep the raw parameters as they are (sort included, as the Python client does);
+      // searches take the query's sort.
+      const drop = withSort ? ["start", "rows", "sort"] : ["start", "rows"];
+      const params = this.state.raw.filter(([k]) => !drop.includes(k)).map((
         [k, v],
       ) => [k, v] as [string, string]);
-      const sort = this.state.raw.find(([k]) => k === "sort");
-      if (withSort && sort) params.push(["sort", sort[1]]);
+      if (withSort && this.state.sort) params.push(["sort", this.state.sort]);
       return params;
     }
+    // Python dict order: the defaults (with the process filters), then q, then sort.
     const params: Array<[string, string]> = [["cb.urlver", "1"]];
     if (this.api.versionAtLeast("5.1.1")) params.push(["facet", "false"]);
-    params.push(["q", this.queryString]);
     for (const [k, v] of this.extraParams()) params.push([k, v]);
+    params.push(["q", this.queryString]);
     if (withSort && this.state.sort) params.push(["sort", this.state.sort]);
     return params;
   }
@@ -289,8 +369,17 @@ export class SearchQuery<M extends Model> extends PaginatedQuery<M> {
       "facet",
       "true",
     ]];
-    if (this.queryString) params.push(["q", this.queryString]);
-    for (const [k, v] of this.extraParams()) params.push([k, v]);
+    if (this.state.raw) {
+      // Facets of a raw query use its own filters (the Python client dropped them).
+      for (const [k, v] of this.state.raw) {
+        if (!["start", "rows", "sort", "facet", "cb.urlver", "facet.field"].includes(k)) {
+          params.push([k, v]);
+        }
+      }
+    } else {
+      if (this.queryString) params.push(["q", this.queryString]);
+      for (const [k, v] of this.extraParams()) params.push([k, v]);
+    }
     params.push(["start", 0], ["rows", 0], ["facet.field", names]);
     const data = await this.api.connection.getObject<SearchResultData>(
       this.cls.urlObject,

@@ -23,6 +23,7 @@ import { formatMac, formatPythonDateTime, formatRfc822, toInt } from "../core/_p
 import { sleep } from "../core/_retry.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SensorGroup } from "./sensor_group.ts";
+import type { LiveResponseSession, SessionOptions } from "../live_response/mod.ts";
 
 /** A network adapter of a sensor's host. */
 export interface NetworkAdapter {
@@ -343,6 +344,28 @@ export class Sensor extends MutableModel {
       await sleep(wait, request.signal);
       await this.refresh(request);
     }
+  }
+
+  /**
+   * Opens a Live Response session on this sensor (see `cb.liveResponse.requestSession`); close
+   * it with `await using`.
+   *
+   * @param options Signal, poll interval, timeouts.
+   * @returns The session.
+   * @throws {ApiError} When the sensor does not support Live Response, or the server has it off.
+   * @throws {TimeoutError} When the session does not become active in time.
+   */
+  async lrSession(options: SessionOptions = {}): Promise<LiveResponseSession> {
+    if (this.field<boolean>("supports_cblr") === false) {
+      throw new ApiError(
+        `Sensor ${this.uniqueId} (${this.hostname}) on ${this.cb.url} does not support Live Response`,
+      );
+    }
+    const osType = this.field<number>("os_type");
+    return await (this.cb as CbResponseAPI).liveResponse.requestSession(
+      this.uniqueId as number,
+      osType !== undefined && options.osType === undefined ? { ...options, osType } : options,
+    );
   }
 
   /**

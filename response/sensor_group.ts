@@ -1,5 +1,17 @@
 /**
- * Cb Response sensor groups (`/api/group`).
+ * Cb Response sensor groups (`/api/group`): their sensors, site, installers and third-party
+ * data-sharing settings.
+ *
+ * @example Download the Windows installer of the default group
+ * ```ts
+ * import { CbResponseAPI, SensorGroup } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const group = await cb.select(SensorGroup, 1);
+ * const zip = new Uint8Array(await new Response(await group.installer("windows/exe")).arrayBuffer());
+ * console.assert(zip[0] === 0x50 && zip[1] === 0x4b); // "PK": a ZIP archive
+ * ```
  *
  * @module
  */
@@ -10,12 +22,35 @@ import {
   installFields,
   type ModelId,
   MutableModel,
+  ObjectNotFoundError,
   type RequestOptions,
 } from "../core/mod.ts";
 import { toInt } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SimpleQuery } from "./query.ts";
 import { Sensor, type SensorQuery } from "./sensor.ts";
+import { Site } from "./site.ts";
+
+/** The installer kinds a Cb Response server builds for a group. */
+export const INSTALLER_KINDS: readonly InstallerKind[] = [
+  "windows/exe",
+  "windows/msi",
+  "osx",
+  "linux",
+];
+
+/** One installer kind: `windows/exe`, `windows/msi`, `osx` or `linux`. */
+export type InstallerKind = "windows/exe" | "windows/msi" | "osx" | "linux";
+
+/** One third-party data-sharing setting of a group (`GET /api/v1/group/{id}/datasharing`). */
+export interface DataSharingInfo {
+  /** Who receives the data, for example `"BIT9"`. */
+  who: string;
+  /** What is shared, for example `"BIN"` (binaries) or `"MODINFO"`. */
+  what: string;
+  /** Further fields the server sends (`id`, `group_id`). */
+  [field: string]: unknown;
+}
 
 /**
  * A sensor group. Created with `cb.create(SensorGroup)`; the server answers a create with
@@ -37,6 +72,8 @@ export class SensorGroup extends MutableModel {
   static override urlObject = "/api/group";
   /** Whether `cb.create()` may build one. */
   static override creatable = true;
+  /** Fields that must be set before a save (schema `group-modify`). */
+  static override required: readonly string[] = ["name", "site_id"];
   /** Documented fields and their types. */
   static override fields: Readonly<Record<string, FieldKind>> = {
     id: "integer",
@@ -101,10 +138,92 @@ export class SensorGroup extends MutableModel {
   /** Whether banning applies to the group. */
   declare banning_enabled: boolean | undefined;
 
-  /** Unwraps the answer. */
+  /**
+   * Unwraps the answer: `GET /api/group/{id}` answers an array of one.
+   *
+   * @param json The parsed answer.
+   * @returns The document.
+   * @throws {ObjectNotFoundError} When the array is empty.
+   */
   protected override parseDocument(json: unknown): Document {
-    // GET /api/group/{id} answers an array of one.
+    if (Array.isArray(json) && json.length === 0) {
+      throw new ObjectNotFoundError(
+        { status: 200, body: "[]", method: "GET", url: `${this.cb.url}${this.instanceUrl()}` },
+        `Cannot find sensor group "${String(this.uniqueId)}" on ${this.cb.url}: the server ` +
+          `answered an empty list. List the groups with cb.select(SensorGroup)`,
+      );
+    }
     return super.parseDocument(Array.isArray(json) ? json[0] : json);
+  }
+
+  /**
+   * The group's site (cached join on `site_id`).
+   *
+   * @param options Signal and timeout.
+   * @returns The site, or undefined when the group names none.
+   * @throws {ObjectNotFoundError} When the site does not exist.
+   *
+   * @example
+   * ```ts
+   * import { CbResponseAPI, SensorGroup } from "@cbapi/cbapi/response";
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * await using emu = await CbEmulator.start();
+   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+   * const group = await cb.select(SensorGroup, 1);
+   * console.assert((await group.site())?.name === "Default Site");
+   * ```
+   */
+  async site(options: RequestOptions = {}): Promise<Site | undefined> {
+    const id = this.site_id;
+    return id === undefined ? undefined : await (this.cb as CbResponseAPI).selectById(
+      Site,
+      id,
+      options,
+    );
+  }
+
+  /**
+   * Moves the group to a site (the Python `group.site = site`): stores the site's id in
+   * `site_id`; `save()` sends it.
+   *
+   * @param site A site or a site id.
+   * @throws {TypeError} When the site has no id (save it first).
+   */
+  setSite(site: Site | number): void {
+    const id = typeof site === "number" ? site : site.uniqueId;
+    if (id === undefined || id === null) {
+      throw new TypeError(
+        "Cannot set the site of a sensor group to a site without id: save the site first",
+      );
+    }
+    this.setField("site_id", id);
+  }
+
+  /**
+   * The group's third-party data-sharing settings (`GET /api/v1/group/{id}/datasharing`).
+   *
+   * @param options Signal and timeout.
+   * @returns The settings (`{who, what}` entries); empty when nothing is shared.
+   * @throws {ObjectNotFoundError} When the group does not exist.
+   *
+   * @example Is binary sharing with Carbon Black on?
+   * ```ts
+   * import { CbResponseAPI, SensorGroup } from "@cbapi/cbapi/response";
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * await using emu = await CbEmulator.start();
+   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+   * const group = await cb.select(SensorGroup, 1);
+   * const shares = await group.dataSharing();
+   * console.assert(shares.some((s) => s.who === "BIT9" && s.what === "BIN"));
+   * ```
+   */
+  async dataSharing(options: RequestOptions = {}): Promise<DataSharingInfo[]> {
+    const data = await this.cb.connection.getObject<unknown>(
+      `/api/v1/group/${encodeURIComponent(String(this.uniqueId))}/datasharing`,
+      undefined,
+      options,
+    );
+    return Array.isArray(data) ? data as DataSharingInfo[] : [];
   }
 
   /**
@@ -117,20 +236,29 @@ export class SensorGroup extends MutableModel {
   }
 
   /**
-   * Downloads the sensor installer of this group for an OS (`windows/exe`, `windows/msi`,
-   * `osx`, `linux`) as a stream.
+   * Downloads the sensor installer of this group (the Python `get_installer`) as a stream: the
+   * ZIP archive the server builds, for one of {@linkcode INSTALLER_KINDS}.
    *
-   * @param osName Installer type.
+   * @param osName Installer kind.
    * @param options Signal and timeout.
-   * @returns The installer bytes, streamed.
+   * @returns The installer bytes, streamed; read or cancel the stream.
+   * @throws {RangeError} When the kind is not one of {@linkcode INSTALLER_KINDS}.
+   * @throws {ObjectNotFoundError} When the group does not exist.
    */
   async installer(
-    osName: string,
+    osName: InstallerKind = "windows/exe",
     options: RequestOptions = {},
   ): Promise<ReadableStream<Uint8Array>> {
+    const kind = String(osName).replace(/^\/+/, "") as InstallerKind;
+    if (!INSTALLER_KINDS.includes(kind)) {
+      throw new RangeError(
+        `Unknown installer kind "${osName}" for sensor group ${this.uniqueId} on ${this.cb.url}: ` +
+          `use one of ${INSTALLER_KINDS.join(", ")}`,
+      );
+    }
     const res = await this.cb.connection.request(
       "GET",
-      `/api/v1/group/${this.uniqueId}/installer/${osName.replace(/^\/+/, "")}`,
+      `/api/v1/group/${this.uniqueId}/installer/${kind}`,
       options,
     );
     return res.body ?? new ReadableStream({ start: (c) => c.close() });

@@ -209,7 +209,7 @@ export class CbEmulator implements AsyncDisposable {
     const body = `[${options.profile ?? "default"}]\n` +
       Object.entries(keys).map(([k, v]) => `${k}=${v}\n`).join("");
     const path = `${this.#tmpDir}/credentials-${++this.#credentials}.${product}`;
-    await Deno.writeTextFile(path, body);
+    await Deno.writeTextFile(path, body, { mode: 0o600 });
     return path;
   }
 

@@ -273,6 +273,33 @@ export interface EmulatorState {
   binaries: Map<string, BinaryRecord>;
   /** The license block last posted to `POST /api/license` (undefined until then). */
   license: string | undefined;
+  /** Threat feeds by id (`/api/v1/feed`). */
+  feeds: Map<number, { id: number; name: string; enabled: boolean; [field: string]: unknown }>;
+  /** Threat reports by feed id, then by (string) report id. */
+  feedReports: Map<
+    number,
+    Map<string, { id: string; feed_id: number; is_ignored: boolean; [field: string]: unknown }>
+  >;
+  /** Feed actions by id (`/api/v1/feed/{id}/action`); `group_id` is the feed id. */
+  feedActions: Map<number, { id: number; group_id: number; [field: string]: unknown }>;
+  /** Watchlist actions by id (`/api/v1/watchlist/{id}/action`). */
+  watchlistActions: Map<number, { id: number; watchlist_id: string; [field: string]: unknown }>;
+  /** Alerts by `unique_id` (`/api/v1/alert`). */
+  alerts: Map<string, { unique_id: string; status: string; [field: string]: unknown }>;
+  /** Users by user name (`/api/users`); `admin` holds the emulator's API token. */
+  users: Map<string, Record<string, unknown>>;
+  /** Teams by id (`/api/teams`). */
+  teams: Map<number, Record<string, unknown>>;
+  /** Investigations by id (`/api/investigations`). */
+  investigations: Map<number, Record<string, unknown>>;
+  /** Tagged events by id (`/api/tagged_event/{investigation_id}`). */
+  taggedEvents: Map<number, Record<string, unknown>>;
+  /** Ingress filters by (string) id (`/api/v1/ingress_whitelist`). */
+  ingressFilters: Map<string, Record<string, unknown>>;
+  /** Event partitions by name (`/api/v1/storage/events/partition`). */
+  partitions: Map<string, Record<string, unknown>>;
+  /** Throttle rules by id (`/api/throttle`). */
+  throttleRules: Map<number, Record<string, unknown>>;
   /** The Cb Protection data set. */
   protection: ProtectionState;
   /** The Cb Defense data set. */

@@ -1,14 +1,15 @@
 /**
  * Event generation for seeded processes. Rich processes (the cmd.exe ones) get every event
  * kind: modloads incl. an unsigned DLL, filemods of every type incl. *.exe/*.dll writes,
- * regmods, netconns in and out, crossprocs (RemoteThread, ProcessOpen, ThreadOpen) and children.
+ * regmods, netconns in and out, crossprocs (RemoteThread, ProcessOpen, ThreadOpen), children
+ * (started and ended, plus one suppressed child), every file type and two tamper events.
  *
  * @module
  */
 import type { Rng } from "../_rand.ts";
 import type { ProcessEvents, ProcessRecord } from "../state.ts";
-import { CATALOG } from "./_binaries.ts";
-import { eventTime, uniqueId } from "./_guid.ts";
+import { CATALOG, md5For } from "./_binaries.ts";
+import { eventTime, makeGuid, uniqueId } from "./_guid.ts";
 
 function segmentBase(p: ProcessRecord, index: number): number {
   const seg = p.segments[index]!;
@@ -183,14 +184,66 @@ export function richEvents(p: ProcessRecord, all: Map<string, ProcessRecord>, rn
       })
     );
   }
+  // Every other file type the event formats name, then a tampered log deletion.
+  const docs = "c:\\users\\bit9rad\\documents\\";
+  const more: [1 | 2 | 4 | 8, string, number, boolean][] = [
+    [1, `${docs}payload.elf`, 2, false],
+    [1, `${docs}payload.macho`, 3, false],
+    [8, `${docs}eicar.com`, 8, false],
+    [2, `${docs}memo.doc`, 0x10, false],
+    [2, `${docs}memo.docx`, 0x11, false],
+    [1, `${docs}backup.lzh`, 0x41, false],
+    [1, `${docs}backup.z`, 0x42, false],
+    [1, `${docs}loot.rar`, 0x43, false],
+    [1, `${docs}loot.tar`, 0x44, false],
+    [1, `${docs}loot.7z`, 0x45, false],
+    [4, "c:\\windows\\system32\\winevt\\logs\\security.evtx", 0, true],
+  ];
+  for (const [type, path, filetype, tamper] of more) {
+    push((ev, ms) =>
+      ev.filemods.push({ type, time: eventTime(ms), path, md5: "", filetype, tamper })
+    );
+  }
+  // A tampered remote thread into the other process.
+  push((ev, ms) =>
+    ev.crossprocs.push({
+      type: "RemoteThread",
+      time: eventTime(ms),
+      otherUniqueId: otherId,
+      otherMd5: other.md5,
+      otherPath: other.path,
+      subtype: 0,
+      access: 0,
+      tamper: true,
+      isTarget: false,
+    })
+  );
+  // A suppressed child (whoami.exe): the server keeps no process for it.
+  push((ev, ms) => {
+    const pid = 5000 + rng.int(0, 999) * 4;
+    ev.childprocs.push({
+      time: eventTime(ms),
+      uniqueId: uniqueId(makeGuid(p.sensorId, pid, new Date(ms).toISOString()), 1),
+      md5: md5For("whoami.exe"),
+      path: "c:\\windows\\system32\\whoami.exe",
+      pid,
+      cmdline: "whoami /all",
+      username: p.username,
+      terminated: false,
+      suppressed: true,
+    });
+  });
 }
 
-/** Adds the childproc event for `child` to the right segment of `parent`. */
+/**
+ * Adds the childproc events for `child` to the right segment of `parent`: a start event, and
+ * for an ended child an end event (`terminated: true` marks the end record).
+ */
 export function childEvent(parent: ProcessRecord, child: ProcessRecord): void {
   const startMs = Date.parse(child.start);
   let seg = parent.segments[0]!;
   for (const s of parent.segments) if (s.segmentId > 2 ** 32 && s.segmentId <= startMs) seg = s;
-  seg.events.childprocs.push({
+  const record = {
     time: eventTime(startMs),
     uniqueId: uniqueId(child.guid, child.segments[0]!.segmentId),
     md5: child.md5,
@@ -198,7 +251,12 @@ export function childEvent(parent: ProcessRecord, child: ProcessRecord): void {
     pid: child.pid,
     cmdline: child.cmdline,
     username: child.username,
-    terminated: child.terminated,
+    terminated: false,
     suppressed: false,
-  });
+  };
+  seg.events.childprocs.push(record);
+  if (child.terminated) {
+    const endMs = Date.parse(child.segments[child.segments.length - 1]!.lastUpdate);
+    seg.events.childprocs.push({ ...record, time: eventTime(endMs), terminated: true });
+  }
 }

@@ -6,6 +6,7 @@
 import type { SearchRecord, SearchSchema } from "../_query_lang.ts";
 import type { EmulatorState, ProcessEvents, ProcessRecord, ProcessSegment } from "../state.ts";
 import { ipToInt, uniqueId } from "./_guid.ts";
+import { DOC_GUIDS } from "./_processes.ts";
 
 /** Searchable process fields. */
 export const PROCESS_SCHEMA: SearchSchema = {
@@ -138,6 +139,17 @@ export function processDoc(
     tags: [],
     alliance_score_srstrust: -100,
   };
+  if (p.segments.some((s) => s.events.crossprocs.length > 0)) {
+    // The rich processes carry a threat-feed hit (fields `alliance_{kind}_{feed}`).
+    doc.alliance_score_srsthreat = 75;
+    doc.alliance_link_srsthreat = `https://threat.example.com/report/${p.guid}`;
+    doc.alliance_data_srsthreat = [`srsthreat-${p.guid.slice(0, 8)}`];
+  }
+  if (p.guid === DOC_GUIDS.invalidData) {
+    // Invalid sensor data as real servers send it: clients derive pid and start from the GUID.
+    doc.process_pid = -1;
+    doc.start = -1;
+  }
   return doc;
 }
 
@@ -145,6 +157,12 @@ export function processDoc(
 function indexRecord(doc: Record<string, unknown>, ev: ProcessEvents): SearchRecord {
   const base = (path: string) => path.split(/[\\/]/).pop()!.toLowerCase();
   const rec = { ...doc } as SearchRecord;
+  if (doc.start === -1) {
+    // Search on the real values even where the document carries the -1 placeholders.
+    const parts = String(doc.id).replaceAll("-", "");
+    rec.process_pid = parseInt(parts.slice(8, 16), 16);
+    rec.start = filetimeIso(parts.slice(16));
+  }
   rec.comms_ip = intToIp(doc.comms_ip as number);
   rec.interface_ip = rec.comms_ip;
   rec.filemod = ev.filemods.map((e) => e.path);
@@ -158,6 +176,11 @@ function indexRecord(doc: Record<string, unknown>, ev: ProcessEvents): SearchRec
   rec.crossproc_name = ev.crossprocs.map((e) => base(e.otherPath));
   rec.crossproc_md5 = ev.crossprocs.map((e) => e.otherMd5.toLowerCase());
   return rec;
+}
+
+function filetimeIso(hex: string): string {
+  const ms = Number(BigInt(`0x${hex}`) / 10000n - 11644473600000n);
+  return new Date(ms).toISOString();
 }
 
 /** Dotted quad of a signed 32-bit integer. */
@@ -258,24 +281,51 @@ export function eventsDoc(
       flag(e.tamper)
     }|${flag(e.isTarget)}`
   );
+  // `terminated` marks the end record of an ended child.
   doc.childproc_complete = sorted(ev.childprocs).map((e) => {
     if (version <= 2) {
-      return `${e.time}|${e.uniqueId}|${e.md5.toLowerCase()}|${e.path}|${e.pid}|true|false`;
+      return `${e.time}|${e.uniqueId}|${e.md5.toLowerCase()}|${e.path}|${e.pid}|${
+        flag(!e.terminated)
+      }|false`;
     }
     return {
       processId: e.uniqueId,
       md5: e.md5.toLowerCase(),
       path: e.path,
       pid: e.pid,
-      type: "start",
-      start: e.time,
+      type: e.terminated ? "end" : "start",
+      ...(e.terminated ? { end: e.time } : { start: e.time }),
       is_tampered: false,
       is_suppressed: e.suppressed,
       commandLine: e.cmdline,
       userName: e.username,
     };
   });
+  if (version >= 3) doc.binaries = binariesMap(state, ev);
   return { process: doc };
+}
+
+/** What the server knows of the loaded modules, keyed by upper-case MD5 (v3 and v4 events). */
+function binariesMap(state: EmulatorState, ev: ProcessEvents): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const m of ev.modloads) {
+    const md5 = m.md5.toUpperCase();
+    const b = state.binaries.get(md5);
+    if (!b || md5 in out) continue;
+    const d = b.doc;
+    out[md5] = {
+      md5,
+      digsig_result: d.digsig_result,
+      digsig_publisher: d.digsig_publisher ?? "",
+      original_filename: d.original_filename,
+      company_name: d.company_name,
+      product_name: d.product_name,
+      file_version: d.file_version,
+      is_executable_image: d.is_executable_image,
+      is_64bit: d.is_64bit,
+    };
+  }
+  return out;
 }
 
 /** The summary for `GET /api/v1/process/{guid}/{seg}`. */

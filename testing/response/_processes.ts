@@ -45,6 +45,8 @@ export const DOC_GUIDS = {
   cmd2: "00000003-0000-07d4-01d2-2efcd4949dfc",
   cmdSensor2: "00000002-0000-0f2c-01d2-2a57625ca0dd",
   cmdSegmented: "00000001-0000-0e48-01d2-c2a397f4cfe0",
+  /** svchost.exe on sensor 4, whose documents carry `process_pid: -1` and `start: -1`. */
+  invalidData: "00000004-0000-032c-01d2-93335f616800",
 } as const;
 
 /** The seven segments of the 6.x cmd.exe, in the documentation's `last_update desc` order. */
@@ -223,6 +225,7 @@ function docSpecs(): ProcSpec[] {
       })),
     },
     {
+      guid: G.invalidData,
       sensor: 4,
       pid: 812,
       start: "2017-03-02T09:00:00.000Z",

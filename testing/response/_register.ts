@@ -6,8 +6,12 @@
 import type { Router } from "../_router.ts";
 import type { EmulatorState } from "../state.ts";
 import { registerAdminRoutes } from "./_routes_admin.ts";
+import { registerAlertRoutes } from "./_routes_alerts.ts";
+import { registerFeedRoutes } from "./_routes_feeds.ts";
 import { registerSearchRoutes } from "./_routes_search.ts";
 import { registerSensorRoutes } from "./_routes_sensor.ts";
+import { registerStorageRoutes } from "./_routes_storage.ts";
+import { registerUserRoutes } from "./_routes_users.ts";
 
 export { buildState } from "./_state.ts";
 
@@ -32,4 +36,8 @@ export function registerResponseRoutes(
   registerAdminRoutes(router, state, options);
   registerSearchRoutes(router, state);
   registerSensorRoutes(router, state, options);
+  registerFeedRoutes(router, state);
+  registerAlertRoutes(router, state);
+  registerUserRoutes(router, state, options);
+  registerStorageRoutes(router, state);
 }

@@ -1,6 +1,6 @@
 /**
- * Server-wide Cb Response routes: info, license, auth (Digest), storage partitions, watchlists
- * and banned hashes.
+ * Server-wide Cb Response routes: info, license, auth (Digest), watchlists and banned hashes
+ * (event partitions are in `_routes_storage.ts`).
  *
  * @module
  */
@@ -46,38 +46,6 @@ function info(version: string) {
     binaryOrder: "server_added_timestamp desc",
     user_preferences: { alertsPageSize: 10, searchPageSize: 10, timeZone: "UTC" },
   };
-}
-
-function partitions() {
-  const out: Record<string, unknown> = {};
-  const names = [
-    "writer",
-    "cbevents_2018_01_18_2030",
-    "cbevents_2018_01_11_1404",
-    "cbevents_2018_01_04_0912",
-  ];
-  names.forEach((name, i) => {
-    const start = new Date(Date.parse("2018-01-18T20:30:15.245539Z") - i * 7 * 86400_000);
-    out[name] = {
-      name,
-      status: i === 0 ? "hot" : "warm",
-      info: {
-        sizeInBytes: 104857600 - i * 1048576,
-        startDate: start.toISOString().replace(/\.\d{3}Z$/, ".245539Z"),
-        endDate: i === 0 ? null : new Date(start.getTime() + 7 * 86400_000).toISOString(),
-        partitionId: 97381305679872 - i * 65536,
-        deletedDocs: 0,
-        maxDoc: 34884 - i * 1000,
-        numDocs: 34884 - i * 1000,
-        segmentCount: 12,
-        userMounted: false,
-        isLegacy: false,
-        dir: `/var/cb/data/solr5/cbevents/${name}`,
-        schema: "cbevents_v1",
-      },
-    };
-  });
-  return out;
 }
 
 function watchlistRoutes(router: Router, state: EmulatorState): void {
@@ -207,7 +175,6 @@ export function registerAdminRoutes(
     state.license = body.license;
     return json({ status: "success" });
   });
-  router.add("GET", "/api/v1/storage/events/partition", () => json(partitions()));
   watchlistRoutes(router, state);
   banningRoutes(router, state);
 }

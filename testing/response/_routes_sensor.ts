@@ -124,7 +124,7 @@ function crud<T extends { id: number; name: string }>(
   });
 }
 
-/** Registers sensor, group, site and throttle routes. */
+/** Registers sensor, group and site routes (throttle rules are in `_routes_storage.ts`). */
 export function registerSensorRoutes(
   router: Router,
   state: EmulatorState,
@@ -196,21 +196,5 @@ export function registerSensorRoutes(
       { id: 1, group_id: id, who: "BIT9", what: "BIN" },
       { id: 2, group_id: id, who: "BIT9", what: "MODINFO" },
     ]);
-  });
-  const throttles = [{
-    id: 1,
-    site_id: 1,
-    name: "Business hours",
-    from: "08:00",
-    to: "17:00",
-    day_of_week: "1,2,3,4,5",
-    bytes_per_second: 1048576,
-  }];
-  router.add("GET", "/api/throttle", () => json(throttles));
-  router.add("GET", "/api/throttle/:id", (ctx) => {
-    const id = intParam(ctx, "id", "Throttle rule");
-    const t = throttles.find((x) => x.id === id);
-    if (!t) throw new HttpError(404, `Throttle rule ${id} not found`);
-    return json(t);
   });
 }

@@ -7,6 +7,8 @@ import { mixSeed, Rng } from "../_rand.ts";
 import type { BannedHashDoc, BinaryRecord, EmulatorState, WatchlistDoc } from "../state.ts";
 import { binaryRecord, type BinarySpec, CATALOG, md5For } from "./_binaries.ts";
 import { buildProcesses } from "./_processes.ts";
+import { buildFeedsAndAlerts } from "./_alerts.ts";
+import { buildAdminData } from "./_admin_data.ts";
 import { generatedSensorSpec, groupDoc, sensorDoc, SENSORS, siteDoc } from "./_sensors.ts";
 
 /** Settings that shape the data set. */
@@ -184,5 +186,7 @@ export function buildState(
     processes,
     binaries,
     license: undefined,
+    ...buildFeedsAndAlerts({ sensors, groups, processes, binaries, watchlists: watchlists() }),
+    ...buildAdminData(options.seed),
   };
 }

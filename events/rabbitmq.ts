@@ -1,0 +1,372 @@
+/**
+ * `RabbitMqEventSource`: consumes the Cb Response server's event bus (the `api.events` topic
+ * exchange on its RabbitMQ) with a per-process queue bound to the registered event types.
+ *
+ * @module
+ */
+
+import { ConnectionError, CredentialError } from "../core/mod.ts";
+import { type AmqpChannel, amqpConnect, type AmqpConnection, type AmqpMessage } from "./_amqp.ts";
+import { errorText, pause } from "./_util.ts";
+import type { EventApi } from "./registry.ts";
+import { EventSource, type EventSourceOptions } from "./source.ts";
+import { bindingKey, eventFormat } from "./types.ts";
+
+/** Options of {@linkcode RabbitMqEventSource}. */
+export interface RabbitMqEventSourceOptions extends EventSourceOptions {
+  /**
+   * Overrides `rabbitmq_user` of the credential profile.
+   *
+   * @default {the profile's rabbitmq_user ("cb")}
+   */
+  user?: string;
+  /**
+   * Overrides `rabbitmq_pass` of the credential profile.
+   *
+   * @default {the profile's rabbitmq_pass}
+   */
+  password?: string;
+  /**
+   * Overrides `rabbitmq_host`.
+   *
+   * @default {the profile's rabbitmq_host ("localhost")}
+   */
+  host?: string;
+  /**
+   * Overrides `rabbitmq_port`.
+   *
+   * @default {the profile's rabbitmq_port (5004)}
+   */
+  port?: number;
+  /**
+   * The queue name.
+   *
+   * @default {"cbapi-event-handler-{hostname}-{pid}", with "-2", "-3", ... for further sources of one process}
+   */
+  queueName?: string;
+  /**
+   * A durable queue that outlives this consumer and broker restarts (persistent messages are
+   * then kept while the consumer is away). The default is the auto-delete queue of cbapi.
+   *
+   * @default {false}
+   */
+  durable?: boolean;
+  /**
+   * Messages the broker may send before earlier ones are acknowledged.
+   *
+   * @default {10}
+   */
+  prefetch?: number;
+  /**
+   * Deliveries of one message whose callbacks throw before it is rejected for good (then the
+   * broker drops it, or dead-letters it if the queue is set up so); it stays in the error
+   * registry with its raw payload either way.
+   *
+   * @default {3}
+   */
+  maxAttempts?: number;
+  /**
+   * First delay before reconnecting after the connection dropped; doubles per failed attempt.
+   *
+   * @default {5000}
+   */
+  reconnectDelay?: number;
+  /**
+   * Longest delay between reconnect attempts.
+   *
+   * @default {60000}
+   */
+  maxReconnectDelay?: number;
+  /**
+   * Socket connect timeout in milliseconds.
+   *
+   * @default {10000}
+   */
+  connectTimeout?: number;
+}
+
+/** The exchange Cb Response publishes on. */
+export const EVENT_EXCHANGE = "api.events";
+
+let sourcesMade = 0;
+
+/**
+ * Reads the server's event bus. Messages are acknowledged only after every callback finished;
+ * when one throws, the message goes back to the queue and is delivered again (up to
+ * `maxAttempts`); a dropped connection is re-established with backoff, binding the queue again.
+ * Patterns registered while the source runs are bound at once.
+ *
+ * @typeParam A The API type handed to callbacks.
+ *
+ * @example Listen for regmods (needs the server's RabbitMQ, so not run here)
+ * ```ts ignore
+ * import { onEvent, RabbitMqEventSource } from "@cbapi/cbapi/events";
+ * import { CbResponseAPI } from "@cbapi/cbapi/response";
+ * await using cb = await CbResponseAPI.connect();   // profile with rabbitmq_pass
+ * onEvent("ingress.event.regmod", (_cb, _type, data) => console.log(data.regmod));
+ * await using source = new RabbitMqEventSource(cb);
+ * await source.start();
+ * ```
+ */
+export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSource<A> {
+  /** Always `"rabbitmq"`. */
+  readonly kind = "rabbitmq" as const;
+  /** The queue this source consumes. */
+  readonly queueName: string;
+  /** The exchange, `api.events`. */
+  readonly exchange: string = EVENT_EXCHANGE;
+  #url: string;
+  #safeUrl: string;
+  #durable: boolean;
+  #prefetch: number;
+  #maxAttempts: number;
+  #reconnectDelay: number;
+  #maxReconnectDelay: number;
+  #connectTimeout: number;
+  #conn: AmqpConnection | undefined;
+  #channel: AmqpChannel | undefined;
+  #bound = new Set<string>();
+  #attempts = new Map<string, number>();
+  #chain: Promise<void> = Promise.resolve();
+  #started = false;
+  #reconnecting: Promise<void> | undefined;
+  #unwatch: (() => void) | undefined;
+  #connections = 0;
+
+  /**
+   * Builds the source from the API's credential profile (`rabbitmq_user`, `rabbitmq_pass`,
+   * `rabbitmq_host`, `rabbitmq_port`) and the options. Nothing is connected yet.
+   *
+   * @param api The API object passed to callbacks; its credentials name the broker.
+   * @param options Overrides, queue and retry settings.
+   * @throws {CredentialError} When no RabbitMQ password is configured.
+   */
+  constructor(api: A, options: RabbitMqEventSourceOptions = {}) {
+    super(api, options);
+    const creds = api.connection.credentials;
+    const password = options.password ?? creds?.rabbitmqPass;
+    if (!password) {
+      throw new CredentialError(
+        `RabbitMqEventSource for ${api.url} requires credentials for the event bus: define ` +
+          `rabbitmq_pass (and rabbitmq_user, rabbitmq_host, rabbitmq_port) in the credential ` +
+          `file for profile "${creds?.profile ?? "default"}", or pass the "password" option`,
+      );
+    }
+    const user = options.user ?? creds?.rabbitmqUser ?? "cb";
+    const host = options.host ?? creds?.rabbitmqHost ?? "localhost";
+    const port = options.port ?? creds?.rabbitmqPort ?? 5004;
+    const h = host.includes(":") ? `[${host}]` : host;
+    this.#url = `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${h}:${port}`;
+    this.#safeUrl = `amqp://${encodeURIComponent(user)}@${h}:${port}`;
+    sourcesMade++;
+    this.queueName = options.queueName ??
+      `cbapi-event-handler-${hostName()}-${Deno.pid}${sourcesMade > 1 ? `-${sourcesMade}` : ""}`;
+    this.#durable = options.durable ?? false;
+    this.#prefetch = positive(options.prefetch ?? 10, "prefetch");
+    this.#maxAttempts = positive(options.maxAttempts ?? 3, "maxAttempts");
+    this.#reconnectDelay = options.reconnectDelay ?? 5000;
+    this.#maxReconnectDelay = options.maxReconnectDelay ?? 60_000;
+    this.#connectTimeout = options.connectTimeout ?? 10_000;
+  }
+
+  /** Whether the source was started and not closed (also while reconnecting). */
+  get running(): boolean {
+    return this.#started;
+  }
+
+  /** Whether a channel is consuming right now. */
+  get connected(): boolean {
+    return this.#channel !== undefined;
+  }
+
+  /** How many times a connection was set up (1 after start, more after reconnects). */
+  get connectionCount(): number {
+    return this.#connections;
+  }
+
+  /** The broker address without the password. */
+  get brokerUrl(): string {
+    return this.#safeUrl;
+  }
+
+  /**
+   * Connects, declares the exchange and the queue, binds the registered patterns and starts
+   * consuming. Later connection losses are repaired in the background.
+   *
+   * @param options A signal that ends the first connection attempt.
+   * @returns When the source consumes.
+   * @throws {ConnectionError} When the broker cannot be reached or refuses the setup.
+   */
+  async start(options: { signal?: AbortSignal } = {}): Promise<void> {
+    options.signal?.throwIfAborted();
+    if (this.#started) return;
+    this.resetStop();
+    this.#started = true;
+    this.#unwatch = this.registry.watchPatterns((p) => this.patternAdded(p));
+    try {
+      await this.#connect();
+    } catch (cause) {
+      this.#started = false;
+      this.#unwatch();
+      throw new ConnectionError(
+        `Cannot consume events from ${this.#safeUrl} (queue "${this.queueName}"): ` +
+          `${errorText(cause)}. Check rabbitmq_host/rabbitmq_port and that the broker runs`,
+        { cause, url: this.#safeUrl },
+      );
+    }
+  }
+
+  /**
+   * Cancels the consumer and closes the connection. Messages not yet acknowledged return to the
+   * queue.
+   *
+   * @returns When the connection is closed.
+   */
+  async close(): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    this.stopAll();
+    this.#unwatch?.();
+    await this.#reconnecting;
+    await this.#teardown();
+    await this.#chain;
+  }
+
+  /**
+   * Binds a pattern added while running.
+   *
+   * @param pattern The pattern.
+   */
+  protected override patternAdded(pattern: string): void {
+    const ch = this.#channel;
+    const key = bindingKey(pattern);
+    if (!ch || this.#bound.has(key)) return;
+    this.#bound.add(key);
+    ch.bindQueue(this.queueName, this.exchange, key).catch(() => this.#bound.delete(key));
+  }
+
+  async #connect(): Promise<void> {
+    const conn = await amqpConnect(this.#url, this.#connectTimeout);
+    let ch: AmqpChannel;
+    try {
+      conn.on("error", () => {}); // "close" follows; handled there
+      ch = await conn.createChannel();
+      ch.on("error", () => {});
+      await ch.assertExchange(this.exchange, "topic", { durable: true, autoDelete: false });
+      await ch.assertQueue(this.queueName, {
+        durable: this.#durable,
+        autoDelete: !this.#durable,
+      });
+      this.#bound.clear();
+      for (const p of this.patterns()) {
+        const key = bindingKey(p);
+        if (this.#bound.has(key)) continue;
+        await ch.bindQueue(this.queueName, this.exchange, key);
+        this.#bound.add(key);
+      }
+      await ch.prefetch(this.#prefetch);
+      await ch.consume(this.queueName, (msg) => {
+        if (msg) this.#enqueue(ch, msg);
+      }, { noAck: false });
+    } catch (err) {
+      await conn.close().catch(() => {});
+      throw err;
+    }
+    this.#conn = conn;
+    this.#channel = ch;
+    this.#connections++;
+    conn.on("close", () => this.#lost(conn));
+  }
+
+  #lost(conn: AmqpConnection): void {
+    if (this.#conn !== conn) return;
+    this.#conn = undefined;
+    this.#channel = undefined;
+    if (!this.#started || this.#reconnecting) return;
+    this.#reconnecting = this.#reconnect().finally(() => (this.#reconnecting = undefined));
+  }
+
+  async #reconnect(): Promise<void> {
+    const stop = this.stopSignal;
+    let delay = this.#reconnectDelay;
+    while (!stop.aborted) {
+      await pause(delay, stop);
+      if (stop.aborted) return;
+      try {
+        await this.#connect();
+        if (stop.aborted) await this.#teardown();
+        return;
+      } catch {
+        delay = Math.min(delay * 2, this.#maxReconnectDelay);
+      }
+    }
+  }
+
+  async #teardown(): Promise<void> {
+    const conn = this.#conn;
+    this.#conn = undefined;
+    this.#channel = undefined;
+    if (conn) await conn.close().catch(() => {});
+  }
+
+  #enqueue(ch: AmqpChannel, msg: AmqpMessage): void {
+    this.#chain = this.#chain.then(() => this.#process(ch, msg));
+  }
+
+  async #process(ch: AmqpChannel, msg: AmqpMessage): Promise<void> {
+    const type = msg.fields.routingKey;
+    const raw = new Uint8Array(msg.content);
+    const contentType = msg.properties.contentType?.toLowerCase() ?? "";
+    const format = contentType.includes("protobuf")
+      ? "protobuf"
+      : contentType.includes("json")
+      ? "json"
+      : eventFormat(type);
+    const outcome = await this.handle({
+      type,
+      raw,
+      format,
+      redelivered: msg.fields.redelivered,
+    });
+    try {
+      if (outcome !== "failed") {
+        ch.ack(msg);
+        if (this.#attempts.size > 0) this.#attempts.delete(attemptKey(type, raw));
+        return;
+      }
+      const key = attemptKey(type, raw);
+      const attempts = (this.#attempts.get(key) ?? 0) + 1;
+      if (attempts >= this.#maxAttempts) {
+        this.#attempts.delete(key);
+        ch.nack(msg, false, false);
+      } else {
+        this.#attempts.set(key, attempts);
+        ch.nack(msg, false, true);
+      }
+    } catch {
+      // The channel is gone: the broker returns the unacknowledged message to the queue.
+    }
+  }
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`Cannot use ${name} ${value}: give a positive integer`);
+  }
+  return value;
+}
+
+function hostName(): string {
+  try {
+    return Deno.hostname();
+  } catch {
+    return "localhost"; // no --allow-sys
+  }
+}
+
+/** A cheap fingerprint of a message (FNV-1a over the routing key and body). */
+function attemptKey(type: string, raw: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (const b of raw) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return `${type}:${raw.byteLength}:${h.toString(16)}`;
+}

@@ -1,0 +1,236 @@
+// The Live Response wire protocol, shared by sessions, the manager and the job scheduler:
+// routes of both products, session establishment and close, command post and completion polling.
+
+import { type Connection, ObjectNotFoundError, TimeoutError } from "../core/mod.ts";
+import { sleep } from "../core/_retry.ts";
+import { liveResponseErrorFrom } from "./win32.ts";
+
+/** Which product's Live Response routes to use. */
+export type LiveResponseFlavour = "response" | "defense";
+
+/** A session document (`GET {base}/session/{id}`). */
+export interface SessionDocument {
+  /** Session id. */
+  id: number;
+  /** Sensor (or device) id. */
+  sensor_id?: number;
+  /** `pending`, `active`, `close`, ... (`PENDING`/`ACTIVE` on Cb Defense). */
+  status?: string;
+  /** Command names the sensor accepts. */
+  supported_commands?: string[];
+  /** Drives of a Windows endpoint. */
+  drives?: string[];
+  /** Further fields. */
+  [field: string]: unknown;
+}
+
+/** A command document (`GET {base}/session/{sid}/command/{cid}`). */
+export interface CommandDocument {
+  /** Command id. */
+  id: number;
+  /** Command name, e.g. `get file`. */
+  name?: string;
+  /** `pending`, `complete` or `error`. */
+  status?: string;
+  /** Further fields (command results, `file_id`, `result_code`, ...). */
+  [field: string]: unknown;
+}
+
+/** The resolved timing settings. */
+export interface ProtocolSettings {
+  sessionPollInterval: number;
+  sessionTimeout: number;
+  commandPollInterval: number;
+  commandTimeout: number;
+}
+
+/** Server-side session shared by every handle a manager gave out for one sensor. */
+export interface SharedSession {
+  readonly flavour: LiveResponseFlavour;
+  readonly sensorId: number;
+  id: number;
+  data: SessionDocument;
+  osType: number | undefined;
+  refs: number;
+  closed: boolean;
+  /** Aborted when the session is closed under running commands. */
+  readonly controller: AbortController;
+}
+
+const BASES: Record<LiveResponseFlavour, string> = {
+  response: "/api/v1/cblr",
+  defense: "/integrationServices/v3/cblr",
+};
+
+const TERMINAL = new Set(["close", "closed", "timeout", "CLOSE", "CLOSED", "TIMEOUT", "ERROR"]);
+
+export function basePath(flavour: LiveResponseFlavour): string {
+  return BASES[flavour];
+}
+
+function withSignal(signal: AbortSignal | undefined): { signal?: AbortSignal } {
+  return signal ? { signal } : {};
+}
+
+/** Whether a 404 body says the session (or sensor) vanished, so the session can be rebuilt. */
+export function sessionGone(body: string): boolean {
+  const text = body.trim();
+  if (text.startsWith("Sensor") || text.startsWith("Session")) return true;
+  try {
+    const parsed = JSON.parse(text) as { status?: unknown };
+    return parsed?.status === "NOT_FOUND";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens (or for Cb Response reuses) a server session for a sensor and waits until it is active.
+ * Any failure closes what was opened; an abort rethrows the signal's reason.
+ */
+export async function establishSession(
+  conn: Connection,
+  flavour: LiveResponseFlavour,
+  sensorId: number,
+  settings: ProtocolSettings,
+  signal: AbortSignal | undefined,
+): Promise<SessionDocument> {
+  const base = basePath(flavour);
+  let sid: number | undefined;
+  if (flavour === "response") {
+    const rows = await conn.getObject<SessionDocument[]>(`${base}/session`, undefined, {
+      ...withSignal(signal),
+    });
+    const hit = (Array.isArray(rows) ? rows : []).find((r) =>
+      r.sensor_id === sensorId && (r.status === "pending" || r.status === "active")
+    );
+    sid = hit?.id;
+  }
+  if (sid === undefined) {
+    const path = flavour === "response" ? `${base}/session` : `${base}/session/${sensorId}`;
+    // Not abortable: once the request left, only its answer names the session to close.
+    const res = await conn.requestJson<{ id?: number }>("POST", path, {
+      json: { sensor_id: sensorId },
+    });
+    sid = res.data?.id;
+    if (typeof sid === "number" && signal?.aborted) {
+      await closeSessionQuietly(conn, flavour, sid);
+      throw signal.reason;
+    }
+    if (typeof sid !== "number") {
+      throw new TimeoutError(
+        `Could not establish session with sensor ${sensorId}: ${conn.url} answered the session ` +
+          `request without an id (${res.text.slice(0, 200)})`,
+        { uri: `${conn.url}${path}`, status: res.status },
+      );
+    }
+  }
+  const wanted = flavour === "response" ? "active" : "ACTIVE";
+  const uri = `${conn.url}${base}/session/${sid}`;
+  try {
+    const deadline = Date.now() + settings.sessionTimeout;
+    for (;;) {
+      const doc = await conn.getObject<SessionDocument>(
+        `${base}/session/${sid}`,
+        undefined,
+        withSignal(signal),
+      );
+      if (doc?.status === wanted) return doc;
+      if (doc?.status === "error" || TERMINAL.has(String(doc?.status))) {
+        throw new Error(`the session went to status "${doc?.status}"`);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`the session was still "${doc?.status}"`);
+      await sleep(Math.min(settings.sessionPollInterval, left), signal);
+    }
+  } catch (cause) {
+    await closeSessionQuietly(conn, flavour, sid);
+    if (signal?.aborted) throw signal.reason;
+    const why = cause instanceof ObjectNotFoundError
+      ? "the server no longer knows the session"
+      : cause instanceof Error
+      ? cause.message
+      : String(cause);
+    throw new TimeoutError(
+      `Could not establish session with sensor ${sensorId} on ${conn.url} within ${
+        settings.sessionTimeout / 1000
+      } s: ${why}. The sensor may be offline; the session was closed`,
+      { uri, status: 404, timeoutMs: settings.sessionTimeout, cause },
+    );
+  }
+}
+
+/**
+ * Closes a session on the server: Cb Response GETs the document and PUTs it back with
+ * `status: "close"`; Cb Defense PUTs `{session_id, status: "CLOSE"}`.
+ */
+export async function closeSession(
+  conn: Connection,
+  flavour: LiveResponseFlavour,
+  sid: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const base = basePath(flavour);
+  if (flavour === "response") {
+    const doc = await conn.getObject<SessionDocument>(
+      `${base}/session/${sid}`,
+      undefined,
+      withSignal(signal),
+    );
+    const res = await conn.request("PUT", `${base}/session/${sid}`, {
+      json: { ...(doc ?? { id: sid }), status: "close" },
+      ...withSignal(signal),
+    });
+    await res.body?.cancel();
+  } else {
+    const res = await conn.request("PUT", `${base}/session`, {
+      json: { session_id: sid, status: "CLOSE" },
+      ...withSignal(signal),
+    });
+    await res.body?.cancel();
+  }
+}
+
+/** {@linkcode closeSession}, ignoring every error (used on failure paths). */
+export async function closeSessionQuietly(
+  conn: Connection,
+  flavour: LiveResponseFlavour,
+  sid: number,
+): Promise<void> {
+  try {
+    await closeSession(conn, flavour, sid);
+  } catch {
+    // best effort: the server forgets the session after its timeout anyway
+  }
+}
+
+/** Polls a command until `complete` (returned) or `error` (LiveResponseError). */
+export async function pollCommand(
+  conn: Connection,
+  shared: SharedSession,
+  cid: number,
+  name: string,
+  timeout: number,
+  interval: number,
+  signal: AbortSignal | undefined,
+): Promise<CommandDocument> {
+  const path = `${basePath(shared.flavour)}/session/${shared.id}/command/${cid}`;
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const doc = await conn.getObject<CommandDocument>(path, undefined, withSignal(signal));
+    if (doc?.status === "complete") return doc;
+    if (doc?.status === "error") {
+      throw liveResponseErrorFrom(doc, { server: conn.url, sensorId: shared.sensorId });
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new TimeoutError(
+        `timeout polling for Live Response: command "${name}" (id ${cid}) on sensor ${shared.sensorId} ` +
+          `of ${conn.url} did not complete within ${timeout} ms. The endpoint may be busy or ` +
+          `offline: raise the timeout option`,
+        { uri: `${conn.url}${path}`, timeoutMs: timeout },
+      );
+    }
+    await sleep(Math.min(interval, left), signal);
+  }
+}

@@ -1,0 +1,367 @@
+/**
+ * The job scheduler of Live Response: run one job on many sensors, never holding more sessions
+ * than the server's slots, and read the per-sensor results as they complete.
+ *
+ * @example Read a registry value on every Windows sensor
+ * ```ts
+ * import { CbResponseAPI } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const key = String.raw`HKLM\SYSTEM\CurrentControlSet\services\ACPI\Start`;
+ * await using jobs = cb.liveResponse.submitJob((s) => s.getRegistryValue(key), [1, 2, 3], { pollInterval: 5 });
+ * for await (const r of jobs) {
+ *   console.assert(r.ok && r.value.value_type === "REG_DWORD");
+ * }
+ * ```
+ *
+ * @module
+ */
+
+import { TimeoutError } from "../core/mod.ts";
+import { sleep } from "../core/_retry.ts";
+import { SlotTable } from "./_slots.ts";
+import type { LiveResponseSession } from "./session.ts";
+
+/** What a job receives besides its session. */
+export interface JobContext {
+  /** Aborts when the run is aborted, closed or out of time: pass it to commands. */
+  signal: AbortSignal;
+  /** The sensor (or device) the job runs on. */
+  sensorId: number;
+}
+
+/** A job: a function of a live session. */
+export type LiveResponseJob<T> = (
+  session: LiveResponseSession,
+  context: JobContext,
+) => T | Promise<T>;
+
+/** The outcome of a job on one sensor. */
+export type JobResult<T> =
+  | { sensorId: number; ok: true; value: T }
+  | { sensorId: number; ok: false; error: unknown };
+
+/** Options of `submitJob` and `runJob`. */
+export interface SubmitJobOptions {
+  /**
+   * Aborts the run: what is left is cancelled, every session closed, and iteration rejects with
+   * the signal's reason.
+   *
+   * @default undefined
+   */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds from submission after which a sensor without a result gets a
+   * {@linkcode TimeoutError} result (waiting for a slot, for an offline sensor to come online,
+   * for its session, or for the job). Without it, offline sensors wait until they come online.
+   *
+   * @default undefined
+   */
+  timeout?: number;
+  /**
+   * Milliseconds one sensor may hold its slot (session plus jobs) before it times out.
+   *
+   * @default undefined
+   */
+  jobTimeout?: number;
+  /**
+   * Most sessions this run holds at once (the manager's slot table, 10 by default, also applies).
+   *
+   * @default the manager's maxSessions
+   */
+  maxSessions?: number;
+  /**
+   * Milliseconds between polls of session and command status (and of an offline sensor).
+   *
+   * @default the manager's settings
+   */
+  pollInterval?: number;
+}
+
+/** Where a sensor stands when the run starts. */
+export interface SensorStanding {
+  /** Whether sessions can be opened now. */
+  online: boolean;
+  /** Sort key: earlier next check-in first. */
+  nextCheckin: number;
+}
+
+/** What a run needs from its manager (internal). */
+export interface SchedulerHost {
+  slots: SlotTable;
+  pollInterval: number;
+  open(
+    sensorId: number,
+    signal: AbortSignal,
+    pollInterval: number | undefined,
+  ): Promise<LiveResponseSession>;
+  standings(ids: number[], signal: AbortSignal): Promise<Map<number, SensorStanding> | undefined>;
+  isOnline(id: number, signal: AbortSignal): Promise<boolean>;
+  server: string;
+}
+
+const INIT = Symbol("cbapi.jobRunInit");
+const CLOSED = Symbol("cbapi.jobRunClosed");
+const DEADLINE = Symbol("cbapi.jobDeadline");
+
+interface RunInit<T> {
+  host: SchedulerHost;
+  job: LiveResponseJob<T>;
+  sensorIds: number[];
+  options: SubmitJobOptions;
+}
+
+/**
+ * Starts a run (used by the manager).
+ *
+ * @typeParam T The job's value.
+ * @param host The manager side.
+ * @param job The job.
+ * @param sensorIds The sensors, one job each (repeats run one after the other on one session).
+ * @param options Signal, timeouts, slots.
+ * @returns The run.
+ */
+export function startJobRun<T>(
+  host: SchedulerHost,
+  job: LiveResponseJob<T>,
+  sensorIds: number[],
+  options: SubmitJobOptions,
+): JobRun<T> {
+  return new JobRun<T>({ [INIT]: { host, job, sensorIds, options } });
+}
+
+/**
+ * A submitted job: an async iterable of {@linkcode JobResult}s in completion order (each result
+ * delivered once). Closing it (or `break`, or `await using`) cancels what is left and closes
+ * every session it opened.
+ *
+ * @typeParam T The job's value.
+ *
+ * @example Collect the results
+ * ```ts
+ * import { CbResponseAPI } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * await using run = cb.liveResponse.submitJob((s) => s.listProcesses(), [1, 3], { pollInterval: 5 });
+ * const results = await Array.fromAsync(run);
+ * console.assert(results.length === 2 && results.every((r) => r.ok));
+ * ```
+ */
+export class JobRun<T> implements AsyncIterable<JobResult<T>>, AsyncDisposable {
+  #host: SchedulerHost;
+  #job: LiveResponseJob<T>;
+  #options: SubmitJobOptions;
+  #controller = new AbortController();
+  #results: JobResult<T>[] = [];
+  #waiters: (() => void)[] = [];
+  #finished = false;
+  #done: Promise<void>;
+  #pending: number;
+  #started = Date.now();
+
+  /**
+   * Runs are started by `cb.liveResponse.submitJob()`.
+   *
+   * @param init Internal.
+   * @throws {TypeError} When called directly.
+   */
+  constructor(init: unknown) {
+    const i = (init as { [INIT]?: RunInit<T> } | undefined)?.[INIT];
+    if (!i) throw new TypeError("JobRun cannot be built directly: use cb.liveResponse.submitJob()");
+    this.#host = i.host;
+    this.#job = i.job;
+    this.#options = i.options;
+    this.#pending = i.sensorIds.length;
+    this.#done = this.#run(i.sensorIds);
+  }
+
+  /** Results not yet delivered or not yet known. */
+  get pending(): number {
+    return this.#pending + this.#results.length;
+  }
+
+  /**
+   * Iterates the results as they complete; ends when every sensor has one. Leaving the loop early
+   * closes the run.
+   *
+   * @returns The results.
+   * @throws {unknown} The caller's abort reason when the run's signal aborted.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<JobResult<T>> {
+    try {
+      for (;;) {
+        const caller = this.#options.signal;
+        if (caller?.aborted) {
+          await this.close();
+          throw caller.reason;
+        }
+        const next = this.#results.shift();
+        if (next) {
+          yield next;
+          continue;
+        }
+        if (this.#finished) return;
+        await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  /**
+   * Cancels what is left and resolves once every session of the run is closed. Idempotent.
+   *
+   * @returns Resolves when the run has stopped.
+   */
+  async close(): Promise<void> {
+    if (!this.#finished) this.#controller.abort(CLOSED);
+    await this.#done;
+  }
+
+  /** Same as {@linkcode JobRun.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #push(result: JobResult<T>): void {
+    this.#pending--;
+    this.#results.push(result);
+    this.#wake();
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w();
+  }
+
+  async #run(sensorIds: number[]): Promise<void> {
+    const caller = this.#options.signal;
+    const onAbort = () => this.#controller.abort(caller?.reason);
+    caller?.addEventListener("abort", onAbort, { once: true });
+    if (caller?.aborted) onAbort();
+    const deadline = new AbortController();
+    const timer = this.#options.timeout !== undefined
+      ? setTimeout(() => deadline.abort(DEADLINE), this.#options.timeout)
+      : undefined;
+    const signal = AbortSignal.any([this.#controller.signal, deadline.signal]);
+    try {
+      const counts = new Map<number, number>();
+      for (const id of sensorIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+      let standings: Map<number, SensorStanding> | undefined;
+      try {
+        standings = await this.#host.standings([...counts.keys()], signal);
+      } catch {
+        standings = undefined;
+      }
+      const order = [...counts.keys()];
+      if (standings) {
+        const rank = (id: number) => standings!.get(id);
+        order.sort((a, b) => {
+          const x = rank(a);
+          const y = rank(b);
+          if (x?.online !== y?.online) return x?.online ? -1 : 1;
+          return (x?.nextCheckin ?? 0) - (y?.nextCheckin ?? 0);
+        });
+      }
+      const local = new SlotTable(this.#options.maxSessions ?? Infinity);
+      await Promise.all(
+        order.map((id) =>
+          this.#worker(id, counts.get(id)!, standings?.get(id)?.online ?? true, local, signal)
+        ),
+      );
+    } finally {
+      clearTimeout(timer);
+      caller?.removeEventListener("abort", onAbort);
+      this.#finished = true;
+      this.#wake();
+    }
+  }
+
+  async #worker(
+    sensorId: number,
+    jobs: number,
+    online: boolean,
+    local: SlotTable,
+    runSignal: AbortSignal,
+  ): Promise<void> {
+    let done = 0;
+    const holdLimit = new AbortController();
+    let holdTimer: ReturnType<typeof setTimeout> | undefined;
+    const signal = AbortSignal.any([runSignal, holdLimit.signal]);
+    try {
+      while (!online) {
+        await sleep(this.#options.pollInterval ?? this.#host.pollInterval, runSignal);
+        online = await this.#host.isOnline(sensorId, runSignal);
+      }
+      const freeLocal = await local.acquire(runSignal);
+      try {
+        const freeSlot = await this.#host.slots.acquire(runSignal);
+        try {
+          if (this.#options.jobTimeout !== undefined) {
+            holdTimer = setTimeout(() => holdLimit.abort(DEADLINE), this.#options.jobTimeout);
+          }
+          await using session = await this.#host.open(sensorId, signal, this.#options.pollInterval);
+          while (done < jobs) {
+            signal.throwIfAborted();
+            try {
+              const value = await untilAborted(this.#job(session, { signal, sensorId }), signal);
+              done++;
+              this.#push({ sensorId, ok: true, value });
+            } catch (error) {
+              if (signal.aborted) throw signal.reason;
+              done++;
+              this.#push({ sensorId, ok: false, error });
+            }
+          }
+        } finally {
+          clearTimeout(holdTimer);
+          freeSlot();
+        }
+      } finally {
+        freeLocal();
+      }
+    } catch (error) {
+      const reason = signal.aborted ? signal.reason : undefined;
+      if (reason !== undefined && reason !== DEADLINE) return; // closed or aborted: no results
+      const failure = reason === DEADLINE
+        ? this.#timeoutError(sensorId, holdLimit.signal.aborted)
+        : error;
+      while (done < jobs) {
+        done++;
+        this.#push({ sensorId, ok: false, error: failure });
+      }
+    }
+  }
+
+  #timeoutError(sensorId: number, held: boolean): TimeoutError {
+    const limit = held ? this.#options.jobTimeout! : this.#options.timeout!;
+    return new TimeoutError(
+      `Live Response job for sensor ${sensorId} on ${this.#host.server} did not finish within ${limit} ms ` +
+        `(${held ? "jobTimeout" : "timeout"}; run started ${
+          Date.now() - this.#started
+        } ms ago): the ` +
+        `sensor may be offline or slow. Its session was closed; raise the limit or retry later`,
+      { timeoutMs: limit },
+    );
+  }
+}
+
+/** The job's outcome, or the signal's reason as soon as it aborts (the job is then abandoned). */
+function untilAborted<T>(work: T | Promise<T>, signal: AbortSignal): Promise<T> {
+  const promise = Promise.resolve(work);
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(() => {});
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -1,0 +1,551 @@
+/**
+ * {@linkcode LiveResponseManager}: the Live Response entry point of one API (`cb.liveResponse`):
+ * opens and shares sessions, keeps them alive on request, and runs jobs over many sensors.
+ * {@linkcode liveResponseFor} builds one for any connection, for either product.
+ *
+ * @example Open a session by sensor id
+ * ```ts
+ * import { CbResponseAPI } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * await using session = await cb.liveResponse.requestSession(3, { pollInterval: 5 });
+ * console.assert((await session.listProcesses()).length > 0);
+ * ```
+ *
+ * @module
+ */
+
+import { ApiError, type Connection, ObjectNotFoundError } from "../core/mod.ts";
+import { sleep } from "../core/_retry.ts";
+import { toInt } from "../core/_parse.ts";
+import {
+  closeSession,
+  closeSessionQuietly,
+  establishSession,
+  type LiveResponseFlavour,
+  type ProtocolSettings,
+  type SharedSession,
+} from "./_protocol.ts";
+import { SlotTable } from "./_slots.ts";
+import { createSessionHandle, type LiveResponseSession, type SessionHost } from "./session.ts";
+import {
+  type JobRun,
+  type LiveResponseJob,
+  type SchedulerHost,
+  type SensorStanding,
+  startJobRun,
+  type SubmitJobOptions,
+} from "./jobs.ts";
+
+export type { LiveResponseFlavour } from "./_protocol.ts";
+
+/** Settings of a {@linkcode LiveResponseManager}. */
+export interface LiveResponseSettings {
+  /**
+   * Keep sessions open between uses (shared per sensor, reference counted) and send keepalives.
+   *
+   * @default false
+   */
+  keepaliveSessions?: boolean;
+  /**
+   * Milliseconds between keepalive rounds.
+   *
+   * @default 30000
+   */
+  keepaliveInterval?: number;
+  /**
+   * Milliseconds between polls of a session being established.
+   *
+   * @default 1000
+   */
+  sessionPollInterval?: number;
+  /**
+   * How long a session may take to become active, in milliseconds.
+   *
+   * @default 360000
+   */
+  sessionTimeout?: number;
+  /**
+   * Milliseconds between polls of a running command.
+   *
+   * @default 500
+   */
+  commandPollInterval?: number;
+  /**
+   * How long a command may run, in milliseconds.
+   *
+   * @default 120000
+   */
+  commandTimeout?: number;
+  /**
+   * Most sessions the job scheduler holds at once (the server's slot count).
+   *
+   * @default 10
+   */
+  maxSessions?: number;
+}
+
+/** Options of {@linkcode LiveResponseManager.requestSession} (and `sensor.lrSession()`). */
+export interface SessionOptions {
+  /**
+   * Aborts opening the session (nothing stays open); later commands take their own signal.
+   *
+   * @default undefined
+   */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds between status polls, both while opening and for this session's commands.
+   *
+   * @default the manager's sessionPollInterval and commandPollInterval
+   */
+  pollInterval?: number;
+  /**
+   * How long the session may take to become active, in milliseconds.
+   *
+   * @default the manager's sessionTimeout
+   */
+  timeout?: number;
+  /**
+   * Default timeout of this session's commands, in milliseconds.
+   *
+   * @default the manager's commandTimeout
+   */
+  commandTimeout?: number;
+  /**
+   * The endpoint's OS type (1 Windows); looked up from the sensor or device when absent.
+   *
+   * @default undefined
+   */
+  osType?: number;
+}
+
+/** A sensor or device: its id, or an object with `id` or `deviceId`. */
+export type SensorRef = number | string | { readonly id?: unknown } | {
+  readonly deviceId?: unknown;
+};
+
+const DEFAULTS: Required<LiveResponseSettings> = {
+  keepaliveSessions: false,
+  keepaliveInterval: 30_000,
+  sessionPollInterval: 1_000,
+  sessionTimeout: 360_000,
+  commandPollInterval: 500,
+  commandTimeout: 120_000,
+  maxSessions: 10,
+};
+
+const DEFENSE_OS: Record<string, number> = { WINDOWS: 1, LINUX: 2, MAC: 4 };
+
+/**
+ * Builds a Live Response manager on a connection, for Cb Response (`/api/v1/cblr`) or Cb Defense
+ * (`/integrationServices/v3/cblr`). Product APIs expose theirs as `liveResponse`.
+ *
+ * @param connection The connection (not closed by the manager).
+ * @param flavour `response` or `defense`.
+ * @param settings Keepalive, polling, timeouts, slots.
+ * @returns The manager; close it when done.
+ *
+ * @example A Cb Defense device
+ * ```ts
+ * import { Connection } from "@cbapi/cbapi/core";
+ * import { liveResponseFor } from "@cbapi/cbapi/live-response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * using conn = await Connection.open("defense", { url: emu.url, token: emu.defenseToken });
+ * await using lr = liveResponseFor(conn, "defense", { sessionPollInterval: 5, commandPollInterval: 5 });
+ * await using session = await lr.requestSession(12);
+ * console.assert((await session.listProcesses()).length > 0);
+ * ```
+ */
+export function liveResponseFor(
+  connection: Connection,
+  flavour: LiveResponseFlavour,
+  settings: LiveResponseSettings = {},
+): LiveResponseManager {
+  return new LiveResponseManager(connection, flavour, settings);
+}
+
+/**
+ * Opens Live Response sessions and runs jobs. One per API instance (`cb.liveResponse`);
+ * closing it closes every session and job run it started.
+ *
+ * @example Run one job on one sensor and await its value
+ * ```ts
+ * import { CbResponseAPI } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const names = await cb.liveResponse.runJob(async (s) => (await s.listProcesses()).map((p) => p.pid), 3, { pollInterval: 5 });
+ * console.assert(names.includes(4));
+ * ```
+ */
+export class LiveResponseManager implements AsyncDisposable {
+  /** The connection sessions use. */
+  readonly connection: Connection;
+  /** Which product's routes. */
+  readonly flavour: LiveResponseFlavour;
+  #settings: Required<LiveResponseSettings>;
+  #sessions = new Set<SharedSession>();
+  #runs = new Set<JobRun<unknown>>();
+  #slots: SlotTable;
+  #keepalive: { controller: AbortController; done: Promise<void> } | undefined;
+  #closing: Promise<void> | undefined;
+
+  /**
+   * Builds a manager (see {@linkcode liveResponseFor}).
+   *
+   * @param connection The connection.
+   * @param flavour `response` or `defense`.
+   * @param settings Keepalive, polling, timeouts, slots.
+   */
+  constructor(
+    connection: Connection,
+    flavour: LiveResponseFlavour,
+    settings: LiveResponseSettings = {},
+  ) {
+    this.connection = connection;
+    this.flavour = flavour;
+    this.#settings = { ...DEFAULTS, ...definedOnly(settings) };
+    this.#slots = new SlotTable(this.#settings.maxSessions);
+  }
+
+  /** The settings in force. */
+  get settings(): Readonly<Required<LiveResponseSettings>> {
+    return this.#settings;
+  }
+
+  /** How many server sessions this manager holds open. */
+  get openSessions(): number {
+    return this.#sessions.size;
+  }
+
+  /** Whether {@linkcode LiveResponseManager.close} was called. */
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /**
+   * Changes settings for what starts afterwards (for example tiny poll intervals in tests).
+   *
+   * @param settings The settings to change.
+   */
+  configure(settings: LiveResponseSettings): void {
+    this.#settings = { ...this.#settings, ...definedOnly(settings) };
+    this.#slots.limit = this.#settings.maxSessions;
+  }
+
+  /**
+   * A session on a sensor (Cb Response) or device (Cb Defense): a live session of this manager
+   * for it is shared; otherwise Cb Response reuses the sensor's pending or active server session
+   * or creates one, Cb Defense creates one; then waits until it is active. A failure or abort
+   * while opening closes what was opened.
+   *
+   * @param sensor The sensor or device (or its id).
+   * @param options Signal, poll interval, timeouts, OS type.
+   * @returns The session: close it (`await using`).
+   * @throws {TimeoutError} When the session does not become active in time.
+   * @throws {ApiError} When the manager is closed.
+   */
+  requestSession(sensor: SensorRef, options: SessionOptions = {}): Promise<LiveResponseSession> {
+    return this.#open(sensor, options, undefined);
+  }
+
+  async #open(
+    sensor: SensorRef,
+    options: SessionOptions,
+    commandSignal: AbortSignal | undefined,
+  ): Promise<LiveResponseSession> {
+    this.#checkOpen();
+    const sensorId = sensorIdOf(sensor);
+    const settings = this.#protocolSettings(options);
+    let shared = this.#find(sensorId);
+    if (!shared) {
+      const osType = options.osType ?? await this.#osTypeOf(sensorId, options.signal);
+      const data = await establishSession(
+        this.connection,
+        this.flavour,
+        sensorId,
+        settings,
+        options.signal,
+      );
+      if (this.#closing) {
+        await closeSessionQuietly(this.connection, this.flavour, data.id);
+        this.#checkOpen();
+      }
+      shared = [...this.#sessions].find((s) => s.id === data.id && !s.closed);
+      if (!shared) {
+        shared = {
+          flavour: this.flavour,
+          sensorId,
+          id: data.id,
+          data,
+          osType,
+          refs: 0,
+          closed: false,
+          controller: new AbortController(),
+        };
+        this.#sessions.add(shared);
+      }
+    }
+    shared.refs++;
+    if (this.#settings.keepaliveSessions) this.#startKeepalive();
+    const defaults: { pollInterval?: number; timeout?: number; signal?: AbortSignal } = {};
+    if (commandSignal) defaults.signal = commandSignal;
+    if (options.pollInterval !== undefined) defaults.pollInterval = options.pollInterval;
+    if (options.commandTimeout !== undefined) defaults.timeout = options.commandTimeout;
+    return createSessionHandle(this.#host(settings), shared, defaults);
+  }
+
+  /**
+   * Runs `job` once per sensor listed, at most `maxSessions` sessions at once, and returns the
+   * results as they complete. Jobs listed twice for one sensor run one after the other on one
+   * session. Cb Response sensors that are online go first (earliest next check-in first); an
+   * offline sensor waits, without a slot, until it comes online or the timeout ends it.
+   *
+   * @typeParam T The job's value.
+   * @param job The job.
+   * @param sensors The sensors or devices (or their ids).
+   * @param options Signal, timeouts, slots, poll interval.
+   * @returns The run: iterate it and close it (`await using`).
+   * @throws {ApiError} When the manager is closed.
+   */
+  submitJob<T>(
+    job: LiveResponseJob<T>,
+    sensors: SensorRef | Iterable<SensorRef>,
+    options: SubmitJobOptions = {},
+  ): JobRun<T> {
+    this.#checkOpen();
+    const list = typeof sensors === "object" && sensors !== null && Symbol.iterator in sensors
+      ? [...sensors as Iterable<SensorRef>]
+      : [sensors as SensorRef];
+    const run = startJobRun(this.#schedulerHost(), job, list.map(sensorIdOf), options);
+    this.#runs.add(run as JobRun<unknown>);
+    return run;
+  }
+
+  /**
+   * Runs `job` on one sensor through the scheduler and returns its value (the Python
+   * `submit_job(...).result()`).
+   *
+   * @typeParam T The job's value.
+   * @param job The job.
+   * @param sensor The sensor or device (or its id).
+   * @param options Signal, timeouts, poll interval.
+   * @returns The job's value.
+   * @throws {unknown} What the job threw, a {@linkcode TimeoutError}, or the abort reason.
+   */
+  async runJob<T>(
+    job: LiveResponseJob<T>,
+    sensor: SensorRef,
+    options: SubmitJobOptions = {},
+  ): Promise<T> {
+    await using run = this.submitJob(job, [sensor], options);
+    for await (const result of run) {
+      if (result.ok) return result.value;
+      throw result.error;
+    }
+    throw new ApiError(`The Live Response job for sensor ${sensorIdOf(sensor)} gave no result`);
+  }
+
+  /**
+   * Stops keepalives, cancels job runs and closes every session this manager opened. Idempotent.
+   *
+   * @returns Resolves once everything is closed.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#keepalive?.controller.abort();
+      await this.#keepalive?.done;
+      await Promise.all([...this.#runs].map((r) => r.close()));
+      await Promise.all([...this.#sessions].map((s) => this.#closeShared(s).catch(() => {})));
+    })();
+    return this.#closing;
+  }
+
+  /** Same as {@linkcode LiveResponseManager.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #checkOpen(): void {
+    if (this.#closing) {
+      throw new ApiError(
+        `The Live Response manager of ${this.connection.url} is closed: connect again to open sessions`,
+      );
+    }
+  }
+
+  #find(sensorId: number): SharedSession | undefined {
+    for (const s of this.#sessions) if (s.sensorId === sensorId && !s.closed) return s;
+    return undefined;
+  }
+
+  #protocolSettings(options: SessionOptions): ProtocolSettings {
+    const s = this.#settings;
+    return {
+      sessionPollInterval: options.pollInterval ?? s.sessionPollInterval,
+      sessionTimeout: options.timeout ?? s.sessionTimeout,
+      commandPollInterval: options.pollInterval ?? s.commandPollInterval,
+      commandTimeout: options.commandTimeout ?? s.commandTimeout,
+    };
+  }
+
+  async #osTypeOf(sensorId: number, signal: AbortSignal | undefined): Promise<number | undefined> {
+    const request = signal ? { signal } : {};
+    if (this.flavour === "response") {
+      const doc = await this.connection.getObject<{ os_type?: unknown }>(
+        `/api/v1/sensor/${sensorId}`,
+        undefined,
+        request,
+      );
+      return toInt(doc?.os_type);
+    }
+    const doc = await this.connection.getObject<{ deviceInfo?: { deviceType?: unknown } }>(
+      `/integrationServices/v3/device/${sensorId}`,
+      undefined,
+      request,
+    );
+    return DEFENSE_OS[String(doc?.deviceInfo?.deviceType ?? "")];
+  }
+
+  #host(settings: ProtocolSettings): SessionHost {
+    return {
+      connection: this.connection,
+      settings,
+      reestablish: async (shared, signal) => {
+        const data = await establishSession(
+          this.connection,
+          this.flavour,
+          shared.sensorId,
+          settings,
+          signal,
+        );
+        shared.id = data.id;
+        shared.data = data;
+        if (!shared.closed) this.#sessions.add(shared);
+        else await closeSessionQuietly(this.connection, this.flavour, data.id);
+      },
+      release: async (shared) => {
+        shared.refs = Math.max(0, shared.refs - 1);
+        if (shared.refs > 0 || shared.closed) return;
+        if (this.#settings.keepaliveSessions && !this.#closing) return;
+        await this.#closeShared(shared);
+      },
+    };
+  }
+
+  async #closeShared(shared: SharedSession): Promise<void> {
+    if (shared.closed) return;
+    shared.closed = true;
+    shared.controller.abort(
+      new ApiError(
+        `Live Response session ${shared.id} of sensor ${shared.sensorId} on ${this.connection.url} was closed`,
+      ),
+    );
+    this.#sessions.delete(shared);
+    try {
+      await closeSession(this.connection, this.flavour, shared.id);
+    } catch (err) {
+      if (!(err instanceof ObjectNotFoundError)) throw err;
+    }
+  }
+
+  #startKeepalive(): void {
+    if (this.#keepalive) return;
+    const controller = new AbortController();
+    const loop = async () => {
+      const signal = controller.signal;
+      while (!signal.aborted) {
+        try {
+          await sleep(this.#settings.keepaliveInterval, signal);
+        } catch {
+          return;
+        }
+        for (const shared of [...this.#sessions]) {
+          if (signal.aborted) return;
+          if (shared.refs === 0) {
+            await this.#closeShared(shared).catch(() => {});
+            continue;
+          }
+          try {
+            const res = await this.connection.request(
+              "GET",
+              `${basePathOf(this.flavour)}/session/${shared.id}/keepalive`,
+              { signal },
+            );
+            await res.body?.cancel();
+          } catch {
+            if (signal.aborted) return;
+            this.#sessions.delete(shared);
+            await closeSessionQuietly(this.connection, this.flavour, shared.id);
+          }
+        }
+      }
+    };
+    this.#keepalive = { controller, done: loop() };
+  }
+
+  #schedulerHost(): SchedulerHost {
+    return {
+      slots: this.#slots,
+      pollInterval: this.#settings.sessionPollInterval,
+      server: this.connection.url,
+      open: (sensorId, signal, pollInterval) =>
+        this.#open(
+          sensorId,
+          pollInterval !== undefined ? { signal, pollInterval } : { signal },
+          signal,
+        ),
+      standings: async (ids, signal) => {
+        if (this.flavour !== "response") return undefined;
+        const rows = await this.connection.getObject<Record<string, unknown>[]>(
+          "/api/v1/sensor",
+          undefined,
+          { signal },
+        );
+        const out = new Map<number, SensorStanding>();
+        const wanted = new Set(ids);
+        for (const row of Array.isArray(rows) ? rows : []) {
+          const id = toInt(row.id);
+          if (id === undefined || !wanted.has(id)) continue;
+          const next = Date.parse(String(row.next_checkin_time ?? "").replace(" ", "T"));
+          out.set(id, {
+            online: row.status === "Online",
+            nextCheckin: Number.isNaN(next) ? 0 : next,
+          });
+        }
+        return out;
+      },
+      isOnline: async (id, signal) => {
+        const doc = await this.connection.getObject<{ status?: string }>(
+          `/api/v1/sensor/${id}`,
+          undefined,
+          { signal },
+        );
+        return doc?.status === "Online";
+      },
+    };
+  }
+}
+
+function basePathOf(flavour: LiveResponseFlavour): string {
+  return flavour === "response" ? "/api/v1/cblr" : "/integrationServices/v3/cblr";
+}
+
+function sensorIdOf(sensor: SensorRef): number {
+  const raw = typeof sensor === "object" && sensor !== null
+    ? ("deviceId" in sensor && sensor.deviceId !== undefined
+      ? sensor.deviceId
+      : (sensor as { id?: unknown }).id)
+    : sensor;
+  const id = toInt(raw);
+  if (id === undefined) {
+    throw new TypeError(`Sensor id must be an integer, got ${JSON.stringify(raw)}`);
+  }
+  return id;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

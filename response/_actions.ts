@@ -1,0 +1,71 @@
+/**
+ * What feed and watchlist actions share: the action type names and the model base (no GET
+ * route: a refresh keeps the object's own document).
+ *
+ * @module
+ */
+
+import { ApiError, type LoadOptions, MutableModel } from "../core/mod.ts";
+
+/** The action names by `action_type` number. */
+const ACTION_TYPES: readonly string[] = ["email", "syslog", "http_post", "alert"];
+
+/** The name of an action type. */
+export type ActionTypeName = "email" | "syslog" | "http_post" | "alert" | "unknown";
+
+/**
+ * The name of an `action_type` number (`unknown` for numbers the library does not know).
+ *
+ * @param value The number.
+ * @returns The name.
+ */
+export function actionTypeName(value: unknown): ActionTypeName {
+  const n = typeof value === "number" ? value : Number(value);
+  return (ACTION_TYPES[n] as ActionTypeName | undefined) ?? "unknown";
+}
+
+/**
+ * The `action_type` number of a name.
+ *
+ * @param name `email`, `syslog`, `http_post` or `alert`.
+ * @returns The number.
+ * @throws {ApiError} For an unknown name.
+ */
+export function actionTypeNumber(name: string): number {
+  const i = ACTION_TYPES.indexOf(name);
+  if (i < 0) {
+    throw new ApiError(
+      `Unknown Action type: ${name}. Use one of ${ACTION_TYPES.join(", ")}`,
+    );
+  }
+  return i;
+}
+
+/** Base of {@linkcode FeedAction} and {@linkcode WatchlistAction}. */
+export abstract class ActionModel extends MutableModel {
+  /** The action kind by name: `email`, `syslog`, `http_post`, `alert` (or `unknown`). */
+  get type(): ActionTypeName {
+    return actionTypeName(this.info.action_type);
+  }
+
+  /**
+   * Sets the action kind by name.
+   *
+   * @param name `email`, `syslog`, `http_post` or `alert`.
+   */
+  set type(name: string) {
+    this.setField("action_type", actionTypeNumber(name));
+  }
+
+  /**
+   * The server has no route to read one action: the object keeps its own document and its
+   * pending changes (no request).
+   *
+   * @param _options Unused.
+   * @returns This object.
+   */
+  override refresh(_options: LoadOptions = {}): Promise<this> {
+    this.setDocument(this.info, true);
+    return Promise.resolve(this);
+  }
+}

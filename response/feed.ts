@@ -1,0 +1,339 @@
+/**
+ * Cb Response threat intelligence feeds (`/api/v1/feed`) and their actions.
+ *
+ * @module
+ */
+
+import {
+  ApiError,
+  type FieldKind,
+  installFields,
+  InvalidObjectError,
+  type ModelId,
+  MutableModel,
+  type RequestOptions,
+  ServerError,
+} from "../core/mod.ts";
+import { toInt } from "../core/_parse.ts";
+import { ActionModel } from "./_actions.ts";
+import type { CbResponseAPI } from "./api.ts";
+import { Binary } from "./binary.ts";
+import { Process, type ProcessQuery } from "./process.ts";
+import { ArrayQuery, type SearchQuery, SimpleQuery } from "./query.ts";
+import { ThreatReport, type ThreatReportQuery } from "./threat_report.ts";
+
+/**
+ * A threat intelligence feed. List with `cb.select(Feed)`, create with `cb.create(Feed)` (set
+ * `feed_url`), and search what it flagged with {@linkcode Feed.searchProcesses}.
+ *
+ * @example Find the SOC feed and its FUZZYWOMBAT reports
+ * ```ts
+ * import { CbResponseAPI, Feed } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const feed = await cb.select(Feed).where("name:SOC").one();
+ * const reports = feed.reports().where("title:FUZZYWOMBAT");
+ * console.assert(await reports.count() === 3);
+ * ```
+ */
+export class Feed extends MutableModel {
+  /** The REST path of the collection. */
+  static override urlObject = "/api/v1/feed";
+  /** Whether `cb.create()` may build one. */
+  static override creatable = true;
+  /** Fields a save needs. */
+  static override required: readonly string[] = ["feed_url"];
+  /** Documented fields and their types. */
+  static override fields: Readonly<Record<string, FieldKind>> = {
+    id: "integer",
+    local_rating: "integer",
+    order: "integer",
+    use_proxy: "boolean",
+    manually_added: "boolean",
+    enabled: "boolean",
+    icon: "byte",
+    icon_small: "byte",
+    provider_url: "string",
+    ssl_client_crt: "string",
+    ssl_client_key: "string",
+    requires_who: "string",
+    requires_what: "string",
+    requires: "string",
+    category: "string",
+    display_name: "string",
+    feed_url: "string",
+    username: "string",
+    password: "string",
+    validate_server_cert: "boolean",
+    name: "string",
+    tech_data: "string",
+    summary: "string",
+    provider_rating: "double",
+  };
+
+  /**
+   * Canonical id: an integer.
+   *
+   * @param id The id.
+   * @returns The integer id.
+   */
+  static override normaliseId(id: ModelId): ModelId {
+    return toInt(id) ?? id;
+  }
+
+  /**
+   * The list query of `GET /api/v1/feed` (client-side `where("name:SOC")`).
+   *
+   * @param api The API.
+   * @returns A new query.
+   */
+  static query(api: CbResponseAPI): SimpleQuery<Feed> {
+    return new SimpleQuery(api, Feed);
+  }
+
+  /** Feed id. */
+  declare readonly id: number | undefined;
+  /** Short name (`alliance_score_{name}` is the score field of its hits). */
+  declare name: string | undefined;
+  /** Display name. */
+  declare display_name: string | undefined;
+  /** Where the server downloads the feed. */
+  declare feed_url: string | undefined;
+  /** Whether the feed is enabled. */
+  declare enabled: boolean | undefined;
+  /** Whether it was added by hand (not from the alliance). */
+  declare readonly manually_added: boolean | undefined;
+  /** Provider home page. */
+  declare provider_url: string | undefined;
+  /** Summary text. */
+  declare summary: string | undefined;
+  /** Technical details. */
+  declare tech_data: string | undefined;
+  /** Category. */
+  declare category: string | undefined;
+  /** Provider rating (1-5). */
+  declare provider_rating: number | undefined;
+  /** Local rating. */
+  declare local_rating: number | undefined;
+  /** Whether the server downloads it through its proxy. */
+  declare use_proxy: boolean | undefined;
+  /** Whether the server checks the feed server's certificate. */
+  declare validate_server_cert: boolean | undefined;
+  /** Icon image bytes. */
+  declare icon: Uint8Array | undefined;
+  /** Small icon image bytes. */
+  declare icon_small: Uint8Array | undefined;
+
+  #scoreQuery<Q extends SearchQuery<Process> | SearchQuery<Binary>>(
+    query: Q,
+    minScore: number | undefined,
+    maxScore: number | undefined,
+  ): Q | undefined {
+    if (!this.enabled) return undefined;
+    const name = this.name;
+    if (!name) {
+      throw new InvalidObjectError(`Feed has no name (feed ${this.uniqueId} on ${this.cb.url})`, [
+        "name",
+      ]);
+    }
+    return query.where(
+      `alliance_score_${name.toLowerCase()}:[${minScore || 1} TO ${maxScore || "*"}]`,
+    ) as Q;
+  }
+
+  /**
+   * The processes this feed scored (`alliance_score_{name}:[min TO max]`); undefined when the feed
+   * is disabled.
+   *
+   * @param minScore Lowest score (default 1).
+   * @param maxScore Highest score (default no limit).
+   * @returns A process query, or undefined for a disabled feed.
+   * @throws {InvalidObjectError} When the feed has no name.
+   *
+   * @example
+   * ```ts
+   * import { CbResponseAPI, Feed } from "@cbapi/cbapi/response";
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * await using emu = await CbEmulator.start();
+   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+   * const feed = await cb.select(Feed).where("name:SOC").one();
+   * const q = feed.searchProcesses(50);
+   * console.assert(q?.queryString === "alliance_score_soc:[50 TO *]");
+   * ```
+   */
+  searchProcesses(minScore?: number, maxScore?: number): ProcessQuery | undefined {
+    return this.#scoreQuery(Process.query(this.cb as CbResponseAPI), minScore, maxScore);
+  }
+
+  /**
+   * The binaries this feed scored; undefined when the feed is disabled.
+   *
+   * @param minScore Lowest score (default 1).
+   * @param maxScore Highest score (default no limit).
+   * @returns A binary query, or undefined for a disabled feed.
+   * @throws {InvalidObjectError} When the feed has no name.
+   */
+  searchBinaries(minScore?: number, maxScore?: number): SearchQuery<Binary> | undefined {
+    return this.#scoreQuery(Binary.query(this.cb as CbResponseAPI), minScore, maxScore);
+  }
+
+  /**
+   * The feed's actions (`GET /api/v1/feed/{id}/action`).
+   *
+   * @returns A query over the actions.
+   */
+  actions(): ArrayQuery<FeedAction> {
+    return FeedAction.query(this.cb as CbResponseAPI).where(`group_id:${this.uniqueId}`);
+  }
+
+  /**
+   * The feed's threat reports (a search on `feed_id:{id}`).
+   *
+   * @returns A threat report query; add `where()` clauses to narrow it.
+   */
+  reports(): ThreatReportQuery {
+    return ThreatReport.query(this.cb as CbResponseAPI).where(`feed_id:${this.uniqueId}`);
+  }
+
+  /**
+   * A new, unsaved action of this feed (`watchlist_id` -1, as the server requires).
+   *
+   * @returns The action; set `type` and `action_data`, then save.
+   */
+  createAction(): FeedAction {
+    const api = this.cb as CbResponseAPI;
+    return api.create(FeedAction, { group_id: this.uniqueId, watchlist_id: -1 });
+  }
+
+  /**
+   * Asks the server to download the feed again (`POST /api/v1/feed/{id}/synchronize`).
+   *
+   * @param fullSync Download every report, not only the new ones.
+   * @param options Signal and timeout.
+   * @throws {ServerError} Status 409 when the feed is disabled, or another refusal.
+   */
+  async synchronize(fullSync = true, options: RequestOptions = {}): Promise<void> {
+    const path = `/api/v1/feed/${this.uniqueId}/synchronize`;
+    try {
+      await this.cb.connection.requestJson("POST", path, {
+        ...options,
+        json: { full_sync: fullSync },
+      });
+    } catch (err) {
+      if (err instanceof ServerError && err.status === 409) {
+        throw new ServerError(
+          { status: 409, body: err.body, method: "POST", url: `${this.cb.url}${path}`, cause: err },
+          `Cannot synchronize feed ${this.uniqueId} on ${this.cb.url}: feed is disabled. ` +
+            `Enable it first (feed.enabled = true, then save())`,
+        );
+      }
+      throw err;
+    }
+  }
+}
+installFields(Feed);
+
+/**
+ * An action the server takes when a feed reports a hit (email, syslog, HTTP POST or alert).
+ * `type` reads and sets `action_type` by name.
+ *
+ * @example List the SOC feed's actions
+ * ```ts
+ * import { CbResponseAPI, Feed } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const feed = await cb.select(Feed).where("name:SOC").one();
+ * const types = (await feed.actions().toArray()).map((a) => a.type);
+ * console.assert(types.includes("alert"));
+ * ```
+ */
+export class FeedAction extends ActionModel {
+  /** The REST path template of the collection. */
+  static override urlObject = "/api/v1/feed/{feed_id}/action";
+  /** Whether `cb.create()` may build one. */
+  static override creatable = true;
+  /** Fields a save needs. */
+  static override required: readonly string[] = ["action_type", "group_id", "watchlist_id"];
+  /** Documented fields and their types. */
+  static override fields: Readonly<Record<string, FieldKind>> = {
+    id: "integer",
+    action_data: "string",
+    action_type: "integer",
+    group_id: "integer",
+    watchlist_id: "integer",
+  };
+  /** The field `where()` names. */
+  static readonly parentField: string = "group_id";
+
+  /**
+   * The route listing one feed's actions.
+   *
+   * @param parentId The feed id.
+   * @returns The path.
+   */
+  static listUrlFor(parentId: string): string {
+    return `/api/v1/feed/${encodeURIComponent(parentId)}/action`;
+  }
+
+  /**
+   * The per-feed action query (`where("group_id:{feed id}")` is required).
+   *
+   * @param api The API.
+   * @returns A new query.
+   */
+  static query(api: CbResponseAPI): ArrayQuery<FeedAction> {
+    return new ArrayQuery(api, FeedAction);
+  }
+
+  /** Action id. */
+  declare readonly id: number | undefined;
+  /** The feed id. */
+  declare group_id: number | undefined;
+  /** Always -1 for feed actions. */
+  declare watchlist_id: number | undefined;
+  /** 0 email, 1 syslog, 2 http_post, 3 alert. */
+  declare action_type: number | undefined;
+  /** JSON text with the action's settings (for example the email recipients). */
+  declare action_data: string | undefined;
+
+  /** The feed id (same as `group_id`). */
+  get feed_id(): number | undefined {
+    return this.group_id;
+  }
+
+  /**
+   * The feed of this action (cached join).
+   *
+   * @param options Signal and timeout.
+   * @returns The feed, or undefined when the action has no feed id.
+   */
+  async feed(options: RequestOptions = {}): Promise<Feed | undefined> {
+    const id = this.group_id;
+    return id === undefined
+      ? undefined
+      : await (this.cb as CbResponseAPI).selectById(Feed, id, options);
+  }
+
+  /** `/api/v1/feed/{feed id}/action/{id}`. */
+  protected override instanceUrl(): string {
+    return `${this.#base()}/${encodeURIComponent(String(this.uniqueId))}`;
+  }
+
+  /** `/api/v1/feed/{feed id}/action`. */
+  protected override createUrl(): string {
+    return this.#base();
+  }
+
+  #base(): string {
+    const id = this.group_id;
+    if (id === undefined) {
+      throw new ApiError(
+        `FeedAction has no group_id (feed id): set it before saving to ${this.cb.url}`,
+      );
+    }
+    return FeedAction.listUrlFor(String(id));
+  }
+}
+installFields(FeedAction);

@@ -1,0 +1,209 @@
+/**
+ * Cb Response sites (`/api/site`) and their bandwidth throttle rules (`/api/throttle`).
+ *
+ * @example List the throttle rules of the default site
+ * ```ts
+ * import { CbResponseAPI, Site } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const site = await cb.select(Site, 1);
+ * for await (const rule of site.throttleRules()) console.log(rule.from, rule.to);
+ * ```
+ *
+ * @module
+ */
+
+import {
+  type Document,
+  type FieldKind,
+  installFields,
+  Model,
+  type ModelId,
+  MutableModel,
+  ObjectNotFoundError,
+  type RequestOptions,
+} from "../core/mod.ts";
+import { toInt } from "../core/_parse.ts";
+import type { CbResponseAPI } from "./api.ts";
+import { SimpleQuery } from "./query.ts";
+
+/**
+ * A site: a set of sensor groups sharing bandwidth throttle rules. Created with
+ * `cb.create(Site)`; the server answers `{"id": N}` and the client loads the new site.
+ *
+ * @example Create, rename and delete a site
+ * ```ts
+ * import { CbResponseAPI, Site } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * import assert from "node:assert/strict";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const site = cb.create(Site, { name: "Branch office" });
+ * await site.save();
+ * site.name = "Branch office (EU)";
+ * await site.save();
+ * assert.equal(emu.state.sites.get(site.id!)?.name, "Branch office (EU)");
+ * await site.delete();
+ * ```
+ */
+export class Site extends MutableModel {
+  /** The REST path of the collection. */
+  static override urlObject = "/api/site";
+  /** Whether `cb.create()` may build one. */
+  static override creatable = true;
+  /** Fields that must be set before a save. */
+  static override required: readonly string[] = ["name"];
+  /** Documented fields and their types. */
+  static override fields: Readonly<Record<string, FieldKind>> = {
+    id: "integer",
+    name: "string",
+    group_ids: "array",
+  };
+
+  /**
+   * Canonical id: an integer.
+   *
+   * @param id The id.
+   * @returns The integer id.
+   */
+  static override normaliseId(id: ModelId): ModelId {
+    return toInt(id) ?? id;
+  }
+
+  /**
+   * The list query of `GET /api/site` (rows are whole documents).
+   *
+   * @param api The API.
+   * @returns A new query.
+   */
+  static query(api: CbResponseAPI): SimpleQuery<Site> {
+    return new SimpleQuery(api, Site);
+  }
+
+  /** Site id. */
+  declare readonly id: number | undefined;
+  /** Site name. */
+  declare name: string | undefined;
+  /** Ids of the sensor groups in the site (as the server lists them). */
+  declare readonly group_ids: number[];
+
+  /**
+   * Unwraps the answer: `GET /api/site/{id}` answers an array of one.
+   *
+   * @param json The parsed answer.
+   * @returns The document.
+   * @throws {ObjectNotFoundError} When the answer is not an array of exactly one site.
+   */
+  protected override parseDocument(json: unknown): Document {
+    if (!Array.isArray(json) || json.length !== 1) {
+      throw new ObjectNotFoundError(
+        {
+          status: 200,
+          body: JSON.stringify(json ?? null).slice(0, 200),
+          method: "GET",
+          url: `${this.cb.url}${this.instanceUrl()}`,
+        },
+        `Cannot find site "${String(this.uniqueId)}" on ${this.cb.url}: the server answered ` +
+          `${Array.isArray(json) ? `${json.length} sites` : "no list"}. List the sites with ` +
+          `cb.select(Site)`,
+      );
+    }
+    return super.parseDocument(json[0]);
+  }
+
+  /**
+   * The throttle rules of this site (`select(ThrottleRule).where("site_id:{id}")`, filtered on
+   * the client).
+   *
+   * @returns A query of the site's rules.
+   */
+  throttleRules(): SimpleQuery<ThrottleRule> {
+    return ThrottleRule.query(this.cb as CbResponseAPI).where(`site_id:${this.uniqueId}`);
+  }
+}
+installFields(Site);
+
+/**
+ * A bandwidth throttle rule of a site (read-only: the Python library cannot change them
+ * either).
+ *
+ * @example Every rule with its site
+ * ```ts
+ * import { CbResponseAPI, ThrottleRule } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * import assert from "node:assert/strict";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * for await (const rule of cb.select(ThrottleRule)) {
+ *   const site = await rule.site();
+ *   assert.equal(site?.id, rule.site_id);
+ * }
+ * ```
+ */
+export class ThrottleRule extends Model {
+  /** The REST path of the collection. */
+  static override urlObject = "/api/throttle";
+  /** Documented fields and their types. */
+  static override fields: Readonly<Record<string, FieldKind>> = {
+    id: "integer",
+    site_id: "integer",
+    name: "string",
+    from: "string",
+    to: "string",
+    day_of_week: "string",
+    bytes_per_second: "integer",
+  };
+
+  /**
+   * Canonical id: an integer.
+   *
+   * @param id The id.
+   * @returns The integer id.
+   */
+  static override normaliseId(id: ModelId): ModelId {
+    return toInt(id) ?? id;
+  }
+
+  /**
+   * The list query of `GET /api/throttle`.
+   *
+   * @param api The API.
+   * @returns A new query.
+   */
+  static query(api: CbResponseAPI): SimpleQuery<ThrottleRule> {
+    return new SimpleQuery(api, ThrottleRule);
+  }
+
+  /** Rule id. */
+  declare readonly id: number | undefined;
+  /** Id of the site the rule belongs to. */
+  declare readonly site_id: number | undefined;
+  /** Rule name. */
+  declare readonly name: string | undefined;
+  /** Start time of day (`HH:MM`). */
+  declare readonly from: string | undefined;
+  /** End time of day (`HH:MM`). */
+  declare readonly to: string | undefined;
+  /** Days the rule applies, as the server sends them (for example `"1,2,3,4,5"`). */
+  declare readonly day_of_week: string | undefined;
+  /** Bandwidth cap in bytes per second. */
+  declare readonly bytes_per_second: number | undefined;
+
+  /**
+   * The site of this rule (cached join on `site_id`).
+   *
+   * @param options Signal and timeout.
+   * @returns The site, or undefined when the rule names none.
+   * @throws {ObjectNotFoundError} When the site no longer exists.
+   */
+  async site(options: RequestOptions = {}): Promise<Site | undefined> {
+    const id = this.site_id;
+    return id === undefined ? undefined : await (this.cb as CbResponseAPI).selectById(
+      Site,
+      id,
+      options,
+    );
+  }
+}
+installFields(ThrottleRule, { writable: false });

@@ -1,0 +1,290 @@
+/**
+ * Cb Response threat reports: the reports of the threat feeds, searched on
+ * `/api/v1/threat_report` and identified as `"{feed_id}:{report id}"`.
+ *
+ * @module
+ */
+
+import {
+  ApiError,
+  type Document,
+  type FieldKind,
+  installFields,
+  type LoadOptions,
+  type ModelApi,
+  type ModelId,
+  type ModelInit,
+  MutableModel,
+  type RequestOptions,
+  ServerError,
+} from "../core/mod.ts";
+import { quotePath } from "../core/_encode.ts";
+import { toInt } from "../core/_parse.ts";
+import type { CbResponseAPI } from "./api.ts";
+import { Feed } from "./feed.ts";
+import { SearchQuery } from "./query.ts";
+
+function splitReportId(id: ModelId, url?: string): [number, string] {
+  const text = String(id);
+  const i = text.indexOf(":");
+  const feed = i > 0 ? toInt(text.slice(0, i)) : undefined;
+  if (feed === undefined || i === text.length - 1) {
+    throw new ApiError(
+      `ThreatReport ID must be in form '<feed_id>:<report_id>', got "${text}"` +
+        (url ? ` (on ${url})` : ""),
+    );
+  }
+  return [feed, text.slice(i + 1)];
+}
+
+/**
+ * A threat report of a feed. Select one with `cb.select(ThreatReport, "7:SOC-2018-0001")`,
+ * search them with `cb.select(ThreatReport)` or `feed.reports()`; `disable()` marks one ignored.
+ *
+ * @example Ignore one report
+ * ```ts
+ * import { CbResponseAPI, ThreatReport } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const report = await cb.select(ThreatReport, "7:SOC-2018-0001");
+ * await report.disable();
+ * console.assert(report.is_ignored === true);
+ * ```
+ */
+export class ThreatReport extends MutableModel {
+  /** The REST path of the search. */
+  static override urlObject = "/api/v1/threat_report";
+  /** Documented fields and their types. */
+  static override fields: Readonly<Record<string, FieldKind>> = {
+    id: "string",
+    feed_id: "integer",
+    feed_name: "string",
+    title: "string",
+    score: "integer",
+    link: "string",
+    is_ignored: "boolean",
+    is_deleted: "boolean",
+    timestamp: "integer",
+    create_time: "integer",
+    description: "string",
+    tags: "array",
+    iocs: "object",
+  };
+  /** Default sort of report searches: none. */
+  static readonly defaultSort: string | undefined = undefined;
+  /** Rows per page. */
+  static readonly searchPageSize: number = 100;
+
+  /**
+   * Checks a `"{feed_id}:{report id}"` id.
+   *
+   * @param id The id.
+   * @returns The id with an integer feed id.
+   * @throws {ApiError} When the id has no `feed_id:` part.
+   */
+  static override normaliseId(id: ModelId): ModelId {
+    const [feed, report] = splitReportId(id);
+    return `${feed}:${report}`;
+  }
+
+  /**
+   * The threat report search query.
+   *
+   * @param api The API.
+   * @returns A new query.
+   */
+  static query(api: CbResponseAPI): ThreatReportQuery {
+    return new ThreatReportQuery(api, ThreatReport);
+  }
+
+  /**
+   * The model for a search row (through the cache).
+   *
+   * @param api The API.
+   * @param row The row.
+   * @returns The report.
+   */
+  static fromSearchRow(api: CbResponseAPI, row: Document): ThreatReport {
+    return api.fromRow(ThreatReport, `${row.feed_id}:${row.id}`, row);
+  }
+
+  /**
+   * Builds a report; use `cb.select()` or a query instead.
+   *
+   * @param api The API.
+   * @param id `"{feed_id}:{report id}"`.
+   * @param init The initial document.
+   */
+  constructor(api: ModelApi, id: ModelId | undefined, init: ModelInit = {}) {
+    const info = { ...init.info };
+    if (id !== undefined && (info.feed_id === undefined || info.id === undefined)) {
+      const [feed, report] = splitReportId(id, api.url);
+      info.feed_id = feed;
+      info.id = report;
+    }
+    super(api, id, { ...init, info });
+  }
+
+  /** Report id within its feed (text). */
+  declare readonly id: string | undefined;
+  /** Feed id. */
+  declare readonly feed_id: number | undefined;
+  /** Feed name. */
+  declare readonly feed_name: string | undefined;
+  /** Title. */
+  declare readonly title: string | undefined;
+  /** Score (0-100). */
+  declare readonly score: number | undefined;
+  /** Link to the provider's page. */
+  declare readonly link: string | undefined;
+  /** Whether the report is ignored (no more alerts). */
+  declare is_ignored: boolean | undefined;
+  /** Indicators by type (`md5`, `ipv4`, `dns`, `query`). */
+  declare readonly iocs: Record<string, unknown[]>;
+  /** Tags. */
+  declare readonly tags: string[];
+
+  /** `"{feed_id}:{report id}"`. */
+  override get uniqueId(): ModelId | undefined {
+    const feed = this.info.feed_id;
+    const id = this.info.id;
+    return feed === undefined || feed === null || id === undefined || id === null
+      ? undefined
+      : `${feed}:${id}`;
+  }
+
+  /** `/api/v1/feed/{feed_id}/report/{id}`. */
+  protected override instanceUrl(): string {
+    return `/api/v1/feed/${encodeURIComponent(String(this.info.feed_id))}/report/${
+      encodeURIComponent(String(this.info.id))
+    }`;
+  }
+
+  /**
+   * The feed of this report (cached join).
+   *
+   * @param options Signal and timeout.
+   * @returns The feed.
+   */
+  async feed(options: RequestOptions = {}): Promise<Feed | undefined> {
+    const id = this.feed_id;
+    return id === undefined
+      ? undefined
+      : await (this.cb as CbResponseAPI).selectById(Feed, id, options);
+  }
+
+  /**
+   * Marks the report ignored (`is_ignored` true) and saves.
+   *
+   * @param options Signal and timeout.
+   * @returns This report.
+   */
+  async disable(options: RequestOptions = {}): Promise<this> {
+    this.is_ignored = true;
+    return await this.save(options);
+  }
+
+  /**
+   * Clears the ignored mark and saves.
+   *
+   * @param options Signal and timeout.
+   * @returns This report.
+   */
+  async enable(options: RequestOptions = {}): Promise<this> {
+    this.is_ignored = false;
+    return await this.save(options);
+  }
+
+  /**
+   * Sends the changed fields: `POST /api/v1/threat_report` with
+   * `{"ids": {"{feed_id}": ["{id}"]}, "updates": {field: value}}`. A row of a search is loaded
+   * first (one GET). An empty answer reloads the report; a report document answered replaces it.
+   *
+   * @param options Signal and timeout.
+   * @returns This report.
+   * @throws {ServerError} When the server refused.
+   */
+  override async save(options: LoadOptions = {}): Promise<this> {
+    if (!this.isDirty()) return this;
+    if (!this.fullyInitialized) {
+      const changes = this.dirtyFields.map((k) => [k, this.info[k]] as const);
+      await this.refresh(options);
+      for (const [k, v] of changes) this.setRaw(k, v);
+    }
+    const updates: Record<string, unknown> = {};
+    for (const k of this.dirtyFields) updates[k] = this.info[k];
+    const path = ThreatReport.urlObject;
+    const body = { ids: { [String(this.info.feed_id)]: [String(this.info.id)] }, updates };
+    this.cb.connection.logger.debug(`Updating ThreatReport with unique ID ${this.uniqueId}`);
+    const res = await this.cb.connection.requestJson("POST", path, { ...options, json: body });
+    if (res.status !== 200 && res.status !== 204) {
+      throw new ServerError({
+        status: res.status,
+        body: res.text,
+        method: "POST",
+        url: `${this.cb.url}${path}`,
+        result: "Did not update ThreatReport record.",
+      });
+    }
+    const data = res.data as Document | undefined;
+    if (
+      data && typeof data === "object" && !Array.isArray(data) && data.feed_id !== undefined &&
+      data.id !== undefined
+    ) {
+      this.setDocument(data, true);
+      this.afterRefresh();
+    } else {
+      await this.refresh(options);
+    }
+    return this;
+  }
+}
+installFields(ThreatReport);
+
+/**
+ * A threat report search, with the bulk {@linkcode ThreatReportQuery.setIgnored}.
+ *
+ * @example Ignore every FUZZYWOMBAT report of the SOC feed
+ * ```ts
+ * import { CbResponseAPI, Feed } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const feed = await cb.select(Feed).where("name:SOC").one();
+ * await feed.reports().where("title:FUZZYWOMBAT").setIgnored();
+ * console.assert(await feed.reports().where("title:FUZZYWOMBAT is_ignored:false").count() === 0);
+ * ```
+ */
+export class ThreatReportQuery extends SearchQuery<ThreatReport> {
+  /**
+   * Sets (or clears) the ignored flag of every report the query matches, in one request:
+   * `POST /api/v1/threat_report` with `{"updates": {"is_ignored": flag}, "query":
+   * "cb.urlver=1&q={path-quoted query}"}` (Cb Response 5.1.0 and later).
+   *
+   * @param ignored The flag to set.
+   * @param options Signal and timeout.
+   * @throws {ApiError} When the server is older than 5.1.0, or the query has no `where()`.
+   */
+  async setIgnored(ignored = true, options: RequestOptions = {}): Promise<void> {
+    if (!this.api.versionAtLeast("5.1.0")) {
+      throw new ApiError(
+        `Cannot set the ignored flag of threat reports in bulk on ${this.api.url}: the server ` +
+          `runs ${this.api.serverVersion} and this needs 5.1.0 or later; save each report instead`,
+      );
+    }
+    const q = this.isRaw
+      ? (this.state.raw?.filter(([k]) => k === "q").map(([, v]) => v).join(" ") ?? "")
+      : this.queryString;
+    if (!q) {
+      throw new ApiError(
+        `Refusing to change every threat report on ${this.api.url}: add a where() clause first`,
+      );
+    }
+    const body = { updates: { is_ignored: ignored }, query: `cb.urlver=1&q=${quotePath(q)}` };
+    await this.api.connection.requestJson("POST", ThreatReport.urlObject, {
+      ...options,
+      json: body,
+    });
+  }
+}
