@@ -73,6 +73,22 @@ export function isConnectFailure(error: unknown): boolean {
 }
 
 /**
+ * Whether a fetch failure will happen again however often it is retried: the server's TLS
+ * certificate was refused, or Deno's permissions deny the host.
+ *
+ * @param error What fetch threw.
+ * @returns True when retrying is pointless.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e instanceof Error && depth < 5; depth++) {
+    if (e.name === "NotCapable" || e.name === "PermissionDenied") return true;
+    e = e.cause;
+  }
+  return /certificate|UnknownIssuer/i.test(errorText(error));
+}
+
+/**
  * Every message in an error's cause chain, joined.
  *
  * @param error Any thrown value.
