@@ -23,8 +23,10 @@ export interface RouteContext {
   rawQuery: string;
   /** Request headers by lower-case name. */
   headers: Record<string, string>;
-  /** Request body as text. */
+  /** Request body as text (UTF-8 decoded). */
   bodyText: string;
+  /** Request body as received, for binary uploads. */
+  body: Uint8Array;
   /** The body parsed as JSON; a malformed body answers 400. */
   json(): unknown;
 }

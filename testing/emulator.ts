@@ -325,6 +325,7 @@ export class CbEmulator implements AsyncDisposable {
       rawQuery: req.query,
       headers: req.headers,
       bodyText,
+      body: req.body,
       json(): unknown {
         if (bodyText.trim() === "") throw new HttpError(400, "Request body is required");
         try {

@@ -91,16 +91,37 @@ function parseMultipartFile(ctx: RouteContext): Uint8Array {
   if (!type.startsWith("multipart/form-data") || !boundary) {
     throw new HttpError(400, "Expected a multipart/form-data body");
   }
-  for (const part of ctx.bodyText.split(`--${boundary}`)) {
-    const split = part.indexOf("\r\n\r\n");
+  const body = ctx.body;
+  const delimiter = ENCODER.encode(`--${boundary}`);
+  const starts: number[] = [];
+  for (
+    let i = indexOf(body, delimiter, 0);
+    i >= 0;
+    i = indexOf(body, delimiter, i + delimiter.length)
+  ) {
+    starts.push(i);
+  }
+  for (let n = 0; n + 1 < starts.length; n++) {
+    const part = body.subarray(starts[n]! + delimiter.length, starts[n + 1]!);
+    const split = indexOf(part, CRLFCRLF, 0);
     if (split < 0) continue;
-    const head = part.slice(0, split);
+    const head = new TextDecoder().decode(part.subarray(0, split));
     if (!/content-disposition:[^\r\n]*\bname="file"/i.test(head)) continue;
-    let body = part.slice(split + 4);
-    if (body.endsWith("\r\n")) body = body.slice(0, -2);
-    return ENCODER.encode(body);
+    let end = part.length;
+    if (end >= 2 && part[end - 2] === 13 && part[end - 1] === 10) end -= 2;
+    return part.slice(split + 4, end);
   }
   throw new HttpError(400, 'Multipart body has no part named "file"');
+}
+
+const CRLFCRLF = new Uint8Array([13, 10, 13, 10]);
+
+function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
+  outer: for (let i = from; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
 }
 
 function generated(size: number): ReadableStream<Uint8Array> {
