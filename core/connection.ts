@@ -27,6 +27,7 @@ import {
 import { ApiError, ConnectionError, ServerError, TimeoutError } from "./errors.ts";
 import { errorForStatus, normaliseBaseUrl, readErrorBody } from "./_http.ts";
 import { redactSecrets } from "./_secrets.ts";
+import { Semaphore } from "./_pool.ts";
 import { encodeJson, encodeQuery, type QueryParams } from "./_encode.ts";
 import {
   backoffDelay,
@@ -84,6 +85,25 @@ export interface ConnectOptions extends CredentialOptions {
    * @default 60000
    */
   maxRetryAfterMs?: number;
+  /**
+   * Idle connections kept per host for reuse (Python `pool_connections`).
+   *
+   * @default 10
+   */
+  poolConnections?: number;
+  /**
+   * Most requests in flight at once when `poolBlock` is set (Python `pool_maxsize`).
+   *
+   * @default 10
+   */
+  poolMaxSize?: number;
+  /**
+   * Make requests wait for a free place instead of opening more connections than
+   * `poolMaxSize` (Python `pool_block`).
+   *
+   * @default false
+   */
+  poolBlock?: boolean;
   /**
    * Appended to the User-Agent, as the Python library's `integration_name`.
    *
@@ -165,6 +185,7 @@ interface ConnectionInit {
   logger: Logger;
   clientOptions: Deno.CreateHttpClientOptions | undefined;
   credentials: Credentials | undefined;
+  pool: Semaphore | undefined;
 }
 
 const TIMEOUT = Symbol("cbapi.timeout");
@@ -205,6 +226,7 @@ export class Connection implements Disposable {
   #retry: RetryPolicy;
   #userAgent: string;
   #clientOptions: Deno.CreateHttpClientOptions | undefined;
+  #pool: Semaphore | undefined;
   #client: Deno.HttpClient | undefined;
   #writeClient: Deno.HttpClient | undefined;
   #closed = false;
@@ -218,6 +240,7 @@ export class Connection implements Disposable {
     this.#retry = init.retry;
     this.#userAgent = init.userAgent;
     this.#clientOptions = init.clientOptions;
+    this.#pool = init.pool;
     this.#client = init.clientOptions ? Deno.createHttpClient(init.clientOptions) : undefined;
   }
 
@@ -249,7 +272,14 @@ export class Connection implements Disposable {
       credentials.url,
       `profile "${credentials.profile}" (${credentials.source})`,
     );
-    const clientOptions = await clientOptionsFor(credentials, url, logger);
+    let clientOptions = await clientOptionsFor(credentials, url, logger);
+    if (options.poolConnections !== undefined) {
+      if (!Number.isInteger(options.poolConnections) || options.poolConnections < 0) {
+        throw new RangeError(`poolConnections must be 0 or more, got ${options.poolConnections}`);
+      }
+      clientOptions = { ...clientOptions, poolMaxIdlePerHost: options.poolConnections };
+    }
+    const pool = options.poolBlock ? new Semaphore(options.poolMaxSize ?? 10) : undefined;
     const timeoutMs = options.timeout ?? (product === "response" ? RESPONSE_DEFAULT_TIMEOUT_MS : 0);
     if (!(timeoutMs >= 0)) {
       throw new RangeError(`Timeout must be 0 or more milliseconds, got ${timeoutMs}`);
@@ -273,6 +303,7 @@ export class Connection implements Disposable {
       logger,
       clientOptions,
       credentials,
+      pool,
     });
   }
 
@@ -476,7 +507,13 @@ export class Connection implements Disposable {
       let retryReason: string;
       let waitMs: number;
       try {
-        const res = await this.#fetchFollowing(upper, url, headers, body, fetchSignal, idempotent);
+        await this.#pool?.acquire(fetchSignal);
+        let res: Response;
+        try {
+          res = await this.#fetchFollowing(upper, url, headers, body, fetchSignal, idempotent);
+        } finally {
+          this.#pool?.release();
+        }
         this.logger.debug(
           `HTTP ${upper} ${pathWithQuery} took ${
             formatSeconds(performance.now() - started)
