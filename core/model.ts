@@ -184,7 +184,7 @@ export abstract class Model {
   /** The object's unique id (undefined for an object not yet saved). */
   get uniqueId(): ModelId | undefined {
     const pk = this.#info[this.modelClass.primaryKey];
-    if (pk !== undefined && pk !== null) return pk as ModelId;
+    if (typeof pk === "string" || typeof pk === "number") return pk;
     return this.#id;
   }
 

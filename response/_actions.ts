@@ -20,7 +20,7 @@ export type ActionTypeName = "email" | "syslog" | "http_post" | "alert" | "unkno
  * @returns The name.
  */
 export function actionTypeName(value: unknown): ActionTypeName {
-  const n = typeof value === "number" ? value : Number(value);
+  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : NaN;
   return (ACTION_TYPES[n] as ActionTypeName | undefined) ?? "unknown";
 }
 

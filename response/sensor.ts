@@ -220,7 +220,8 @@ export class Sensor extends MutableModel {
 
   /** The host's network adapters, parsed from `network_adapters`. */
   get network_interfaces(): NetworkAdapter[] {
-    const raw = this.field<string>("network_adapters") ?? "";
+    const adapters = this.field<unknown>("network_adapters");
+    const raw = typeof adapters === "string" ? adapters : "";
     const out: NetworkAdapter[] = [];
     for (const part of raw.split("|")) {
       const bits = part.split(",");

@@ -108,7 +108,7 @@ export class Watchlist extends MutableModel {
   declare readonly readonly: boolean | undefined;
 
   #pairs(): Array<[string, string]> {
-    return parseQuery(this.search_query ?? "");
+    return parseQuery(typeof this.search_query === "string" ? this.search_query : "");
   }
 
   /**
