@@ -1,0 +1,375 @@
+// deno-lint-ignore-file no-console
+/**
+ * `deno task bench`: measures the performance goals of DESIGN.md "Performance" in one run, as
+ * ratios, against the emulator served over HTTPS (as users run it) with a generated data set,
+ * prints a readable table, then exactly one JSON object as the last line.
+ *
+ * The emulator runs in this process; every client under measurement runs in a child process
+ * (`Deno.Command`), so client and server never share an event loop and RSS figures are clean.
+ *
+ * ```sh
+ * deno task bench [--rounds 5] [--latency-ms 20]
+ * ```
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { CbEmulator } from "@cbapi/cbapi/testing";
+import { joinEverythingExample, walkParentsExample } from "./_joins.ts";
+import { liveResponseFigures } from "./_live_response.ts";
+import {
+  type BenchTarget,
+  formatTable,
+  median,
+  projectRoot,
+  round,
+  runDeno,
+  type TableRow,
+} from "./_util.ts";
+
+const ROWS = 10_000;
+const GIB = 2 ** 30;
+
+interface RatioResult {
+  rows: number;
+  libMs: number[];
+  bareMs: number[];
+  ratio: number;
+}
+
+interface PrefetchResult {
+  rows: number;
+  pageArrivalMs: number;
+  consumerMsPerPage: number;
+  withoutMs: number[];
+  withMs: number[];
+  gain: number;
+}
+
+interface StreamResult {
+  bytes: number;
+  ms: number;
+  mibPerSecond: number;
+  rssBeforeMib: number;
+  rssPeakMib: number;
+  rssGrowthMib: number;
+  runsMib?: number[];
+}
+
+interface PythonResult {
+  rows: number;
+  ms: number[];
+  version: string;
+}
+
+/** Rows the seeded data set has before any generated ones (so that scale adds up to 10,000). */
+async function baseRows(): Promise<number> {
+  await using emu = await CbEmulator.start();
+  const res = await fetch(`${emu.url}/api/v1/process?cb.urlver=1&q=&rows=0&start=0`, {
+    headers: { "X-Auth-Token": emu.token },
+  });
+  const body = await res.json() as { total_results: number };
+  return body.total_results;
+}
+
+async function writeTarget(dir: string, name: string, emu: CbEmulator): Promise<string> {
+  const target: BenchTarget = { url: emu.url, token: emu.token };
+  if (emu.certFile) target.certFile = emu.certFile;
+  const path = `${dir}/${name}.json`;
+  await Deno.writeTextFile(path, JSON.stringify(target), { mode: 0o600 });
+  return path;
+}
+
+async function coldStart(
+  emu: CbEmulator,
+  dir: string,
+  runs: number,
+): Promise<{ first: number; median: number; runs: number[]; found: number }> {
+  const cwd = `${dir}/hunt`;
+  await Deno.mkdir(`${cwd}/.carbonblack`, { recursive: true });
+  const creds = await emu.credentialsFile("response", { profile: "cbapi-bench" });
+  await Deno.copyFile(creds, `${cwd}/.carbonblack/credentials.response`);
+  const env = { CBAPI_PROFILE: "cbapi-bench", CBAPI_URL: "", CBAPI_TOKEN: "" };
+  const permissions = ["--allow-net=127.0.0.1", "--allow-read", "--allow-env"];
+  const times: number[] = [];
+  let found = 0;
+  for (let i = 0; i <= runs; i++) {
+    const out = await runDeno<{ found: number }>("bench/hunt.ts", [], { env, cwd, permissions });
+    times.push(out.wallMs);
+    found = out.result.found;
+  }
+  return { first: times[0]!, median: median(times.slice(1)), runs: times.slice(1), found };
+}
+
+async function pythonPeer(
+  emu: CbEmulator,
+  rounds: number,
+): Promise<{ result?: PythonResult; reason?: string }> {
+  let probe;
+  try {
+    probe = await new Deno.Command("python3", {
+      args: ["-c", "import cbapi"],
+      stdout: "null",
+      stderr: "piped",
+      stdin: "null",
+    }).output();
+  } catch {
+    return { reason: "no python3 interpreter on PATH" };
+  }
+  if (!probe.success) {
+    return {
+      reason: "python3 cannot import the cbapi package (not installed; PyPI is not reachable " +
+        "from this machine), so no Python figure was measured",
+    };
+  }
+  const creds = await emu.credentialsFile("response");
+  const out = await new Deno.Command("python3", {
+    args: [`${projectRoot()}bench/_python_paging.py`, creds, String(rounds)],
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  if (!out.success) {
+    const err = new TextDecoder().decode(out.stderr).trim().split("\n").at(-1);
+    return { reason: `the Python peer failed: ${err}` };
+  }
+  return { result: JSON.parse(text.split("\n").at(-1)!) as PythonResult };
+}
+
+function gate(value: number | undefined, ok: (v: number) => boolean): boolean | undefined {
+  return value === undefined ? undefined : ok(value);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      rounds: { type: "string", default: "5" },
+      "latency-ms": { type: "string", default: "20" },
+    },
+  });
+  const rounds = Math.max(1, Number(values.rounds));
+  const latencyMs = Math.max(1, Number(values["latency-ms"]));
+  const started = performance.now();
+  const dir = await Deno.makeTempDir({ prefix: "cbapi-bench-" });
+  const log = (msg: string) =>
+    console.error(`[bench ${round((performance.now() - started) / 1000, 1)}s] ${msg}`);
+  try {
+    const scale = Math.max(0, ROWS - await baseRows());
+    log(`data set: ${ROWS} process rows (scale ${scale}), emulator over HTTPS`);
+
+    // 1. The HTTPS emulator: paging ratio, joins, cold start, streaming, Live Response, Python.
+    let ratio: RatioResult;
+    let joins;
+    let cold;
+    let stream: StreamResult;
+    let python;
+    {
+      await using emu = await CbEmulator.start({ tls: true, scale });
+      const target = await writeTarget(dir, "tls", emu);
+      log("paging: library vs bare fetch");
+      ratio =
+        (await runDeno<RatioResult>("bench/_paging_worker.ts", ["ratio", target, String(rounds)]))
+          .result;
+      log("joins: walk-parents and join-everything examples");
+      joins = {
+        walkParents: await walkParentsExample(emu),
+        joinEverything: await joinEverythingExample(emu),
+      };
+      log("cold start: one-file hunting script");
+      cold = await coldStart(emu, dir, 5);
+      log("streaming: 1 GiB binary through Binary.file()");
+      const [md5, record] = [...emu.state.binaries.entries()].find(([, b]) => b.size > 0)!;
+      record.size = GIB;
+      // RSS growth varies from run to run (V8 collects the downloaded chunks when their external
+      // memory reaches its threshold): three runs, the median is the figure.
+      const runs: StreamResult[] = [];
+      for (let i = 0; i < 3; i++) {
+        runs.push(
+          (await runDeno<StreamResult>("bench/_stream_worker.ts", [
+            "binary",
+            target,
+            md5,
+            `${dir}/binary.bin`,
+          ])).result,
+        );
+      }
+      runs.sort((a, b) => a.rssGrowthMib - b.rssGrowthMib);
+      stream = { ...runs[1]!, runsMib: runs.map((r) => round(r.rssGrowthMib, 1)) };
+      await Deno.remove(`${dir}/binary.bin`).catch(() => {});
+      log("python peer");
+      python = await pythonPeer(emu, rounds);
+    }
+
+    // 2. Live Response on its own emulator (fixed command time, a generated 1 GiB file).
+    log("live response: getRawFile and a job over 50 sensors");
+    const lr = await liveResponseFigures(dir);
+
+    // 3. Prefetch gain: the same data set with a fixed per-page latency.
+    let prefetch: PrefetchResult;
+    {
+      await using emu = await CbEmulator.start({ tls: true, scale, latencyMs });
+      const target = await writeTarget(dir, "latency", emu);
+      log(`paging: prefetch on vs off, ${latencyMs} ms per answer`);
+      prefetch = (await runDeno<PrefetchResult>("bench/_paging_worker.ts", [
+        "prefetch",
+        target,
+        String(Math.max(1, Math.min(rounds, 3))),
+      ])).result;
+    }
+
+    // 4. Control: the same paging ratio over plain HTTP (see the note in the JSON).
+    let plain: RatioResult;
+    {
+      await using emu = await CbEmulator.start({ scale });
+      const target = await writeTarget(dir, "plain", emu);
+      log("paging over plain HTTP (control)");
+      plain =
+        (await runDeno<RatioResult>("bench/_paging_worker.ts", ["ratio", target, String(rounds)]))
+          .result;
+    }
+
+    const walk = joins.walkParents;
+    const join = joins.joinEverything;
+    const joinRatio = round((walk.requests + join.requests) / (walk.objects + join.objects), 3);
+    const denoPagingMs = median(ratio.libMs);
+    const pythonRatio = python.result ? round(median(python.result.ms) / denoPagingMs) : undefined;
+    const figures = {
+      paging_vs_bare_fetch: round(ratio.ratio),
+      paging_prefetch_gain: round(prefetch.gain),
+      stream_rss_mib: {
+        binary_file: round(stream.rssGrowthMib, 1),
+        get_raw_file: lr.rawFileRssMib === undefined ? null : round(lr.rawFileRssMib, 1),
+        ...(lr.rawFileReason ? { get_raw_file_reason: lr.rawFileReason } : {}),
+      },
+      lr_job_ratio: lr.jobRatio === undefined ? null : round(lr.jobRatio),
+      ...(lr.jobReason ? { lr_job_ratio_reason: lr.jobReason } : {}),
+      join_request_ratio: joinRatio,
+      cold_start_ms: Math.round(cold.median),
+      paging_vs_python: pythonRatio ?? null,
+      ...(python.reason ? { paging_vs_python_reason: python.reason } : {}),
+    };
+    const streamOk = stream.bytes === GIB;
+    const goalsMet = {
+      paging_vs_bare_fetch: ratio.ratio >= 0.7,
+      paging_prefetch_gain: prefetch.gain >= 1.5,
+      stream_rss_mib: streamOk && stream.rssGrowthMib < 64 &&
+        (lr.rawFileRssMib === undefined || lr.rawFileRssMib < 64),
+      lr_job_ratio: gate(lr.jobRatio, (v) => v <= 1.15) ?? null,
+      join_request_ratio: joinRatio <= 1,
+      paging_vs_python: gate(pythonRatio, (v) => v >= 3) ?? null,
+    };
+    const rows: TableRow[] = [
+      {
+        name: "paging_vs_bare_fetch",
+        value: figures.paging_vs_bare_fetch,
+        goal: ">= 0.7",
+        met: goalsMet.paging_vs_bare_fetch,
+        detail: `${ratio.rows} rows, 100/page, HTTPS: library ${
+          Math.round(denoPagingMs)
+        } ms, bare fetch ${
+          Math.round(median(ratio.bareMs))
+        } ms (median of ${rounds}); plain HTTP control ${round(plain.ratio)}`,
+      },
+      {
+        name: "paging_prefetch_gain",
+        value: figures.paging_prefetch_gain,
+        goal: ">= 1.5",
+        met: goalsMet.paging_prefetch_gain,
+        detail:
+          `${latencyMs} ms server latency, consumer ${prefetch.consumerMsPerPage} ms/page: without ${
+            Math.round(median(prefetch.withoutMs))
+          } ms, with ${Math.round(median(prefetch.withMs))} ms`,
+      },
+      {
+        name: "stream_rss_mib (Binary.file)",
+        value: figures.stream_rss_mib.binary_file,
+        goal: "< 64",
+        met: streamOk && stream.rssGrowthMib < 64,
+        detail: `1 GiB to disk in ${round(stream.ms / 1000, 1)} s (${
+          Math.round(stream.mibPerSecond)
+        } MiB/s), RSS ${Math.round(stream.rssBeforeMib)} -> ${
+          Math.round(stream.rssPeakMib)
+        } MiB; runs ${stream.runsMib?.join(", ")}`,
+      },
+      {
+        name: "stream_rss_mib (getRawFile)",
+        value: lr.rawFileRssMib === undefined ? undefined : round(lr.rawFileRssMib, 1),
+        goal: "< 64",
+        met: gate(lr.rawFileRssMib, (v) => v < 64),
+        detail: lr.rawFileDetail ?? lr.rawFileReason ?? "",
+      },
+      {
+        name: "lr_job_ratio",
+        value: figures.lr_job_ratio ?? undefined,
+        goal: "<= 1.15",
+        met: goalsMet.lr_job_ratio ?? undefined,
+        detail: lr.jobDetail ?? lr.jobReason ?? "",
+      },
+      {
+        name: "join_request_ratio",
+        value: joinRatio,
+        goal: "<= 1.0",
+        met: goalsMet.join_request_ratio,
+        detail:
+          `walk-parents ${walk.requests} requests / ${walk.objects} objects, join-everything ${join.requests} / ${join.objects}`,
+      },
+      {
+        name: "cold_start_ms",
+        value: figures.cold_start_ms,
+        goal: "(report)",
+        met: undefined,
+        detail:
+          `import + connect + one query (${cold.found} found), median of ${cold.runs.length}; first run ${
+            Math.round(cold.first)
+          } ms`,
+      },
+      {
+        name: "paging_vs_python",
+        value: pythonRatio,
+        goal: ">= 3",
+        met: goalsMet.paging_vs_python ?? undefined,
+        detail: python.result
+          ? `cbapi ${python.result.version}: ${Math.round(median(python.result.ms))} ms vs ${
+            Math.round(denoPagingMs)
+          } ms`
+          : python.reason ?? "",
+      },
+    ];
+    console.log(formatTable(rows));
+    console.log("");
+    const json = {
+      ...figures,
+      goals_met: goalsMet,
+      details: {
+        rows: ratio.rows,
+        scale,
+        tls: true,
+        rounds,
+        paging_library_ms: ratio.libMs.map(Math.round),
+        paging_bare_fetch_ms: ratio.bareMs.map(Math.round),
+        paging_vs_bare_fetch_plain_http: round(plain.ratio),
+        prefetch_latency_ms: latencyMs,
+        prefetch_consumer_ms_per_page: prefetch.consumerMsPerPage,
+        prefetch_without_ms: prefetch.withoutMs.map(Math.round),
+        prefetch_with_ms: prefetch.withMs.map(Math.round),
+        stream_binary_file: { ...stream, ms: Math.round(stream.ms) },
+        join_walk_parents: { requests: walk.requests, objects: walk.objects },
+        join_everything: { requests: join.requests, objects: join.objects },
+        cold_start_runs_ms: cold.runs.map(Math.round),
+        cold_start_first_run_ms: Math.round(cold.first),
+        ...lr.details,
+        deno: Deno.version.deno,
+        total_s: round((performance.now() - started) / 1000, 1),
+      },
+    };
+    console.log(JSON.stringify(json));
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+if (import.meta.main) {
+  await main();
+}
