@@ -223,6 +223,18 @@ export function textTokens(text: string): string[] {
   return text.toLowerCase().split(TOKEN_SPLIT_REGEXP).filter((t) => t !== "");
 }
 
+/** The suffixes of a path-like value that start after a separator (`\registry\x` → `registry\x`). */
+function pathSuffixes(value: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if ((c === "\\" || c === "/" || c === " ") && i + 1 < value.length) {
+      out.push(value.slice(i + 1));
+    }
+  }
+  return out;
+}
+
 function wildcardRegExp(pattern: string): RegExp {
   const body = pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, "\\$&")
     .replace(/\*/g, ".*").replace(/\?/g, ".");
@@ -282,7 +294,8 @@ function scalarMatcher(kind: FieldKind, value: TermValue): Matcher {
     return (v) => {
       if (v === null || v === undefined) return false;
       const s = String(v).toLowerCase();
-      return re.test(s) || (kind === "text" && textTokens(s).some((t) => re.test(t)));
+      return re.test(s) || (kind === "text" && (textTokens(s).some((t) => re.test(t)) ||
+        pathSuffixes(s).some((t) => re.test(t))));
     };
   }
   switch (kind) {

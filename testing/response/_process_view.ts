@@ -23,6 +23,7 @@ export const PROCESS_SCHEMA: SearchSchema = {
     crossproc_name: "keyword",
     crossproc_md5: "keyword",
     filemod: "text",
+    filewrite_md5: "keyword",
     modload: "text",
     regmod: "text",
     domain: "keyword",
@@ -166,6 +167,7 @@ function indexRecord(doc: Record<string, unknown>, ev: ProcessEvents): SearchRec
   rec.comms_ip = intToIp(doc.comms_ip as number);
   rec.interface_ip = rec.comms_ip;
   rec.filemod = ev.filemods.map((e) => e.path);
+  rec.filewrite_md5 = ev.filemods.filter((e) => e.md5 !== "").map((e) => e.md5.toLowerCase());
   rec.modload = ev.modloads.map((e) => e.path);
   rec.regmod = ev.regmods.map((e) => e.path);
   rec.domain = ev.netconns.map((e) => e.domain).filter(Boolean);

@@ -344,7 +344,7 @@ Deno.test("examples/response/new_binaries_with_netconns.ts writes the processes 
       "2016-10-25 14:10:02.137000",
       "1",
       // The emulator's images carry no PE header.
-      "Unknown",
+      "Sun Sep 25 14:10:02 2016", // the PE header's link time,
     ]);
   }
   const queries = processQueries(emu);
