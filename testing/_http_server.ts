@@ -112,8 +112,11 @@ async function writeAnswer(
   }
   if (body instanceof Uint8Array) {
     const send = answer.truncate ? body.subarray(0, Math.floor(body.length / 2)) : body;
-    await writeAll(conn, send.length < 64 * 1024 ? concat(head, send) : head);
-    if (send.length >= 64 * 1024) await writeAll(conn, send);
+    // One write for head and body: a separate small write of the head would leave the body's
+    // last segment waiting on the client's delayed ACK (Nagle; TLS connections cannot turn it off).
+    const inOne = send.length <= 16 * 1024 * 1024;
+    await writeAll(conn, inOne ? concat(head, send) : head);
+    if (!inOne) await writeAll(conn, send);
     return keep;
   }
   await writeAll(conn, head);
