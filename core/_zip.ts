@@ -714,7 +714,7 @@ function _inflateProducer(entry: _Entry, data: ReturnType<typeof _memberData>): 
         for (let i = 0; i < piece.length; i += INFLATE_SLICE) {
           await writer.ready;
           if (stopped) return;
-          writer.write(piece.subarray(i, i + INFLATE_SLICE)).catch(() => {});
+          writer.write(piece.slice(i, i + INFLATE_SLICE)).catch(() => {});
         }
       }
       if (!stopped) await writer.close();
