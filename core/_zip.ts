@@ -714,7 +714,9 @@ function _inflateProducer(entry: _Entry, data: ReturnType<typeof _memberData>): 
         for (let i = 0; i < piece.length; i += INFLATE_SLICE) {
           await writer.ready;
           if (stopped) return;
-          writer.write(piece.slice(i, i + INFLATE_SLICE)).catch(() => {});
+          writer.write(piece.subarray(i, i + INFLATE_SLICE) as Uint8Array<ArrayBuffer>).catch(
+            () => {},
+          );
         }
       }
       if (!stopped) await writer.close();
