@@ -10,12 +10,13 @@
  *
  * @example Connect to the emulator through the root entry point
  * ```ts
+ * import assert from "node:assert/strict";
  * import { response } from "@cbapi/cbapi";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await response.CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const sensors = await cb.select(response.Sensor).toArray();
- * console.assert(sensors.length > 0);
+ * assert.ok(sensors.length > 0);
  * ```
  *
  * @module

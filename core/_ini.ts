@@ -40,8 +40,9 @@ const NEWLINE_REGEXP = /\r\n|\n|\r/;
  *
  * @example Parse a profile (not run: this private module has no public import path)
  * ```ts ignore
+ * import assert from "node:assert/strict";
  * const doc = parseIni("[default]\nurl = https://cb.example\n", "credentials.response");
- * console.assert(doc.sections.get("default")?.get("url") === "https://cb.example");
+ * assert.ok(doc.sections.get("default")?.get("url") === "https://cb.example");
  * ```
  */
 export function parseIni(text: string, fileName: string): IniDocument {

@@ -25,11 +25,12 @@ export interface ApiOptions {
  *
  * @example Any product API closes with `await using`
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
- * console.assert(cb.url === emu.url);
+ * assert.ok(cb.url === emu.url);
  * ```
  */
 export abstract class BaseAPI implements ModelApi, AsyncDisposable {
@@ -154,12 +155,13 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { BannedHash, CbResponseAPI } from "@cbapi/cbapi/response";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
    * const bh = cb.create(BannedHash, { text: "Banned from API" });
-   * console.assert(bh.isDirty());
+   * assert.ok(bh.isDirty());
    * ```
    */
   create<M extends MutableModel>(cls: ModelClass<M>, data: Record<string, unknown> = {}): M {

@@ -38,13 +38,14 @@ interface Entry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ObjectCache } from "@cbapi/cbapi/core";
  * let t = 0;
  * const cache = new ObjectCache({ maxEntries: 2, ttlMs: 10, now: () => t });
  * cache.set("a", 1);
- * console.assert(cache.get("a") === 1);
+ * assert.ok(cache.get("a") === 1);
  * t = 11;
- * console.assert(cache.get("a") === undefined);
+ * assert.ok(cache.get("a") === undefined);
  * ```
  */
 export class ObjectCache {

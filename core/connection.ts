@@ -7,12 +7,13 @@
  *
  * @example Open a connection to the emulator and read the server info
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Connection } from "@cbapi/cbapi/core";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * using conn = await Connection.open("response", { url: emu.url, token: emu.token });
  * const info = await conn.getObject<{ version: string }>("/api/info");
- * console.assert(typeof info?.version === "string");
+ * assert.ok(typeof info?.version === "string");
  * ```
  *
  * @module
@@ -206,12 +207,13 @@ function debugFromEnvironment(): boolean {
  *
  * @example Explicit settings against the emulator
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Connection } from "@cbapi/cbapi/core";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start({ tls: true });
  * using conn = await Connection.open("response", { url: emu.url, token: emu.token, sslCertFile: emu.certFile! });
  * const sensors = await conn.getObject<unknown[]>("/api/v1/sensor");
- * console.assert(Array.isArray(sensors));
+ * assert.ok(Array.isArray(sensors));
  * ```
  */
 export class Connection implements Disposable {
@@ -255,9 +257,10 @@ export class Connection implements Disposable {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Connection } from "@cbapi/cbapi/core";
    * using conn = await Connection.open("response", { url: "http://127.0.0.1:1", token: "t" });
-   * console.assert(conn.url === "http://127.0.0.1:1");
+   * assert.ok(conn.url === "http://127.0.0.1:1");
    * ```
    */
   static async open(product: Product, options: ConnectOptions = {}): Promise<Connection> {
@@ -356,12 +359,13 @@ export class Connection implements Disposable {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Connection } from "@cbapi/cbapi/core";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * using conn = await Connection.open("response", { url: emu.url, token: emu.token });
    * const { data } = await conn.requestJson<{ version: string }>("GET", "/api/info");
-   * console.assert(typeof data?.version === "string");
+   * assert.ok(typeof data?.version === "string");
    * ```
    */
   requestJson<T = unknown>(
@@ -403,12 +407,13 @@ export class Connection implements Disposable {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Connection } from "@cbapi/cbapi/core";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * using conn = await Connection.open("response", { url: emu.url, token: emu.token });
    * const sensor = await conn.getObject<{ id: number }>("/api/v1/sensor/1");
-   * console.assert(sensor?.id === 1);
+   * assert.ok(sensor?.id === 1);
    * ```
    */
   async getObject<T = unknown>(

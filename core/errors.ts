@@ -17,9 +17,10 @@ export interface ApiErrorOptions {
  *
  * @example Catch any library error
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ApiError, ServerError } from "@cbapi/cbapi/core";
  * const err: ApiError = new ServerError({ status: 500, body: "oops", method: "GET", url: "https://cb.example/api/info" });
- * console.assert(err instanceof ApiError);
+ * assert.ok(err instanceof ApiError);
  * ```
  */
 export class ApiError extends Error {
@@ -62,9 +63,10 @@ function clip(text: string, max = 500): string {
  *
  * @example Inspect the status
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ServerError } from "@cbapi/cbapi/core";
  * const err = new ServerError({ status: 503, body: "busy", method: "GET", url: "https://cb.example/api/info" });
- * console.assert(err.status === 503);
+ * assert.ok(err.status === 503);
  * ```
  */
 export class ServerError extends ApiError {
@@ -122,9 +124,10 @@ function hintFor(status: number): string {
  *
  * @example Tell a missing object apart
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ObjectNotFoundError } from "@cbapi/cbapi/core";
  * const err = new ObjectNotFoundError({ status: 404, body: "", method: "GET", url: "https://cb.example/api/v1/sensor/7" });
- * console.assert(err.uri.endsWith("/sensor/7"));
+ * assert.ok(err.uri.endsWith("/sensor/7"));
  * ```
  */
 export class ObjectNotFoundError extends ServerError {
@@ -155,9 +158,10 @@ export class ObjectNotFoundError extends ServerError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UnauthorizedError } from "@cbapi/cbapi/core";
  * const err = new UnauthorizedError({ status: 401, body: "", method: "GET", url: "https://cb.example/api/info" });
- * console.assert(err.action === "GET");
+ * assert.ok(err.action === "GET");
  * ```
  */
 export class UnauthorizedError extends ServerError {
@@ -191,8 +195,9 @@ export class UnauthorizedError extends ServerError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MoreThanOneResultError } from "@cbapi/cbapi/core";
- * console.assert(new MoreThanOneResultError("2 results").name === "MoreThanOneResultError");
+ * assert.ok(new MoreThanOneResultError("2 results").name === "MoreThanOneResultError");
  * ```
  */
 export class MoreThanOneResultError extends ApiError {
@@ -217,9 +222,10 @@ export class MoreThanOneResultError extends ApiError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { InvalidObjectError } from "@cbapi/cbapi/core";
  * const err = new InvalidObjectError("Missing fields: [name]", ["name"]);
- * console.assert(err.fields[0] === "name");
+ * assert.ok(err.fields[0] === "name");
  * ```
  */
 export class InvalidObjectError extends ApiError {
@@ -244,8 +250,9 @@ export class InvalidObjectError extends ApiError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { InvalidHashError } from "@cbapi/cbapi/core";
- * console.assert(new InvalidHashError("xyz").hash === "xyz");
+ * assert.ok(new InvalidHashError("xyz").hash === "xyz");
  * ```
  */
 export class InvalidHashError extends ApiError {
@@ -284,9 +291,10 @@ export interface TimeoutErrorInit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TimeoutError } from "@cbapi/cbapi/core";
  * const err = new TimeoutError("timed out waiting for isolation to become active");
- * console.assert(err instanceof TimeoutError);
+ * assert.ok(err instanceof TimeoutError);
  * ```
  */
 export class TimeoutError extends ApiError {
@@ -325,9 +333,10 @@ export class TimeoutError extends ApiError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CredentialError } from "@cbapi/cbapi/core";
  * const err = new CredentialError("Cannot find credential profile 'x'", ["/etc/carbonblack/credentials.response"]);
- * console.assert(err.files.length === 1);
+ * assert.ok(err.files.length === 1);
  * ```
  */
 export class CredentialError extends ApiError {
@@ -354,8 +363,9 @@ export class CredentialError extends ApiError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ConnectionError } from "@cbapi/cbapi/core";
- * console.assert(new ConnectionError("no route").name === "ConnectionError");
+ * assert.ok(new ConnectionError("no route").name === "ConnectionError");
  * ```
  */
 export class ConnectionError extends ApiError {
@@ -380,9 +390,10 @@ export class ConnectionError extends ApiError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LiveResponseError } from "@cbapi/cbapi/core";
  * const err = new LiveResponseError("get file failed", { win32Code: 0x80070002, description: "ERROR_FILE_NOT_FOUND" });
- * console.assert(err.win32Code === 0x80070002);
+ * assert.ok(err.win32Code === 0x80070002);
  * ```
  */
 export class LiveResponseError extends ApiError {

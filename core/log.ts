@@ -57,7 +57,16 @@ export function consoleLogger(): Logger {
   };
 }
 
-/** A logger that only warns, on standard error: the default when debugging is off. */
+/**
+ * A logger that only warns, on standard error: the default when debugging is off.
+ *
+ * @example
+ * ```ts
+ * import { warningsOnlyLogger } from "@cbapi/cbapi/core";
+ * const logger = warningsOnlyLogger();
+ * logger.debug("not shown");
+ * ```
+ */
 export function warningsOnlyLogger(): Logger {
   return {
     debug(): void {},
@@ -73,6 +82,13 @@ export function warningsOnlyLogger(): Logger {
  *
  * @param ms Milliseconds.
  * @returns For example `0.050s`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatSeconds } from "@cbapi/cbapi/core";
+ * assert.ok(formatSeconds(50) === "0.050s");
+ * ```
  */
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(3)}s`;

@@ -8,6 +8,7 @@
  *
  * @example Catch a missing object
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ObjectNotFoundError } from "@cbapi/cbapi/core";
  * import { CbResponseAPI, Sensor } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
@@ -16,7 +17,7 @@
  * try {
  *   await cb.select(Sensor, 999999);
  * } catch (err) {
- *   console.assert(err instanceof ObjectNotFoundError);
+ *   assert.ok(err instanceof ObjectNotFoundError);
  * }
  * ```
  *

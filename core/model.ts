@@ -6,14 +6,15 @@
  *
  * @example Change tracking on a created object (no request is sent)
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BannedHash, CbResponseAPI } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const bh = cb.create(BannedHash);
  * bh.text = "Banned from API";
- * console.assert(bh.isDirty());
- * console.assert(String(bh).includes("(+)"));
+ * assert.ok(bh.isDirty());
+ * assert.ok(String(bh).includes("(+)"));
  * ```
  *
  * @module
@@ -112,6 +113,14 @@ function ctime(date: Date): string {
  * @param key The field name.
  * @param value The value.
  * @returns The text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { displayValue } from "@cbapi/cbapi/core";
+ * assert.ok(displayValue("enabled", true) === "True");
+ * assert.ok(displayValue("auth_token", "abc") === "[redacted]");
+ * ```
  */
 export function displayValue(key: string, value: unknown): string {
   if (isSecretField(key) && value !== null && value !== undefined && value !== "") {
@@ -132,6 +141,18 @@ export function displayValue(key: string, value: unknown): string {
  *
  * Models built by `select(Model, id)` are loaded before they are returned; models built from
  * query rows hold the row and load the rest on {@linkcode Model.load}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Binary, CbResponseAPI } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const bin = await cb.select(Binary, "7FB55F5A62E78AF9B58D08AAEEAEF848");
+ * assert.ok(bin.get("product_version", "<unknown>") !== undefined);
+ * assert.ok(String(bin).startsWith("Binary:"));
+ * ```
  */
 export abstract class Model {
   /** REST path of the collection. */
@@ -360,6 +381,14 @@ export abstract class Model {
  * @param kind The field type.
  * @param raw The raw value.
  * @returns The typed value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readField } from "@cbapi/cbapi/core";
+ * assert.ok(readField("integer", "106") === 106);
+ * assert.ok(readField("boolean", "false") === false);
+ * ```
  */
 export function readField(kind: FieldKind, raw: unknown): unknown {
   if (raw === undefined || raw === null) {
@@ -393,6 +422,13 @@ export function readField(kind: FieldKind, raw: unknown): unknown {
  * @param kind The field type.
  * @param value The typed value.
  * @returns What is stored in the document.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeField } from "@cbapi/cbapi/core";
+ * assert.ok(writeField("iso-date-time", new Date(Date.UTC(2018, 1, 6, 12, 44, 40))) === "2018-02-06 12:44:40.000000");
+ * ```
  */
 export function writeField(kind: FieldKind, value: unknown): unknown {
   if (value === undefined || value === null) return null;
@@ -445,6 +481,20 @@ export interface SaveOptions extends LoadOptions {}
 /**
  * A model that can be changed and saved: tracks changed fields (original values kept), sends
  * creates and updates, and handles the answers of SPEC §3.9.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CbResponseAPI, SensorGroup } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const group = await cb.select(SensorGroup, 1);
+ * group.name = "Renamed";
+ * assert.ok(group.isDirty());
+ * await group.save();
+ * assert.ok(!group.isDirty() && group.name === "Renamed");
+ * ```
  */
 export abstract class MutableModel extends Model {
   /** HTTP method of a create. */
@@ -529,6 +579,7 @@ export abstract class MutableModel extends Model {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbResponseAPI, SensorGroup } from "@cbapi/cbapi/response";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
@@ -536,7 +587,7 @@ export abstract class MutableModel extends Model {
    * const group = await cb.select(SensorGroup, 1);
    * group.name = "changed";
    * group.reset();
-   * console.assert(!group.isDirty());
+   * assert.ok(!group.isDirty());
    * ```
    */
   reset(): void {
@@ -733,6 +784,19 @@ function sameValue(a: unknown, b: unknown): boolean {
  *
  * @param cls The model class.
  * @param options `writable: false` for read-only models.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { installFields, MutableModel } from "@cbapi/cbapi/core";
+ * class Note extends MutableModel {
+ *   static override urlObject = "/api/v1/note";
+ *   static override fields = { text: "string" } as const;
+ *   declare text: string | undefined;
+ * }
+ * installFields(Note);
+ * assert.ok(Object.getOwnPropertyDescriptor(Note.prototype, "text")?.set !== undefined);
+ * ```
  */
 export function installFields(
   cls: { prototype: object; fields: Readonly<Record<string, FieldKind>> },

@@ -8,6 +8,7 @@
  *
  * @example Iterate, count, slice
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, Process } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -15,7 +16,7 @@
  * const q = cb.select(Process).where("process_name:cmd.exe");
  * const n = await q.count();
  * const firstTwo = await q.slice(0, 2);
- * console.assert(n >= firstTwo.length);
+ * assert.ok(n >= firstTwo.length);
  * ```
  *
  * @module
@@ -36,6 +37,18 @@ export interface Page<T> {
  * The contract shared by every query: async iteration plus the terminal methods.
  *
  * @typeParam T The model type the query yields.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CbResponseAPI, SensorGroup } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const groups = cb.select(SensorGroup);
+ * assert.ok((await groups.count()) === (await groups.toArray()).length);
+ * assert.ok((await groups.first()) !== undefined);
+ * ```
  */
 export abstract class BaseQuery<T> implements AsyncIterable<T> {
   /**
@@ -190,6 +203,21 @@ export abstract class BaseQuery<T> implements AsyncIterable<T> {
  * stops on the total, on an empty page or on the requested limit, and caches the count.
  *
  * @typeParam T The model type the query yields.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CbResponseAPI, Process } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * let pages = 0;
+ * for await (const page of cb.select(Process).where("process_name:cmd.exe").batchSize(4).pages()) {
+ *   assert.ok(page.length <= 4);
+ *   pages++;
+ * }
+ * assert.ok(pages > 1);
+ * ```
  */
 export abstract class PaginatedQuery<T> extends BaseQuery<T> {
   #cachedCount: number | undefined;
@@ -313,6 +341,17 @@ export abstract class PaginatedQuery<T> extends BaseQuery<T> {
  * client: one `where("field:value")` clause (case-insensitive equality) and a descending sort.
  *
  * @typeParam T The model type the query yields.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CbResponseAPI, Sensor } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const last = await cb.select(Sensor).where("ip:192.168").slice(-1);
+ * assert.ok(last.length === 1);
+ * ```
  */
 export abstract class ListQuery<T> extends BaseQuery<T> {
   #results: T[] | undefined;
@@ -365,6 +404,14 @@ export abstract class ListQuery<T> extends BaseQuery<T> {
  * @param value The attribute value.
  * @param wanted The value from the clause.
  * @returns Whether it matches.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { simpleMatch } from "@cbapi/cbapi/core";
+ * assert.ok(simpleMatch("Default Group", "default group"));
+ * assert.ok(!simpleMatch(undefined, "x"));
+ * ```
  */
 export function simpleMatch(value: unknown, wanted: string): boolean {
   if (value === undefined || value === null) return false;
@@ -378,6 +425,14 @@ export function simpleMatch(value: unknown, wanted: string): boolean {
  * @param clause The clause.
  * @returns The field and value.
  * @throws {SyntaxError} When there is no colon.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { splitClause } from "@cbapi/cbapi/core";
+ * const [field, value] = splitClause("hostname:WIN-IA9NQ1GN8OI");
+ * assert.ok(field === "hostname" && value === "WIN-IA9NQ1GN8OI");
+ * ```
  */
 export function splitClause(clause: string): [string, string] {
   const i = clause.indexOf(":");

@@ -55,11 +55,12 @@ const NOTIFICATION_PATH = "/integrationServices/v3/notification";
  *
  * @example Count the devices of the emulator
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbDefenseAPI, Device } from "@cbapi/cbapi/defense";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbDefenseAPI.connect({ url: emu.url, token: emu.defenseToken });
- * console.assert((await cb.select(Device).count()) > 0);
+ * assert.ok((await cb.select(Device).count()) > 0);
  * ```
  */
 export class CbDefenseAPI extends BaseAPI {
@@ -75,13 +76,14 @@ export class CbDefenseAPI extends BaseAPI {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbDefenseAPI, Device } from "@cbapi/cbapi/defense";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * await using cb = await CbDefenseAPI.connect({ url: emu.url, token: emu.defenseToken });
    * const device = (await cb.select(Device).where("hostNameExact:WIN-IA9NQ1GN8OI").first())!;
    * await using session = await device.lrSession({ pollInterval: 5 });
-   * console.assert((await session.listProcesses()).length > 0);
+   * assert.ok((await session.listProcesses()).length > 0);
    * ```
    */
   get liveResponse(): LiveResponseManager {
@@ -105,9 +107,10 @@ export class CbDefenseAPI extends BaseAPI {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbDefenseAPI } from "@cbapi/cbapi/defense";
    * await using cb = await CbDefenseAPI.connect({ url: "https://defense.example", token: "KEY/CONNECTOR" });
-   * console.assert(cb.url === "https://defense.example");
+   * assert.ok(cb.url === "https://defense.example");
    * ```
    */
   static async connect(options: DefenseConnectOptions = {}): Promise<CbDefenseAPI> {
@@ -164,13 +167,14 @@ export class CbDefenseAPI extends BaseAPI {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbDefenseAPI } from "@cbapi/cbapi/defense";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * emu.state.defense.notifications.push({ type: "THREAT", eventDescription: "Malware found" });
    * await using cb = await CbDefenseAPI.connect({ url: emu.url, token: emu.defenseToken });
    * const [first] = await cb.getNotifications();
-   * console.assert(first?.type === "THREAT");
+   * assert.ok(first?.type === "THREAT");
    * ```
    */
   async getNotifications(options: RequestOptions = {}): Promise<DefenseNotification[]> {

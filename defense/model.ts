@@ -25,9 +25,10 @@ import type { Policy } from "./policy.ts";
  *
  * @example Every mutable Defense model is one
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DefenseMutableModel, Device, Policy } from "@cbapi/cbapi/defense";
- * console.assert(Device.prototype instanceof DefenseMutableModel);
- * console.assert(Policy.infoKey === "policyInfo");
+ * assert.ok(Device.prototype instanceof DefenseMutableModel);
+ * assert.ok(Policy.infoKey === "policyInfo");
  * ```
  */
 export abstract class DefenseMutableModel extends MutableModel {

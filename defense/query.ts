@@ -91,12 +91,13 @@ export class DefenseQuery<T extends Model> extends PaginatedQuery<T> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbDefenseAPI, Device } from "@cbapi/cbapi/defense";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * await using cb = await CbDefenseAPI.connect({ url: emu.url, token: emu.defenseToken });
    * const q = cb.select(Device).where("ipAddress:192.168.215.150");
-   * console.assert((await q.count()) === 1);
+   * assert.ok((await q.count()) === 1);
    * ```
    */
   where(clause: string): DefenseQuery<T> {

@@ -403,9 +403,10 @@ export function decodeSensorEvent(bytes: Uint8Array): SensorEvent {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeSensorEvent } from "@cbapi/cbapi/events";
  * const bytes = encodeSensorEvent({ header: { version: 4 } });
- * console.assert(bytes.byteLength > 0);
+ * assert.ok(bytes.byteLength > 0);
  * ```
  */
 export function encodeSensorEvent(event: SensorEvent | Record<string, unknown>): Uint8Array {

@@ -66,6 +66,20 @@ interface Waiting {
  * `AsyncDisposable`: `await using source = ...` stops them.
  *
  * @typeParam A The API type handed to callbacks.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EventRegistry, FileEventSource } from "@cbapi/cbapi/events";
+ * import { CbResponseAPI } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const file = await Deno.makeTempFile();
+ * await using source = new FileEventSource(cb, file, { registry: new EventRegistry(), pollInterval: 5 });
+ * assert.equal(source.registry.errors.length, 0);
+ * await Deno.remove(file);
+ * ```
  */
 export abstract class EventSource<A extends EventApi = EventApi> implements AsyncDisposable {
   /** The API object passed to every callback as `cb`. */

@@ -81,6 +81,14 @@ export const EVENT_TYPES: ReadonlyMap<string, EventTypeInfo> = new Map(
  *
  * @param type The routing key.
  * @returns True for a documented type.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isKnownEventType } from "@cbapi/cbapi/events";
+ * assert.ok(isKnownEventType("watchlist.hit.process"));
+ * assert.ok(!isKnownEventType("no.such.event"));
+ * ```
  */
 export function isKnownEventType(type: string): boolean {
   return EVENT_TYPES.has(type);
@@ -91,6 +99,14 @@ export function isKnownEventType(type: string): boolean {
  *
  * @param type The routing key.
  * @returns The format.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { eventFormat } from "@cbapi/cbapi/events";
+ * assert.ok(eventFormat("ingress.event.procstart") === "protobuf");
+ * assert.ok(eventFormat("watchlist.hit.process") === "json");
+ * ```
  */
 export function eventFormat(type: string): EventFormat {
   return EVENT_TYPES.get(type)?.format ?? (type.startsWith("ingress.event.") ? "protobuf" : "json");
@@ -102,6 +118,13 @@ export function eventFormat(type: string): EventFormat {
  * @param pattern A routing key or topic pattern.
  * @returns The pattern.
  * @throws {TypeError} When the pattern is empty or has an empty word.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkPattern } from "@cbapi/cbapi/events";
+ * assert.ok(checkPattern("feed.*") === "feed.*");
+ * ```
  */
 export function checkPattern(pattern: string): string {
   if (typeof pattern !== "string" || pattern === "" || pattern.split(".").some((w) => w === "")) {
@@ -158,6 +181,13 @@ function matchWords(p: string[], i: number, t: string[], j: number): boolean {
  *
  * @param pattern The registration pattern.
  * @returns The binding key.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bindingKey } from "@cbapi/cbapi/events";
+ * assert.ok(bindingKey("feed.*") === "feed.#");
+ * ```
  */
 export function bindingKey(pattern: string): string {
   return pattern.endsWith(".*") ? `${pattern.slice(0, -1)}#` : pattern === "*" ? "#" : pattern;

@@ -4,6 +4,7 @@
  *
  * @example Read a registry value on every Windows sensor
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -11,7 +12,7 @@
  * const key = String.raw`HKLM\SYSTEM\CurrentControlSet\services\ACPI\Start`;
  * await using jobs = cb.liveResponse.submitJob((s) => s.getRegistryValue(key), [1, 2, 3], { pollInterval: 5 });
  * for await (const r of jobs) {
- *   console.assert(r.ok && r.value.value_type === "REG_DWORD");
+ *   assert.ok(r.ok && r.value.value_type === "REG_DWORD");
  * }
  * ```
  *
@@ -140,13 +141,14 @@ export function startJobRun<T>(
  *
  * @example Collect the results
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * await using run = cb.liveResponse.submitJob((s) => s.listProcesses(), [1, 3], { pollInterval: 5 });
  * const results = await Array.fromAsync(run);
- * console.assert(results.length === 2 && results.every((r) => r.ok));
+ * assert.ok(results.length === 2 && results.every((r) => r.ok));
  * ```
  */
 export class JobRun<T> implements AsyncIterable<JobResult<T>>, AsyncDisposable {

@@ -5,12 +5,13 @@
  *
  * @example Open a session by sensor id
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * await using session = await cb.liveResponse.requestSession(3, { pollInterval: 5 });
- * console.assert((await session.listProcesses()).length > 0);
+ * assert.ok((await session.listProcesses()).length > 0);
  * ```
  *
  * @module
@@ -148,6 +149,7 @@ const DEFENSE_OS: Record<string, number> = { WINDOWS: 1, LINUX: 2, MAC: 4 };
  *
  * @example A Cb Defense device
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Connection } from "@cbapi/cbapi/core";
  * import { liveResponseFor } from "@cbapi/cbapi/live-response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
@@ -155,7 +157,7 @@ const DEFENSE_OS: Record<string, number> = { WINDOWS: 1, LINUX: 2, MAC: 4 };
  * using conn = await Connection.open("defense", { url: emu.url, token: emu.defenseToken });
  * await using lr = liveResponseFor(conn, "defense", { sessionPollInterval: 5, commandPollInterval: 5 });
  * await using session = await lr.requestSession(12);
- * console.assert((await session.listProcesses()).length > 0);
+ * assert.ok((await session.listProcesses()).length > 0);
  * ```
  */
 export function liveResponseFor(
@@ -172,12 +174,13 @@ export function liveResponseFor(
  *
  * @example Run one job on one sensor and await its value
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const names = await cb.liveResponse.runJob(async (s) => (await s.listProcesses()).map((p) => p.pid), 3, { pollInterval: 5 });
- * console.assert(names.includes(4));
+ * assert.ok(names.includes(4));
  * ```
  */
 export class LiveResponseManager implements AsyncDisposable {

@@ -3,6 +3,7 @@
  *
  * @example Dump, fetch and delete
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, Sensor } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -12,7 +13,7 @@
  * const chunks: Uint8Array[] = [];
  * await dump.get(new WritableStream({ write: (c) => void chunks.push(c) }), { pollInterval: 5 });
  * await dump.delete();
- * console.assert(chunks.length > 0);
+ * assert.ok(chunks.length > 0);
  * ```
  *
  * @module
@@ -42,6 +43,7 @@ export interface MemdumpOptions extends CommandOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -49,7 +51,7 @@ export interface MemdumpOptions extends CommandOptions {
  * await using session = await cb.liveResponse.requestSession(3, { pollInterval: 5 });
  * const dump = await session.startMemdump({ compress: false });
  * await dump.wait({ pollInterval: 5 });
- * console.assert(dump.remoteFilename.endsWith(".tmp"));
+ * assert.ok(dump.remoteFilename.endsWith(".tmp"));
  * await dump.delete();
  * ```
  */

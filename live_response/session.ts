@@ -5,6 +5,7 @@
  *
  * @example Read a file from an endpoint
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, Sensor } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -12,7 +13,7 @@
  * const sensor = await cb.select(Sensor, 3);
  * await using session = await sensor.lrSession({ pollInterval: 5 });
  * const text = new TextDecoder().decode(await session.getFile(String.raw`c:\test.txt`));
- * console.assert(text.startsWith("this is a test"));
+ * assert.ok(text.startsWith("this is a test"));
  * ```
  *
  * @module
@@ -168,15 +169,16 @@ export function createSessionHandle(
  *
  * @example List a directory and the registry
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, Sensor } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * await using session = await (await cb.select(Sensor, 3)).lrSession({ pollInterval: 5 });
  * const files = await session.listDirectory("C:\\temp\\");
- * console.assert(files.some((f) => f.filename === "test.txt"));
+ * assert.ok(files.some((f) => f.filename === "test.txt"));
  * const start = await session.getRegistryValue(String.raw`HKLM\SYSTEM\CurrentControlSet\services\ACPI\Start`);
- * console.assert(start.value_type === "REG_DWORD");
+ * assert.ok(start.value_type === "REG_DWORD");
  * ```
  */
 export class LiveResponseSession implements AsyncDisposable {
@@ -245,6 +247,7 @@ export class LiveResponseSession implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbResponseAPI } from "@cbapi/cbapi/response";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
@@ -252,7 +255,7 @@ export class LiveResponseSession implements AsyncDisposable {
    * const session = await cb.liveResponse.requestSession(3, { pollInterval: 5 });
    * await session.close();
    * await session.close();
-   * console.assert(emu.state.liveResponse.openSessions === 0);
+   * assert.ok(emu.state.liveResponse.openSessions === 0);
    * ```
    */
   close(): Promise<void> {

@@ -4,8 +4,9 @@
  *
  * @example Name a Win32 error code
  * ```ts
+ * import assert from "node:assert/strict";
  * import { win32ErrorName } from "@cbapi/cbapi/live-response";
- * console.assert(win32ErrorName(2) === "ERROR_FILE_NOT_FOUND");
+ * assert.ok(win32ErrorName(2) === "ERROR_FILE_NOT_FOUND");
  * ```
  *
  * @module
@@ -37,9 +38,10 @@ function names(): Map<number, string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { win32ErrorName } from "@cbapi/cbapi/live-response";
- * console.assert(win32ErrorName(87) === "ERROR_INVALID_PARAMETER");
- * console.assert(win32ErrorName(258) === "WAIT_TIMEOUT");
+ * assert.ok(win32ErrorName(87) === "ERROR_INVALID_PARAMETER");
+ * assert.ok(win32ErrorName(258) === "WAIT_TIMEOUT");
  * ```
  */
 export function win32ErrorName(code: number): string | undefined {
@@ -65,9 +67,10 @@ export interface DecodedHresult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeHresult } from "@cbapi/cbapi/live-response";
  * const d = decodeHresult(2147942487);
- * console.assert(d.message === "Win32 error code 0x80070057 (ERROR_INVALID_PARAMETER)");
+ * assert.ok(d.message === "Win32 error code 0x80070057 (ERROR_INVALID_PARAMETER)");
  * ```
  */
 export function decodeHresult(resultCode: unknown): DecodedHresult {
@@ -102,12 +105,13 @@ export interface CommandErrorContext {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { liveResponseErrorFrom } from "@cbapi/cbapi/live-response";
  * const err = liveResponseErrorFrom(
  *   { status: "error", name: "get file", object: "c:\\x", result_type: "WinHresult", result_code: 2147942402 },
  *   { server: "https://cb.example", sensorId: 3 },
  * );
- * console.assert(err.description === "ERROR_FILE_NOT_FOUND");
+ * assert.ok(err.description === "ERROR_FILE_NOT_FOUND");
  * ```
  */
 export function liveResponseErrorFrom(

@@ -43,13 +43,14 @@ const SERVER_CONFIG_PATH = "/api/bit9platform/v1/serverConfig";
  *
  * @example Connect to the emulator and list computers
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, Computer } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const query = cb.select(Computer).where("ipAddress:10.201.2.*").sort("processorSpeed DESC");
- * for await (const comp of query) console.assert(comp.ipAddress?.startsWith("10.201.2."));
- * console.assert(cb.serverVersion.startsWith("8."));
+ * for await (const comp of query) assert.ok(comp.ipAddress?.startsWith("10.201.2."));
+ * assert.ok(cb.serverVersion.startsWith("8."));
  * ```
  */
 export class CbProtectionAPI extends BaseAPI {
@@ -80,13 +81,14 @@ export class CbProtectionAPI extends BaseAPI {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbProtectionAPI } from "@cbapi/cbapi/protection";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * await using cb = await CbProtectionAPI.connect({
    *   credentialFile: await emu.credentialsFile("protection"),
    * });
-   * console.assert(typeof cb.info.ParityServerVersion === "string");
+   * assert.ok(typeof cb.info.ParityServerVersion === "string");
    * ```
    */
   static async connect(options: ProtectionConnectOptions = {}): Promise<CbProtectionAPI> {
@@ -214,5 +216,14 @@ export class CbProtectionAPI extends BaseAPI {
   }
 }
 
-/** The Python library's older name of {@linkcode CbProtectionAPI}. */
+/**
+ * The Python library's older name of {@linkcode CbProtectionAPI}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CbEnterpriseProtectionAPI, CbProtectionAPI } from "@cbapi/cbapi/protection";
+ * assert.ok(CbEnterpriseProtectionAPI === CbProtectionAPI);
+ * ```
+ */
 export const CbEnterpriseProtectionAPI: typeof CbProtectionAPI = CbProtectionAPI;

@@ -15,6 +15,7 @@ import { FileCatalog } from "./file_catalog.ts";
  *
  * @example Approve an open request
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ApprovalRequest, CbProtectionAPI } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -22,7 +23,7 @@ import { FileCatalog } from "./file_catalog.ts";
  * const req = await cb.select(ApprovalRequest).where(`status:${ApprovalRequest.StatusOpen}`).first();
  * if (req) {
  *   const file = await req.fileCatalog();
- *   console.assert(file?.fileName !== undefined);
+ *   assert.ok(file?.fileName !== undefined);
  *   req.resolution = ApprovalRequest.ResolutionApproved;
  *   req.status = ApprovalRequest.StatusClosed;
  *   await req.save();

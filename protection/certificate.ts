@@ -13,6 +13,7 @@ import { Computer } from "./computer.ts";
  *
  * @example Walk to the certificate's publisher
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, Certificate } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -20,7 +21,7 @@ import { Computer } from "./computer.ts";
  * const cert = await cb.select(Certificate, 2);
  * const parent = await cert.parent();
  * const publisher = await cert.publisher();
- * console.assert(parent?.id === 1 && publisher !== undefined);
+ * assert.ok(parent?.id === 1 && publisher !== undefined);
  * ```
  */
 export class Certificate extends MutableModel {
@@ -96,6 +97,7 @@ export class Certificate extends MutableModel {
  *
  * @example Approve a publisher
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, Publisher } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -104,7 +106,7 @@ export class Certificate extends MutableModel {
  * if (pub) {
  *   pub.set("publisherState", 2);
  *   await pub.save();
- *   console.assert(pub.get("publisherState") === 2);
+ *   assert.ok(pub.get("publisherState") === 2);
  * }
  * ```
  */
@@ -140,12 +142,13 @@ export class Publisher extends MutableModel {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, PublisherCertificate } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const rows = await cb.select(PublisherCertificate).where("publisherId:1").toArray();
- * console.assert(rows.length > 0);
+ * assert.ok(rows.length > 0);
  * ```
  */
 export class PublisherCertificate extends Model {

@@ -41,6 +41,7 @@ const TEMPLATE_FIELDS = [
  *
  * @example Move a computer to its previous policy
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, Computer } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -48,7 +49,7 @@ const TEMPLATE_FIELDS = [
  * const computer = await cb.select(Computer, 1);
  * computer.policyId = computer.previousPolicyId;
  * await computer.save();
- * console.assert((await computer.policy())?.id === computer.policyId);
+ * assert.ok((await computer.policy())?.id === computer.policyId);
  * ```
  */
 export class Computer extends MutableModel {

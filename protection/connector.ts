@@ -23,6 +23,7 @@ import type { ProtectionQuery } from "./query.ts";
  *
  * @example Register a connector and look at its work
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, Connector } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -32,7 +33,7 @@ import type { ProtectionQuery } from "./query.ts";
  *   canAnalyze: true, analysisEnabled: true, enabled: true,
  * });
  * await connector.save();
- * for await (const pending of connector.pendingAnalyses()) console.assert(pending.fileHash !== undefined);
+ * for await (const pending of connector.pendingAnalyses()) assert.ok(pending.fileHash !== undefined);
  * ```
  */
 export class Connector extends MutableModel {
@@ -110,6 +111,7 @@ installFields(Connector);
  *
  * @example Report a result
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, Notification, PendingAnalysis } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -118,7 +120,7 @@ installFields(Connector);
  * const n = pa.createNotification({ product: "EmptyAnalysis", malwareName: "TEST MALWARE",
  *   analysisResult: Notification.ResultMalicious, severity: "high", type: "whoa" });
  * await n.save();
- * console.assert(n.fileAnalysisId === pa.id);
+ * assert.ok(n.fileAnalysisId === pa.id);
  * ```
  */
 export class PendingAnalysis extends MutableModel {
@@ -223,13 +225,14 @@ export class PendingAnalysis extends MutableModel {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, Notification } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const n = cb.create(Notification, { fileAnalysisId: 1, analysisResult: Notification.ResultClean });
  * await n.save();
- * console.assert(typeof n.id === "number");
+ * assert.ok(typeof n.id === "number");
  * ```
  */
 export class Notification extends MutableModel {

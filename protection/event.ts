@@ -13,13 +13,14 @@ import { FileCatalog } from "./file_catalog.ts";
  *
  * @example Recent block events with their files
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, Event } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * for await (const ev of cb.select(Event).where("subtype:801").sort("timestamp DESC")) {
  *   const file = await ev.fileCatalog();
- *   console.assert(file === undefined || typeof file.fileName === "string");
+ *   assert.ok(file === undefined || typeof file.fileName === "string");
  * }
  * ```
  */
@@ -63,12 +64,13 @@ export class Event extends Model {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, Notifier } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const notifier = await cb.select(Notifier, 1);
- * console.assert(typeof notifier.get("name") === "string");
+ * assert.ok(typeof notifier.get("name") === "string");
  * ```
  */
 export class Notifier extends Model {
@@ -93,11 +95,12 @@ export class Notifier extends Model {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, MeteredExecution } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
- * console.assert(await cb.select(MeteredExecution).count() > 0);
+ * assert.ok(await cb.select(MeteredExecution).count() > 0);
  * ```
  */
 export class MeteredExecution extends Model {
@@ -122,12 +125,13 @@ export class MeteredExecution extends Model {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, DriftReport } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const report = await cb.select(DriftReport, 1);
- * console.assert(typeof report.get("name") === "string");
+ * assert.ok(typeof report.get("name") === "string");
  * ```
  */
 export class DriftReport extends Model {
@@ -152,12 +156,13 @@ export class DriftReport extends Model {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, DriftReportContents } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const rows = await cb.select(DriftReportContents).where("reportId:1").toArray();
- * console.assert(rows.length > 0);
+ * assert.ok(rows.length > 0);
  * ```
  */
 export class DriftReportContents extends Model {

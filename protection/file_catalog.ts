@@ -34,13 +34,14 @@ export function fileHashOf(info: Record<string, unknown>): string | undefined {
  *
  * @example Join a catalog entry to its publisher
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, FileCatalog } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const fc = await cb.select(FileCatalog, 1);
  * const publisher = await fc.publisher();
- * console.assert(fc.fileHash !== undefined && publisher !== undefined);
+ * assert.ok(fc.fileHash !== undefined && publisher !== undefined);
  * ```
  */
 export class FileCatalog extends MutableModel {
@@ -148,12 +149,13 @@ installFields(FileCatalog);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, FileAnalysis } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const fa = await cb.select(FileAnalysis, 1);
- * console.assert(fa.get("fileCatalogId") !== undefined);
+ * assert.ok(fa.get("fileCatalogId") !== undefined);
  * ```
  */
 export class FileAnalysis extends MutableModel {
@@ -178,13 +180,14 @@ export class FileAnalysis extends MutableModel {
  *
  * @example Download an uploaded file
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, FileUpload } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const upload = await cb.select(FileUpload, 1);
  * const bytes = new Uint8Array(await new Response(await upload.file()).arrayBuffer());
- * console.assert(bytes[0] === 0x4d && bytes[1] === 0x5a); // "MZ"
+ * assert.ok(bytes[0] === 0x4d && bytes[1] === 0x5a); // "MZ"
  * ```
  */
 export class FileUpload extends MutableModel {

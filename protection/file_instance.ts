@@ -23,6 +23,7 @@ import { FileCatalog } from "./file_catalog.ts";
  *
  * @example Locally approve a file
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, FileInstance } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -30,10 +31,10 @@ import { FileCatalog } from "./file_catalog.ts";
  * const fi = await cb.select(FileInstance).where("localState:1").first();
  * if (fi) {
  *   const computer = await fi.computer();
- *   console.assert(computer?.name !== undefined);
+ *   assert.ok(computer?.name !== undefined);
  *   fi.localState = 2;
  *   await fi.save();
- *   console.assert(fi.localState === 2);
+ *   assert.ok(fi.localState === 2);
  * }
  * ```
  */
@@ -114,12 +115,13 @@ installFields(FileInstance);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, FileInstanceDeleted } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const gone = await cb.select(FileInstanceDeleted).toArray();
- * console.assert(gone.every((d) => typeof d.get("fileName") === "string"));
+ * assert.ok(gone.every((d) => typeof d.get("fileName") === "string"));
  * ```
  */
 export class FileInstanceDeleted extends Model {
@@ -144,11 +146,12 @@ export class FileInstanceDeleted extends Model {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, FileInstanceGroup } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
- * console.assert(await cb.select(FileInstanceGroup).count() > 0);
+ * assert.ok(await cb.select(FileInstanceGroup).count() > 0);
  * ```
  */
 export class FileInstanceGroup extends Model {
@@ -174,12 +177,13 @@ export class FileInstanceGroup extends Model {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, InternalEvent } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const first = await cb.select(InternalEvent).first();
- * console.assert(first !== undefined);
+ * assert.ok(first !== undefined);
  * ```
  */
 export class InternalEvent extends Model {

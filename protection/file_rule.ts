@@ -21,6 +21,7 @@ import { User } from "./user.ts";
  *
  * @example Ban a file by hash
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, FileRule } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -32,7 +33,7 @@ import { User } from "./user.ts";
  *   policyIds: "0",
  * });
  * await rule.save();
- * console.assert(typeof rule.id === "number" && rule.fileState === FileRule.StateBanned);
+ * assert.ok(typeof rule.id === "number" && rule.fileState === FileRule.StateBanned);
  * ```
  */
 export class FileRule extends MutableModel {

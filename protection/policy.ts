@@ -12,8 +12,9 @@ import { intId } from "./_util.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EnforcementLevel } from "@cbapi/cbapi/protection";
- * console.assert(EnforcementLevel.LevelHigh === 20);
+ * assert.ok(EnforcementLevel.LevelHigh === 20);
  * ```
  */
 export const EnforcementLevel: {
@@ -40,13 +41,14 @@ export const EnforcementLevel: {
  *
  * @example Create a policy
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, EnforcementLevel, Policy } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const policy = cb.create(Policy, { name: "Lab machines", enforcementLevel: EnforcementLevel.LevelLow });
  * await policy.save();
- * console.assert(typeof policy.id === "number");
+ * assert.ok(typeof policy.id === "number");
  * ```
  */
 export class Policy extends MutableModel {

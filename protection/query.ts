@@ -50,6 +50,7 @@ export interface ProtectionQueryState {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, Computer } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -57,7 +58,7 @@ export interface ProtectionQueryState {
  * const query = cb.select(Computer).where("deleted:false").sort("processorSpeed DESC");
  * const total = await query.count();
  * const firstTen = await query.slice(0, 10);
- * console.assert(firstTen.length === Math.min(10, total));
+ * assert.ok(firstTen.length === Math.min(10, total));
  * ```
  */
 export class ProtectionQuery<M extends Model> extends PaginatedQuery<M> {

@@ -14,12 +14,13 @@ import { intId } from "./_util.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, ServerConfig } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const row = await cb.select(ServerConfig).where("name:ParityServerVersion").one();
- * console.assert(row.get("value") === cb.serverVersion);
+ * assert.ok(row.get("value") === cb.serverVersion);
  * ```
  */
 export class ServerConfig extends Model {
@@ -44,11 +45,12 @@ export class ServerConfig extends Model {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, ServerPerformance } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
- * console.assert(await cb.select(ServerPerformance).count() > 0);
+ * assert.ok(await cb.select(ServerPerformance).count() > 0);
  * ```
  */
 export class ServerPerformance extends Model {
@@ -73,6 +75,7 @@ export class ServerPerformance extends Model {
  *
  * @example Disable an updater
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, Updater } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -80,7 +83,7 @@ export class ServerPerformance extends Model {
  * const updater = await cb.select(Updater, 1);
  * updater.set("enabled", false);
  * await updater.save();
- * console.assert(updater.get("enabled") === false);
+ * assert.ok(updater.get("enabled") === false);
  * ```
  */
 export class Updater extends MutableModel {
@@ -136,12 +139,13 @@ export class ScriptRule extends MutableModel {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, TrustedDirectory } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const dirs = await cb.select(TrustedDirectory).toArray();
- * console.assert(dirs.length > 0);
+ * assert.ok(dirs.length > 0);
  * ```
  */
 export class TrustedDirectory extends MutableModel {

@@ -15,13 +15,14 @@ const USER_SECRETS = ["apiToken", "passwordHash", "passwordSalt"];
  *
  * @example Create and delete a user
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, User } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const user = cb.create(User, { name: "jdoe", firstName: "Jane", lastName: "Doe" });
  * await user.save();
- * console.assert(typeof user.id === "number");
+ * assert.ok(typeof user.id === "number");
  * await user.delete();
  * ```
  */
@@ -100,13 +101,14 @@ installFields(User);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, UserGroup } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
  * const group = cb.create(UserGroup, { name: "Auditors", permissions: "1" });
  * await group.save();
- * console.assert(group.enabled !== undefined);
+ * assert.ok(group.enabled !== undefined);
  * ```
  */
 export class UserGroup extends MutableModel {
@@ -166,6 +168,7 @@ installFields(UserGroup);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, TrustedUser } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -174,7 +177,7 @@ installFields(UserGroup);
  *   name: "CORP\\builder", userSid: "S-1-5-21-1-2-3-1001", description: "build account", platformId: 1,
  * });
  * await tu.save();
- * console.assert(typeof tu.id === "number");
+ * assert.ok(typeof tu.id === "number");
  * ```
  */
 export class TrustedUser extends MutableModel {
@@ -230,11 +233,12 @@ installFields(TrustedUser);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbProtectionAPI, GrantedUserPolicyPermission } from "@cbapi/cbapi/protection";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
- * console.assert(await cb.select(GrantedUserPolicyPermission).count() > 0);
+ * assert.ok(await cb.select(GrantedUserPolicyPermission).count() > 0);
  * ```
  */
 export class GrantedUserPolicyPermission extends Model {

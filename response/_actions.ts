@@ -41,7 +41,20 @@ export function actionTypeNumber(name: string): number {
   return i;
 }
 
-/** Base of {@linkcode FeedAction} and {@linkcode WatchlistAction}. */
+/**
+ * Base of {@linkcode FeedAction} and {@linkcode WatchlistAction}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CbResponseAPI, FeedAction } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const actions = await cb.select(FeedAction).where("group_id:7").toArray();
+ * assert.ok(actions.every((a) => typeof a.type === "string"));
+ * ```
+ */
 export abstract class ActionModel extends MutableModel {
   /** The action kind by name: `email`, `syslog`, `http_post`, `alert` (or `unknown`). */
   get type(): ActionTypeName {

@@ -32,13 +32,14 @@ const BULK_BLOCK = 500;
  *
  * @example Resolve one alert and look at its process
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Alert, CbResponseAPI } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const alert = await cb.select(Alert).where("process_name:net.exe").first();
  * const proc = await alert?.process();
- * console.assert(proc?.process_name === "net.exe");
+ * assert.ok(proc?.process_name === "net.exe");
  * alert!.status = "Resolved";
  * await alert!.save();
  * ```
@@ -226,13 +227,14 @@ installFields(Alert);
  *
  * @example Resolve every unresolved alert of a host
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Alert, CbResponseAPI } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const q = cb.select(Alert).where("hostname:WIN-IA9NQ1GN8OI status:Unresolved");
  * await q.changeStatus("Resolved");
- * console.assert(await q.count() === 0);
+ * assert.ok(await q.count() === 0);
  * ```
  */
 export class AlertQuery extends SearchQuery<Alert> {

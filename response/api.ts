@@ -61,11 +61,12 @@ interface CustomSelect {
  *
  * @example Connect to the emulator and count processes
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, Process } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
- * console.assert(await cb.select(Process).count() > 0);
+ * assert.ok(await cb.select(Process).count() > 0);
  * ```
  */
 export class CbResponseAPI extends BaseAPI {
@@ -102,11 +103,12 @@ export class CbResponseAPI extends BaseAPI {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbResponseAPI } from "@cbapi/cbapi/response";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * await using cb = await CbResponseAPI.connect({ credentialFile: await emu.credentialsFile("response") });
-   * console.assert(cb.serverVersion.startsWith("6."));
+   * assert.ok(cb.serverVersion.startsWith("6."));
    * ```
    */
   static async connect(options: ResponseConnectOptions = {}): Promise<CbResponseAPI> {
@@ -302,12 +304,13 @@ export class CbResponseAPI extends BaseAPI {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbResponseAPI } from "@cbapi/cbapi/response";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
    * const wl = await cb.createWatchlist("net.exe", "cb.urlver=1&q=process_name%3Anet.exe", "events");
-   * console.assert(wl.query === "process_name:net.exe");
+   * assert.ok(wl.query === "process_name:net.exe");
    * ```
    */
   async createWatchlist(
@@ -339,12 +342,13 @@ export class CbResponseAPI extends BaseAPI {
    *
    * @example Open a process from its analyze link
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbResponseAPI, Process } from "@cbapi/cbapi/response";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
    * const proc = await cb.fromUi(`${emu.url}/#/analyze/00000003-0000-036c-01d2-2efd3af51186/1`);
-   * console.assert(proc instanceof Process && proc.process_name === "cmd.exe");
+   * assert.ok(proc instanceof Process && proc.process_name === "cmd.exe");
    * ```
    */
   async fromUi(url: string, options: RequestOptions = {}): Promise<UiTarget> {
@@ -424,5 +428,14 @@ function splitFragment(fragment: string): [string, string | undefined] {
   return [m[1]!, m[2] === undefined ? undefined : m[3]!];
 }
 
-/** The Python library's alias of {@linkcode CbResponseAPI}. */
+/**
+ * The Python library's alias of {@linkcode CbResponseAPI}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CbEnterpriseResponseAPI, CbResponseAPI } from "@cbapi/cbapi/response";
+ * assert.ok(CbEnterpriseResponseAPI === CbResponseAPI);
+ * ```
+ */
 export const CbEnterpriseResponseAPI: typeof CbResponseAPI = CbResponseAPI;

@@ -5,11 +5,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { getApiToken } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * const token = await getApiToken(emu.url, "admin", "cbisawesome");
- * console.assert(token === emu.token);
+ * assert.ok(token === emu.token);
  * ```
  *
  * @module

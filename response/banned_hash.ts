@@ -20,6 +20,7 @@ import { SimpleQuery } from "./query.ts";
  *
  * @example Ban a binary
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BannedHash, CbResponseAPI } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -29,7 +30,7 @@ import { SimpleQuery } from "./query.ts";
  * bh.text = "Banned from API";
  * bh.enabled = true;
  * await bh.save();
- * console.assert(bh.enabled === true);
+ * assert.ok(bh.enabled === true);
  * ```
  */
 export class BannedHash extends MutableModel {

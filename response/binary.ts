@@ -77,6 +77,7 @@ export interface VersionInfo {
  *
  * @example Read the first bytes of a binary
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Binary, CbResponseAPI } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -85,7 +86,7 @@ export interface VersionInfo {
  * const reader = (await bin.file()).getReader();
  * const { value } = await reader.read();
  * await reader.cancel();
- * console.assert(new TextDecoder().decode(value!.subarray(0, 2)) === "MZ");
+ * assert.ok(new TextDecoder().decode(value!.subarray(0, 2)) === "MZ");
  * ```
  */
 export class Binary extends Model {

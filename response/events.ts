@@ -6,13 +6,14 @@
  *
  * @example Print the module loads of a process
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, ModLoadEvent, Process } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const proc = await cb.select(Process, "00000003-0000-036c-01d2-2efd3af51186");
  * for await (const ev of proc.modloads()) {
- *   console.assert(ev instanceof ModLoadEvent);
+ *   assert.ok(ev instanceof ModLoadEvent);
  *   console.log(String(ev));
  * }
  * ```
@@ -148,6 +149,7 @@ export interface CrossProcFields extends EventFields {
  *
  * @example Sort events of several kinds
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, Process, ProcessEvent } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -155,7 +157,7 @@ export interface CrossProcFields extends EventFields {
  * const proc = await cb.select(Process, "00000003-0000-036c-01d2-2efd3af51186");
  * const events: ProcessEvent[] = [...await Array.fromAsync(proc.regmods()), ...await Array.fromAsync(proc.filemods())];
  * events.sort(ProcessEvent.compare);
- * console.assert(events[0]!.timestamp <= events.at(-1)!.timestamp);
+ * assert.ok(events[0]!.timestamp <= events.at(-1)!.timestamp);
  * ```
  */
 export abstract class ProcessEvent {

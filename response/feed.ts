@@ -28,13 +28,14 @@ import { ThreatReport, type ThreatReportQuery } from "./threat_report.ts";
  *
  * @example Find the SOC feed and its FUZZYWOMBAT reports
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, Feed } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const feed = await cb.select(Feed).where("name:SOC").one();
  * const reports = feed.reports().where("title:FUZZYWOMBAT");
- * console.assert(await reports.count() === 3);
+ * assert.ok(await reports.count() === 3);
  * ```
  */
 export class Feed extends MutableModel {
@@ -153,13 +154,14 @@ export class Feed extends MutableModel {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbResponseAPI, Feed } from "@cbapi/cbapi/response";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
    * const feed = await cb.select(Feed).where("name:SOC").one();
    * const q = feed.searchProcesses(50);
-   * console.assert(q?.queryString === "alliance_score_soc:[50 TO *]");
+   * assert.ok(q?.queryString === "alliance_score_soc:[50 TO *]");
    * ```
    */
   searchProcesses(minScore?: number, maxScore?: number): ProcessQuery | undefined {
@@ -240,13 +242,14 @@ installFields(Feed);
  *
  * @example List the SOC feed's actions
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, Feed } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const feed = await cb.select(Feed).where("name:SOC").one();
  * const types = (await feed.actions().toArray()).map((a) => a.type);
- * console.assert(types.includes("alert"));
+ * assert.ok(types.includes("alert"));
  * ```
  */
 export class FeedAction extends ActionModel {

@@ -68,13 +68,14 @@ export function parseProcessGuid(guid: string): ProcessGuidInfo {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, Process } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const perSegment = await cb.select(Process).where("process_name:cmd.exe").count();
  * const perProcess = await cb.select(Process).where("process_name:cmd.exe").groupBy("id").count();
- * console.assert(perProcess <= perSegment);
+ * assert.ok(perProcess <= perSegment);
  * ```
  */
 export class ProcessQuery extends SearchQuery<Process> {
@@ -164,6 +165,13 @@ export class ProcessQuery extends SearchQuery<Process> {
  * @param segment The segment.
  * @param width 8 (Cb Response 5.x) or 12 (6.x) hex digits.
  * @returns The unique id.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { processUniqueId } from "@cbapi/cbapi/response";
+ * assert.ok(processUniqueId("00000003-0000-036c-01d2-2efd3af51186", 1, 8) === "00000003-0000-036c-01d2-2efd3af51186-00000001");
+ * ```
  */
 export function processUniqueId(guid: string, segment: number, width: 8 | 12 = 12): string {
   return `${guid}-${segmentSuffix(segment, width)}`;

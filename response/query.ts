@@ -85,12 +85,13 @@ export interface SearchState {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Binary, CbResponseAPI } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const signed = cb.select(Binary).where("digsig_result:Signed");
- * for await (const bin of signed) console.assert(bin.signed);
+ * for await (const bin of signed) assert.ok(bin.signed);
  * ```
  */
 export class SearchQuery<M extends Model> extends PaginatedQuery<M> {
@@ -208,12 +209,13 @@ export class SearchQuery<M extends Model> extends PaginatedQuery<M> {
    *
    * @example A watchlist's saved search as a query
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbResponseAPI, Process } from "@cbapi/cbapi/response";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
    * const q = cb.select(Process).withRawQuery("cb.urlver=1&q=process_name%3Anet.exe");
-   * console.assert(await q.count() === 2);
+   * assert.ok(await q.count() === 2);
    * ```
    */
   withRawQuery(queryString: string): this {
@@ -244,13 +246,14 @@ export class SearchQuery<M extends Model> extends PaginatedQuery<M> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbResponseAPI, Process } from "@cbapi/cbapi/response";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
    * const q = cb.select(Process).where("process_name:net.exe");
    * const wl = await q.createWatchlist("[WARN] Attempts to mount internal share");
-   * console.assert(wl.index_type === "events");
+   * assert.ok(wl.index_type === "events");
    * ```
    */
   async createWatchlist(name: string, options: RequestOptions = {}): Promise<Watchlist> {
@@ -353,12 +356,13 @@ export class SearchQuery<M extends Model> extends PaginatedQuery<M> {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbResponseAPI, Process } from "@cbapi/cbapi/response";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
    * const f = await cb.select(Process).where("hostname:WIN-IA9NQ1GN8OI").facets("process_name");
-   * console.assert(Array.isArray(f.process_name));
+   * assert.ok(Array.isArray(f.process_name));
    * ```
    */
   async facets(...fields: Array<string | RequestOptions>): Promise<Record<string, FacetEntry[]>> {
@@ -410,12 +414,13 @@ export interface ListModelClass<M extends Model> extends ModelClass<M> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, SensorGroup } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const group = await cb.select(SensorGroup).where("name:Default Group").one();
- * console.assert(group.id === 1);
+ * assert.ok(group.id === 1);
  * ```
  */
 export class SimpleQuery<M extends Model> extends ListQuery<M> {
@@ -533,6 +538,13 @@ function compareDesc(a: unknown, b: unknown): number {
  *
  * @param value A Date or a Solr time string.
  * @returns The parameter text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timeFilterValue } from "@cbapi/cbapi/response";
+ * assert.ok(timeFilterValue(new Date(Date.UTC(2017, 4, 21, 18, 41, 58))) === "2017-05-21T18:41:58Z");
+ * ```
  */
 export function timeFilterValue(value: Date | string): string {
   return value instanceof Date ? formatSolrTime(value) : value;
@@ -556,6 +568,17 @@ export interface ArrayModelClass<M extends Model> extends ModelClass<M> {
  * parent's list route. The `where()` clause is required and must name the parent field.
  *
  * @typeParam M The model the query yields.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CbResponseAPI, WatchlistAction } from "@cbapi/cbapi/response";
+ * import { CbEmulator } from "@cbapi/cbapi/testing";
+ * await using emu = await CbEmulator.start();
+ * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+ * const actions = await cb.select(WatchlistAction).where("watchlist_id:5").toArray();
+ * assert.ok(Array.isArray(actions));
+ * ```
  */
 export class ArrayQuery<M extends Model> extends ListQuery<M> {
   /** The API. */

@@ -109,13 +109,14 @@ const SENSOR_FIELDS: Record<string, FieldKind> = {
  *
  * @example Isolate a host and release it
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, Sensor } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const sensor = await cb.select(Sensor).where("hostname:WIN-IA9NQ1GN8OI").first();
- * console.assert(await sensor!.isolate({ timeout: 5_000, pollInterval: 10 }));
- * console.assert(await sensor!.unisolate({ timeout: 5_000, pollInterval: 10 }));
+ * assert.ok(await sensor!.isolate({ timeout: 5_000, pollInterval: 10 }));
+ * assert.ok(await sensor!.unisolate({ timeout: 5_000, pollInterval: 10 }));
  * ```
  */
 export class Sensor extends MutableModel {
@@ -416,12 +417,13 @@ installFields(Sensor);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, Sensor } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const hosts = await cb.select(Sensor).where("ip:192.168").toArray();
- * console.assert(hosts.length > 0);
+ * assert.ok(hosts.length > 0);
  * ```
  */
 export class SensorQuery extends ListQuery<Sensor> {

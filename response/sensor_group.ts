@@ -4,13 +4,14 @@
  *
  * @example Download the Windows installer of the default group
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, SensorGroup } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const group = await cb.select(SensorGroup, 1);
  * const zip = new Uint8Array(await new Response(await group.installer("windows/exe")).arrayBuffer());
- * console.assert(zip[0] === 0x50 && zip[1] === 0x4b); // "PK": a ZIP archive
+ * assert.ok(zip[0] === 0x50 && zip[1] === 0x4b); // "PK": a ZIP archive
  * ```
  *
  * @module
@@ -58,13 +59,14 @@ export interface DataSharingInfo {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, SensorGroup } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const sg = cb.create(SensorGroup, { name: "Critical Endpoints", site_id: 1 });
  * await sg.save();
- * console.assert(typeof sg.id === "number");
+ * assert.ok(typeof sg.id === "number");
  * ```
  */
 export class SensorGroup extends MutableModel {
@@ -165,12 +167,13 @@ export class SensorGroup extends MutableModel {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbResponseAPI, SensorGroup } from "@cbapi/cbapi/response";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
    * const group = await cb.select(SensorGroup, 1);
-   * console.assert((await group.site())?.name === "Default Site");
+   * assert.ok((await group.site())?.name === "Default Site");
    * ```
    */
   async site(options: RequestOptions = {}): Promise<Site | undefined> {
@@ -208,13 +211,14 @@ export class SensorGroup extends MutableModel {
    *
    * @example Is binary sharing with Carbon Black on?
    * ```ts
+   * import assert from "node:assert/strict";
    * import { CbResponseAPI, SensorGroup } from "@cbapi/cbapi/response";
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
    * const group = await cb.select(SensorGroup, 1);
    * const shares = await group.dataSharing();
-   * console.assert(shares.some((s) => s.who === "BIT9" && s.what === "BIN"));
+   * assert.ok(shares.some((s) => s.who === "BIT9" && s.what === "BIN"));
    * ```
    */
   async dataSharing(options: RequestOptions = {}): Promise<DataSharingInfo[]> {

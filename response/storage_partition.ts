@@ -200,11 +200,12 @@ installFields(StoragePartition, { writable: false });
  *
  * @example Count the warm partitions
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, StoragePartition } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
- * console.assert(await cb.select(StoragePartition).where("status:warm").count() === 3);
+ * assert.ok(await cb.select(StoragePartition).where("status:warm").count() === 3);
  * ```
  */
 export class StoragePartitionQuery extends ListQuery<StoragePartition> {

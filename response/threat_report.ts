@@ -43,13 +43,14 @@ function splitReportId(id: ModelId, url?: string): [number, string] {
  *
  * @example Ignore one report
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, ThreatReport } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const report = await cb.select(ThreatReport, "7:SOC-2018-0001");
  * await report.disable();
- * console.assert(report.is_ignored === true);
+ * assert.ok(report.is_ignored === true);
  * ```
  */
 export class ThreatReport extends MutableModel {
@@ -247,13 +248,14 @@ installFields(ThreatReport);
  *
  * @example Ignore every FUZZYWOMBAT report of the SOC feed
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, Feed } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const feed = await cb.select(Feed).where("name:SOC").one();
  * await feed.reports().where("title:FUZZYWOMBAT").setIgnored();
- * console.assert(await feed.reports().where("title:FUZZYWOMBAT is_ignored:false").count() === 0);
+ * assert.ok(await feed.reports().where("title:FUZZYWOMBAT is_ignored:false").count() === 0);
  * ```
  */
 export class ThreatReportQuery extends SearchQuery<ThreatReport> {

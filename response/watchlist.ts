@@ -27,14 +27,15 @@ import { ArrayQuery, type SearchQuery, SimpleQuery } from "./query.ts";
  *
  * @example Read a watchlist's query and run it
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, Watchlist } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const wl = await cb.select(Watchlist, 11);
- * console.assert(wl.query === "is_executable_image:false");
+ * assert.ok(wl.query === "is_executable_image:false");
  * const hits = await wl.search().count();
- * console.assert(hits >= 0);
+ * assert.ok(hits >= 0);
  * ```
  */
 export class Watchlist extends MutableModel {
@@ -191,6 +192,7 @@ installFields(Watchlist);
  *
  * @example Add an alert action to a watchlist
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CbResponseAPI, Watchlist } from "@cbapi/cbapi/response";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
@@ -199,7 +201,7 @@ installFields(Watchlist);
  * const action = wl.createAction();
  * action.type = "alert";
  * await action.save();
- * console.assert(typeof action.id === "number");
+ * assert.ok(typeof action.id === "number");
  * ```
  */
 export class WatchlistAction extends ActionModel {
