@@ -1,5 +1,5 @@
 // The columns of the fault matrix: each emulator fault, and the outcome users need from it for
-// a read, an idempotent write (PUT) and a write that must not be repeated (POST).
+// a read, an idempotent write (PUT) and a write that must not be repeated (POST, PATCH).
 
 import { ConnectionError, ServerError, TimeoutError } from "@cbapi/cbapi/core";
 import type { FaultRule } from "@cbapi/cbapi/testing";
@@ -51,12 +51,21 @@ const RETRIED = (kind: WriteKind): Expectation => ({
   applied: kind === "read" ? 0 : 1,
 });
 
+/**
+ * Whether a request may be sent again after it may have reached the server: reads and PUTs.
+ * A PATCH is not (the client cannot know that a given PATCH is safe to repeat), but unlike a
+ * POST it follows a same-origin 302: the server did not act on the first one.
+ */
+function repeatable(kind: WriteKind): boolean {
+  return kind === "read" || kind === "put";
+}
+
 function statusFault(status: number, retriedWhenIdempotent: boolean): Fault {
   return {
     name: `${status}`,
     rule: { status },
     expect: (kind) =>
-      retriedWhenIdempotent && kind !== "post" ? RETRIED(kind) : {
+      retriedWhenIdempotent && repeatable(kind) ? RETRIED(kind) : {
         ok: false,
         error: ServerError,
         status,
@@ -80,11 +89,11 @@ export const FAULTS: readonly Fault[] = [
     name: "connection dropped before the server acted",
     rule: { drop: "before" },
     expect: (kind) =>
-      kind === "post"
+      !repeatable(kind)
         ? {
           ok: false,
           error: ConnectionError,
-          message: /network connection error from .* for POST/,
+          message: /network connection error from .* for (POST|PATCH)/,
           sends: 1,
           applied: 0,
         }
@@ -94,11 +103,11 @@ export const FAULTS: readonly Fault[] = [
     name: "connection dropped after the server acted",
     rule: { drop: "after" },
     expect: (kind) =>
-      kind === "post"
+      !repeatable(kind)
         ? {
           ok: false,
           error: ConnectionError,
-          message: /network connection error from .* for POST/,
+          message: /network connection error from .* for (POST|PATCH)/,
           sends: 1,
           applied: 1,
         }
@@ -136,7 +145,7 @@ export const FAULTS: readonly Fault[] = [
     rule: { delayMs: 1_500 },
     timeout: 500,
     expect: (kind) =>
-      kind === "post"
+      !repeatable(kind)
         ? {
           ok: false,
           error: TimeoutError,
@@ -150,11 +159,11 @@ export const FAULTS: readonly Fault[] = [
     name: "truncated body",
     rule: { truncate: true },
     expect: (kind) =>
-      kind === "post"
+      !repeatable(kind)
         ? {
           ok: false,
           error: ConnectionError,
-          message: /network connection error from .* for POST/,
+          message: /network connection error from .* for (POST|PATCH)/,
           sends: 1,
           applied: 1,
         }
@@ -175,6 +184,8 @@ export const FAULTS: readonly Fault[] = [
   {
     name: "redirect to the same URL",
     redirect: "same",
+    // A 302 says the server did not act: PUT and PATCH follow it (keeping their method, as fetch
+    // does); a POST does not, since a 302 historically turns it into a GET.
     expect: (kind) =>
       kind === "post"
         ? {

@@ -5,21 +5,31 @@ import assert from "node:assert/strict";
 import { Alert, BannedHash, type CbResponseAPI, Process, Sensor } from "@cbapi/cbapi/response";
 import type { CbEmulator, FaultRule } from "@cbapi/cbapi/testing";
 
-/** How a request may be repeated: reads and PUTs are idempotent, POSTs are not. */
-export type WriteKind = "read" | "put" | "post";
+/** How a request may be repeated: reads and PUTs are idempotent, POSTs and PATCHes are not. */
+export type WriteKind = "read" | "put" | "post" | "patch";
 
-/** One row of the matrix. */
-export interface Operation {
+/** The product API a row connects with. */
+export type Product = "response" | "defense" | "protection";
+
+/** One row of the matrix; `A` is the API the row runs against. */
+export interface Operation<A = CbResponseAPI> {
   /** Row name. */
   name: string;
+  /**
+   * The API to connect: `CbResponseAPI` (token `emu.token`), `CbDefenseAPI`
+   * (`emu.defenseToken`) or `CbProtectionAPI` (`emu.token`).
+   *
+   * @default {"response"}
+   */
+  product?: Product;
   /** Whether the faulted request may be sent twice. */
   kind: WriteKind;
   /** The request the fault hits. */
   target: Pick<FaultRule, "method" | "path" | "skip">;
   /** Anything the run needs from a clean emulator (a baseline result). */
-  prepare?(cb: CbResponseAPI, emu: CbEmulator): Promise<unknown>;
+  prepare?(cb: A, emu: CbEmulator): Promise<unknown>;
   /** Runs the operation; resolves with what the user gets, or throws the one error. */
-  run(cb: CbResponseAPI, emu: CbEmulator, baseline: unknown): Promise<unknown>;
+  run(cb: A, emu: CbEmulator, baseline: unknown): Promise<unknown>;
   /** Checks a successful result. */
   check(result: unknown, baseline: unknown): void;
   /** How many times the server carried the write out (0 for reads). */
@@ -40,12 +50,17 @@ export interface Operation {
 export const NEW_MD5 = "0123456789ABCDEF0123456789ABCDEF";
 /** A hash the seeded data set bans. */
 export const BANNED_MD5 = "4A9CD774C8FC9883F2F2C1C91BE75A4E";
-const DIRECTORY = String.raw`c:\fault_matrix`;
+/** The directory the LR rows create. */
+export const DIRECTORY = String.raw`c:\fault_matrix`;
 const LR_COMMAND_PATH = /^\/api\/v1\/cblr\/session\/\d+\/command$/;
 
 /** On how many of the given sensors the matrix's directory exists. */
-export function directoriesMade(emu: CbEmulator, sensorIds: number[]): number {
-  return sensorIds.filter((id) => emu.state.liveResponse.exists("response", id, DIRECTORY)).length;
+export function directoriesMade(
+  emu: CbEmulator,
+  sensorIds: number[],
+  flavour: "response" | "defense" = "response",
+): number {
+  return sensorIds.filter((id) => emu.state.liveResponse.exists(flavour, id, DIRECTORY)).length;
 }
 
 /** The rows: GET by id, paging, save new, save existing, bulk alert, LR command, LR job. */
