@@ -1,50 +1,28 @@
 // Shared set-up of the Cb Defense tests: a fresh emulator and a CbDefenseAPI connected to it.
 
 import { CbDefenseAPI, type DefenseConnectOptions } from "@cbapi/cbapi/defense";
-import { CbEmulator, type EmulatorOptions, type RecordedRequest } from "@cbapi/cbapi/testing";
-import type { Logger } from "@cbapi/cbapi/core";
-
-/** A logger that keeps every line. */
-export function recordingLogger(lines: string[]): Logger {
-  return { debug: (m) => lines.push(m), warn: (m) => lines.push(`WARN ${m}`) };
-}
+import type { CbEmulator, EmulatorOptions, RecordedRequest } from "@cbapi/cbapi/testing";
+import { type ApiFixture, apiFixture, FAST_RETRIES } from "../_helpers.ts";
 
 /** An emulator and a Defense API connected to it, closed together. */
-export interface DefenseFixture extends AsyncDisposable {
-  emu: CbEmulator;
-  cb: CbDefenseAPI;
-  logs: string[];
-}
+export type DefenseFixture = ApiFixture<CbDefenseAPI>;
 
 /** Starts an emulator and connects a Defense API (fast retries for tests). */
-export async function defenseFixture(
+export function defenseFixture(
   emulator: EmulatorOptions = {},
   connect: DefenseConnectOptions = {},
 ): Promise<DefenseFixture> {
-  const emu = await CbEmulator.start(emulator);
-  const logs: string[] = [];
-  try {
-    const cb = await CbDefenseAPI.connect({
-      url: emu.url,
-      token: emu.defenseToken,
-      retryBaseDelayMs: 2,
-      maxRetryDelayMs: 10,
-      logger: recordingLogger(logs),
-      ...connect,
-    });
-    return {
-      emu,
-      cb,
-      logs,
-      async [Symbol.asyncDispose]() {
-        await cb.close();
-        await emu.close();
-      },
-    };
-  } catch (err) {
-    await emu.close();
-    throw err;
-  }
+  return apiFixture(
+    emulator,
+    (emu, logger) =>
+      CbDefenseAPI.connect({
+        url: emu.url,
+        token: emu.defenseToken,
+        ...FAST_RETRIES,
+        logger,
+        ...connect,
+      }),
+  );
 }
 
 /** The requests logged after `from`. */

@@ -7,7 +7,8 @@ import {
   UnauthorizedError,
 } from "@cbapi/cbapi/defense";
 import { CbEmulator } from "@cbapi/cbapi/testing";
-import { defenseFixture, linesSince, recordingLogger, V3 } from "./_helpers.ts";
+import { defenseFixture, linesSince, V3 } from "./_helpers.ts";
+import { recordingLogger } from "../_helpers.ts";
 
 Deno.test("CbDefenseAPI.connect() sends no request and reads the defense profile [spec 258]", async () => {
   await using emu = await CbEmulator.start();

@@ -1,15 +1,11 @@
 // Shared test set-up: a fresh emulator per test and a Cb Protection API connected to it.
 
 import { CbProtectionAPI, type ProtectionConnectOptions } from "@cbapi/cbapi/protection";
-import { CbEmulator, type EmulatorOptions } from "@cbapi/cbapi/testing";
-import { recordingLogger } from "../_helpers.ts";
+import type { CbEmulator, EmulatorOptions } from "@cbapi/cbapi/testing";
+import { type ApiFixture, apiFixture, FAST_RETRIES } from "../_helpers.ts";
 
 /** An emulator and a Protection API connected to it, closed together. */
-export interface ProtectionFixture extends AsyncDisposable {
-  emu: CbEmulator;
-  cb: CbProtectionAPI;
-  logs: string[];
-}
+export type ProtectionFixture = ApiFixture<CbProtectionAPI>;
 
 /**
  * Starts an emulator and connects a Cb Protection API to it (fast retries for tests).
@@ -17,34 +13,21 @@ export interface ProtectionFixture extends AsyncDisposable {
  * @param emulator Emulator options.
  * @param connect Extra connect options.
  */
-export async function protectionFixture(
+export function protectionFixture(
   emulator: EmulatorOptions = {},
   connect: ProtectionConnectOptions = {},
 ): Promise<ProtectionFixture> {
-  const emu = await CbEmulator.start(emulator);
-  const logs: string[] = [];
-  try {
-    const cb = await CbProtectionAPI.connect({
-      url: emu.url,
-      token: emu.token,
-      retryBaseDelayMs: 5,
-      maxRetryDelayMs: 20,
-      logger: recordingLogger(logs),
-      ...connect,
-    });
-    return {
-      emu,
-      cb,
-      logs,
-      async [Symbol.asyncDispose]() {
-        await cb.close();
-        await emu.close();
-      },
-    };
-  } catch (err) {
-    await emu.close();
-    throw err;
-  }
+  return apiFixture(
+    emulator,
+    (emu, logger) =>
+      CbProtectionAPI.connect({
+        url: emu.url,
+        token: emu.token,
+        ...FAST_RETRIES,
+        logger,
+        ...connect,
+      }),
+  );
 }
 
 /** Requests the emulator logged after `from`, as `METHOD url` strings. */
