@@ -26,7 +26,15 @@
  */
 
 import { CredentialError } from "./errors.ts";
-import { type IniDocument, parseIni } from "./_ini.ts";
+import {
+  assertProduct,
+  type Entry,
+  mergeProfile,
+  readEnv,
+  readFiles,
+  searchPath,
+} from "./_credential_files.ts";
+import { buildCredentials } from "./_credential_values.ts";
 
 /** The product a credential file belongs to; it is the file name's suffix. */
 export type Product = "response" | "protection" | "defense";
@@ -149,21 +157,6 @@ export interface CredentialSearchPathOptions {
   cwd?: string;
 }
 
-type InspectFn = (value: unknown, options?: unknown) => string;
-
-interface Entry {
-  value: string;
-  /** A file path or "environment". */
-  file: string;
-  section: string;
-}
-
-const PRODUCTS: readonly string[] = ["response", "protection", "defense"];
-const TRUE_VALUES: readonly string[] = ["1", "yes", "true", "on"];
-const FALSE_VALUES: readonly string[] = ["0", "no", "false", "off"];
-const REDACTED = "[redacted]";
-const PROXY_PASSWORD_REGEXP = /^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i;
-
 /**
  * Lists the credential files read for a product, in reading order (a later file wins per key):
  * `/etc/carbonblack/credentials.{product}`, `{home}/.carbonblack/credentials.{product}` and
@@ -200,25 +193,6 @@ export function credentialSearchPath(
     }
   }
   return searchPath(product, home, options.cwd ?? ".");
-}
-
-function assertProduct(product: Product): void {
-  if (!PRODUCTS.includes(product)) {
-    throw new CredentialError(
-      `Cannot use credentials for product "${product}": use "response", "protection" or "defense"`,
-    );
-  }
-}
-
-function searchPath(product: Product, home: string | undefined, cwd: string): string[] {
-  assertProduct(product);
-  const sep = Deno.build.os === "windows" ? "\\" : "/";
-  const name = `.carbonblack${sep}credentials.${product}`;
-  const join = (dir: string) => `${dir.replace(/[\\/]+$/, "") || sep}${sep}${name}`;
-  const files = [`${sep}etc${sep}carbonblack${sep}credentials.${product}`];
-  if (home) files.push(join(home));
-  files.push(join(cwd));
-  return files;
 }
 
 /**
@@ -304,229 +278,6 @@ export async function loadCredentials(
   }
   const source = origins.join(", ");
   return buildCredentials(product, { profile, source, entries, files }, options);
-}
-
-function readEnv(): Record<string, string | undefined> {
-  const names = ["CBAPI_URL", "CBAPI_TOKEN", "CBAPI_PROFILE", "HOME"];
-  if (Deno.build.os === "windows") names.push("USERPROFILE");
-  const env: Record<string, string | undefined> = {};
-  for (const name of names) {
-    try {
-      env[name] = Deno.env.get(name);
-    } catch (error) {
-      throw new CredentialError(
-        `Cannot read environment variable "${name}": run with --allow-env=${names.join(",")} ` +
-          `(or --allow-env), or pass the env option`,
-        [],
-        { cause: error },
-      );
-    }
-  }
-  return env;
-}
-
-async function readFiles(
-  files: readonly string[],
-  warn: (message: string) => void,
-): Promise<{ file: string; doc: IniDocument }[]> {
-  const docs: { file: string; doc: IniDocument }[] = [];
-  const warned = new Set<string>();
-  for (const file of files) {
-    let info: Deno.FileInfo;
-    let text: string;
-    try {
-      info = await Deno.stat(file);
-      if (!info.isFile) {
-        throw new CredentialError(
-          `Cannot read credential file "${file}": it is not a regular file. Fix or remove it`,
-          files,
-        );
-      }
-      text = await Deno.readTextFile(file);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) continue;
-      throw readError(file, files, error);
-    }
-    if (info.mode !== null && (info.mode & 0o077) !== 0 && !warned.has(file)) {
-      warned.add(file);
-      const mode = (info.mode & 0o777).toString(8).padStart(4, "0");
-      warn(
-        `Credential file ${file} has permissions ${mode}; ` +
-          `run "chmod 600 ${file}" so other users cannot read your API token`,
-      );
-    }
-    try {
-      docs.push({ file, doc: parseIni(text, file) });
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new CredentialError(`${detail}. Fix or remove this credential file`, files, {
-        cause: error,
-      });
-    }
-  }
-  return docs;
-}
-
-function readError(file: string, files: readonly string[], error: unknown): CredentialError {
-  if (error instanceof CredentialError) return error;
-  let detail: string;
-  if (error instanceof Deno.errors.NotCapable) {
-    detail = `read permission is not granted: run with --allow-read=${file} (or --allow-read)`;
-  } else if (error instanceof Deno.errors.PermissionDenied) {
-    detail = `access is denied: grant read access to this user (and --allow-read to Deno), ` +
-      `or remove the file`;
-  } else {
-    detail = `${error instanceof Error ? error.message : String(error)}. Fix or remove it`;
-  }
-  return new CredentialError(`Cannot read credential file "${file}": ${detail}`, files, {
-    cause: error,
-  });
-}
-
-function mergeProfile(
-  docs: readonly { file: string; doc: IniDocument }[],
-  profile: string,
-): { found: boolean; entries: Map<string, Entry>; files: string[] } {
-  const defaults = new Map<string, Entry>();
-  const own = new Map<string, Entry>();
-  const files: string[] = [];
-  let found = false;
-  for (const { file, doc } of docs) {
-    for (const [key, value] of doc.defaults) {
-      defaults.set(key, { value, file, section: "DEFAULT" });
-    }
-    const section = doc.sections.get(profile);
-    if (section !== undefined) {
-      found = true;
-      for (const [key, value] of section) own.set(key, { value, file, section: profile });
-    }
-    if ((section !== undefined || doc.defaults.size > 0) && !files.includes(file)) {
-      files.push(file);
-    }
-  }
-  return { found, entries: new Map([...defaults, ...own]), files };
-}
-
-function buildCredentials(
-  product: Product,
-  found: { profile: string; source: string; entries: Map<string, Entry>; files: string[] },
-  options: CredentialOptions,
-): Credentials {
-  const { profile, source, entries, files } = found;
-  const text = (key: string) => entries.get(key)?.value;
-  const optional = (key: string) => text(key) || undefined;
-  const where = `for profile "${profile}" in ${source}`;
-  const fix = (key: string, variable: string) =>
-    source === "options"
-      ? `pass a non-empty "${key}" option`
-      : `add "${key} = ..." to the profile or set ${variable}`;
-
-  const url = text("url");
-  if (!url) {
-    throw new CredentialError(
-      `No URL specified ${where}: ${fix("url", "CBAPI_URL")}`,
-      files,
-    );
-  }
-  const token = text("token");
-  if (!token) {
-    throw new CredentialError(
-      `No API token specified ${where}: ${fix("token", "CBAPI_TOKEN")}`,
-      files,
-    );
-  }
-  if (product === "defense" && !token.includes("/")) {
-    throw new CredentialError(
-      `The API token ${where} is not in the form {API key}/{connector ID} that Cb Defense ` +
-        `needs: run "deno task cbapi configure defense" or fix the token`,
-      files,
-    );
-  }
-  return freeze({
-    url,
-    token,
-    sslVerify: options.sslVerify ?? toBoolean(entries, "ssl_verify", true, files),
-    sslVerifyHostname: toBoolean(entries, "ssl_verify_hostname", true, files),
-    sslCertFile: options.sslCertFile ?? optional("ssl_cert_file"),
-    sslForceTls12: toBoolean(entries, "ssl_force_tls_1_2", false, files),
-    proxy: options.proxy ?? optional("proxy"),
-    ignoreSystemProxy: toBoolean(entries, "ignore_system_proxy", false, files),
-    rabbitmqUser: text("rabbitmq_user") ?? "cb",
-    rabbitmqPass: optional("rabbitmq_pass"),
-    rabbitmqHost: text("rabbitmq_host") ?? "localhost",
-    rabbitmqPort: toPort(entries, files),
-    profile,
-    source,
-  });
-}
-
-function describe(key: string, entry: Entry): string {
-  if (entry.file === "environment") return `"${key}" (environment variable ${entry.section})`;
-  const section = entry.section === "DEFAULT" ? "[DEFAULT]" : `profile "${entry.section}"`;
-  return `"${key}" of ${section} in ${entry.file}`;
-}
-
-function toBoolean(
-  entries: Map<string, Entry>,
-  key: string,
-  fallback: boolean,
-  files: readonly string[],
-): boolean {
-  const entry = entries.get(key);
-  if (entry === undefined) return fallback;
-  const value = entry.value.toLowerCase();
-  if (value === "" || FALSE_VALUES.includes(value)) return false;
-  if (TRUE_VALUES.includes(value)) return true;
-  throw new CredentialError(
-    `Cannot use value "${entry.value}" of ${describe(key, entry)}: use one of ` +
-      `${[...TRUE_VALUES, ...FALSE_VALUES].join(", ")} (empty means false)`,
-    files,
-  );
-}
-
-function toPort(entries: Map<string, Entry>, files: readonly string[]): number {
-  const entry = entries.get("rabbitmq_port");
-  if (entry === undefined) return 5004;
-  const port = /^\d{1,5}$/.test(entry.value) ? Number(entry.value) : NaN;
-  if (port >= 1 && port <= 65535) return port;
-  throw new CredentialError(
-    `Cannot use value "${entry.value}" of ${describe("rabbitmq_port", entry)}: ` +
-      `use an integer from 1 to 65535`,
-    files,
-  );
-}
-
-function redact(credentials: Credentials): Record<string, unknown> {
-  return {
-    ...credentials,
-    token: REDACTED,
-    rabbitmqPass: credentials.rabbitmqPass === undefined ? undefined : REDACTED,
-    proxy: credentials.proxy?.replace(PROXY_PASSWORD_REGEXP, `$1:${REDACTED}@`),
-  };
-}
-
-function freeze(values: Credentials): Credentials {
-  const credentials = { ...values };
-  const inspect = {
-    value(this: Credentials, inspect: InspectFn, options?: unknown): string {
-      return `Credentials ${inspect(redact(this), options)}`;
-    },
-  };
-  Object.defineProperties(credentials, {
-    toJSON: {
-      value(this: Credentials): Record<string, unknown> {
-        return redact(this);
-      },
-    },
-    [Symbol.for("Deno.customInspect")]: inspect,
-    [Symbol.for("nodejs.util.inspect.custom")]: {
-      value(this: Credentials, _depth: number, options: unknown, inspect?: InspectFn): string {
-        const shown = redact(this);
-        return `Credentials ${inspect ? inspect(shown, options) : JSON.stringify(shown)}`;
-      },
-    },
-  });
-  return Object.freeze(credentials);
 }
 
 function defaultWarn(message: string): void {

@@ -18,8 +18,6 @@
  */
 
 import { ApiError, type Connection, ObjectNotFoundError } from "../core/mod.ts";
-import { sleep } from "../core/_retry.ts";
-import { toInt } from "../core/_parse.ts";
 import {
   closeSession,
   closeSessionQuietly,
@@ -29,12 +27,19 @@ import {
   type SharedSession,
 } from "./_protocol.ts";
 import { SlotTable } from "./_slots.ts";
+import { type Keepalive, startKeepalive } from "./_keepalive.ts";
+import {
+  definedOnly,
+  osTypeOf,
+  sensorIdOf,
+  sensorOnline,
+  sensorStandings,
+} from "./_sensor_lookup.ts";
 import { createSessionHandle, type LiveResponseSession, type SessionHost } from "./session.ts";
 import {
   type JobRun,
   type LiveResponseJob,
   type SchedulerHost,
-  type SensorStanding,
   startJobRun,
   type SubmitJobOptions,
 } from "./jobs.ts";
@@ -136,8 +141,6 @@ const DEFAULTS: Required<LiveResponseSettings> = {
   maxSessions: 10,
 };
 
-const DEFENSE_OS: Record<string, number> = { WINDOWS: 1, LINUX: 2, MAC: 4 };
-
 /**
  * Builds a Live Response manager on a connection, for Cb Response (`/api/v1/cblr`) or Cb Defense
  * (`/integrationServices/v3/cblr`). Product APIs expose theirs as `liveResponse`.
@@ -192,7 +195,7 @@ export class LiveResponseManager implements AsyncDisposable {
   #sessions = new Set<SharedSession>();
   #runs = new Set<JobRun<unknown>>();
   #slots: SlotTable;
-  #keepalive: { controller: AbortController; done: Promise<void> } | undefined;
+  #keepalive: Keepalive | undefined;
   #closing: Promise<void> | undefined;
 
   /**
@@ -264,7 +267,8 @@ export class LiveResponseManager implements AsyncDisposable {
     const settings = this.#protocolSettings(options);
     let shared = this.#find(sensorId);
     if (!shared) {
-      const osType = options.osType ?? await this.#osTypeOf(sensorId, options.signal);
+      const osType = options.osType ??
+        await osTypeOf(this.connection, this.flavour, sensorId, options.signal);
       const data = await establishSession(
         this.connection,
         this.flavour,
@@ -394,24 +398,6 @@ export class LiveResponseManager implements AsyncDisposable {
     };
   }
 
-  async #osTypeOf(sensorId: number, signal: AbortSignal | undefined): Promise<number | undefined> {
-    const request = signal ? { signal } : {};
-    if (this.flavour === "response") {
-      const doc = await this.connection.getObject<{ os_type?: unknown }>(
-        `/api/v1/sensor/${sensorId}`,
-        undefined,
-        request,
-      );
-      return toInt(doc?.os_type);
-    }
-    const doc = await this.connection.getObject<{ deviceInfo?: { deviceType?: unknown } }>(
-      `/integrationServices/v3/device/${sensorId}`,
-      undefined,
-      request,
-    );
-    return DEFENSE_OS[String(doc?.deviceInfo?.deviceType ?? "")];
-  }
-
   #host(settings: ProtocolSettings): SessionHost {
     return {
       connection: this.connection,
@@ -456,37 +442,13 @@ export class LiveResponseManager implements AsyncDisposable {
 
   #startKeepalive(): void {
     if (this.#keepalive) return;
-    const controller = new AbortController();
-    const loop = async () => {
-      const signal = controller.signal;
-      while (!signal.aborted) {
-        try {
-          await sleep(this.#settings.keepaliveInterval, signal);
-        } catch {
-          return;
-        }
-        for (const shared of [...this.#sessions]) {
-          if (signal.aborted) return;
-          if (shared.refs === 0) {
-            await this.#closeShared(shared).catch(() => {});
-            continue;
-          }
-          try {
-            const res = await this.connection.request(
-              "GET",
-              `${basePathOf(this.flavour)}/session/${shared.id}/keepalive`,
-              { signal },
-            );
-            await res.body?.cancel();
-          } catch {
-            if (signal.aborted) return;
-            this.#sessions.delete(shared);
-            await closeSessionQuietly(this.connection, this.flavour, shared.id);
-          }
-        }
-      }
-    };
-    this.#keepalive = { controller, done: loop() };
+    this.#keepalive = startKeepalive({
+      connection: this.connection,
+      flavour: this.flavour,
+      sessions: this.#sessions,
+      interval: () => this.#settings.keepaliveInterval,
+      closeShared: (shared) => this.#closeShared(shared),
+    });
   }
 
   #schedulerHost(): SchedulerHost {
@@ -502,53 +464,9 @@ export class LiveResponseManager implements AsyncDisposable {
         ),
       standings: async (ids, signal) => {
         if (this.flavour !== "response") return undefined;
-        const rows = await this.connection.getObject<Record<string, unknown>[]>(
-          "/api/v1/sensor",
-          undefined,
-          { signal },
-        );
-        const out = new Map<number, SensorStanding>();
-        const wanted = new Set(ids);
-        for (const row of Array.isArray(rows) ? rows : []) {
-          const id = toInt(row.id);
-          if (id === undefined || !wanted.has(id)) continue;
-          const next = Date.parse(String(row.next_checkin_time ?? "").replace(" ", "T"));
-          out.set(id, {
-            online: row.status === "Online",
-            nextCheckin: Number.isNaN(next) ? 0 : next,
-          });
-        }
-        return out;
+        return await sensorStandings(this.connection, ids, signal);
       },
-      isOnline: async (id, signal) => {
-        const doc = await this.connection.getObject<{ status?: string }>(
-          `/api/v1/sensor/${id}`,
-          undefined,
-          { signal },
-        );
-        return doc?.status === "Online";
-      },
+      isOnline: (id, signal) => sensorOnline(this.connection, id, signal),
     };
   }
-}
-
-function basePathOf(flavour: LiveResponseFlavour): string {
-  return flavour === "response" ? "/api/v1/cblr" : "/integrationServices/v3/cblr";
-}
-
-function sensorIdOf(sensor: SensorRef): number {
-  const raw = typeof sensor === "object" && sensor !== null
-    ? ("deviceId" in sensor && sensor.deviceId !== undefined
-      ? sensor.deviceId
-      : (sensor as { id?: unknown }).id)
-    : sensor;
-  const id = toInt(raw);
-  if (id === undefined) {
-    throw new TypeError(`Sensor id must be an integer, got ${JSON.stringify(raw)}`);
-  }
-  return id;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -19,17 +19,28 @@
  * @module
  */
 
-import { ApiError, type Connection, ObjectNotFoundError, TimeoutError } from "../core/mod.ts";
-import { multipartBody, type UploadData } from "./_multipart.ts";
+import { ApiError, type Connection, TimeoutError } from "../core/mod.ts";
+import type { UploadData } from "./_multipart.ts";
 import {
-  basePath,
   type CommandDocument,
   pollCommand,
   type ProtocolSettings,
   type SessionDocument,
-  sessionGone,
   type SharedSession,
 } from "./_protocol.ts";
+import type {
+  DirectoryEntry,
+  ProcessEntry,
+  RegistryListing,
+  RegistryValue,
+} from "./_session_types.ts";
+import {
+  joinEndpointPath,
+  openSessionDownload,
+  postSessionCommand,
+  temporaryName,
+  uploadSessionFile,
+} from "./_session_requests.ts";
 import { LiveResponseMemdump, type MemdumpOptions } from "./memdump.ts";
 import {
   createProcessCommand,
@@ -43,6 +54,12 @@ import {
 
 export type { CommandDocument, SessionDocument } from "./_protocol.ts";
 export type { UploadData } from "./_multipart.ts";
+export type {
+  DirectoryEntry,
+  ProcessEntry,
+  RegistryListing,
+  RegistryValue,
+} from "./_session_types.ts";
 export type {
   CreateProcessOptions,
   RegistryValueType,
@@ -73,62 +90,6 @@ export interface CommandOptions {
   pollInterval?: number;
 }
 
-/** One entry of {@linkcode LiveResponseSession.listDirectory}. */
-export interface DirectoryEntry {
-  /** File or directory name (`.` and `..` included). */
-  filename: string;
-  /** `DIRECTORY`, `ARCHIVE`, `HIDDEN`, ... */
-  attributes: string[];
-  /** Size in bytes. */
-  size: number;
-  /** Creation time (epoch seconds). */
-  create_time: number;
-  /** Last access (epoch seconds). */
-  last_access_time: number;
-  /** Last write (epoch seconds). */
-  last_write_time: number;
-}
-
-/** One process of {@linkcode LiveResponseSession.listProcesses}. */
-export interface ProcessEntry {
-  /** Process id. */
-  pid: number;
-  /** Parent process id. */
-  parent: number;
-  /** Parent GUID. */
-  parent_guid: string;
-  /** Process GUID. */
-  proc_guid: string;
-  /** Image path. */
-  path: string;
-  /** Command line. */
-  command_line: string;
-  /** Start (epoch seconds). */
-  create_time: number;
-  /** User SID. */
-  sid: string;
-  /** User name. */
-  username: string;
-}
-
-/** A registry value. */
-export interface RegistryValue {
-  /** Value name. */
-  value_name: string;
-  /** `REG_SZ`, `REG_DWORD`, ... */
-  value_type: string;
-  /** The data. */
-  value_data: unknown;
-}
-
-/** The answer of {@linkcode LiveResponseSession.listRegistryKeysAndValues}. */
-export interface RegistryListing {
-  /** Values of the key. */
-  values: RegistryValue[];
-  /** Names of the sub-keys. */
-  sub_keys: string[];
-}
-
 /** What a session needs from the manager that made it (internal). */
 export interface SessionHost {
   readonly connection: Connection;
@@ -138,7 +99,6 @@ export interface SessionHost {
 }
 
 const INIT = Symbol("cbapi.liveResponseSessionInit");
-const MAX_POSTS = 5;
 const DECODER = new TextDecoder();
 
 interface Internals {
@@ -288,17 +248,7 @@ export class LiveResponseSession implements AsyncDisposable {
    * ```
    */
   pathJoin(...parts: string[]): string {
-    const sep = this.#shared.osType === 1 ? "\\" : "/";
-    let out = "";
-    for (const part of parts) {
-      if (part === "") continue;
-      const absolute = sep === "\\" ? /^[A-Za-z]:|^\\/.test(part) : part.startsWith("/");
-      if (out === "" || absolute) out = part;
-      else {out = out.endsWith(sep) || (sep === "\\" && out.endsWith("/"))
-          ? out + part
-          : out + sep + part;}
-    }
-    return out;
+    return joinEndpointPath(this.#shared.osType, parts);
   }
 
   /**
@@ -308,9 +258,7 @@ export class LiveResponseSession implements AsyncDisposable {
    * @returns The path.
    */
   temporaryFileName(): string {
-    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    const bytes = crypto.getRandomValues(new Uint8Array(12));
-    const name = `cblr.${Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("")}.tmp`;
+    const name = temporaryName();
     return this.pathJoin(this.#shared.osType === 1 ? "c:\\windows\\temp" : "/tmp", name);
   }
 
@@ -339,39 +287,12 @@ export class LiveResponseSession implements AsyncDisposable {
           `accepts ${this.supportedCommands.map((c) => `"${c}"`).join(", ") || "no commands"}`,
       );
     }
-    const signal = this.#signal(options);
-    const conn = this.#host.connection;
-    for (let post = 1; post <= MAX_POSTS; post++) {
-      const path = `${basePath(this.#shared.flavour)}/session/${this.#shared.id}/command`;
-      try {
-        const res = await conn.requestJson<CommandDocument>("POST", path, {
-          json: { ...fields, name, session_id: this.#shared.id },
-          idempotent: false,
-          ...(signal ? { signal } : {}),
-        });
-        if (typeof res.data?.id !== "number") {
-          throw new ApiError(
-            `Server ${conn.url} answered command "${name}" without an id: ${
-              res.text.slice(0, 200)
-            }`,
-          );
-        }
-        return res.data;
-      } catch (err) {
-        if (!(err instanceof ObjectNotFoundError)) throw err;
-        if (!sessionGone(err.body)) {
-          throw new ApiError(
-            `Received 404 error from server: ${err.body.trim()} (POST ${path} on ${conn.url}). ` +
-              `Check that Live Response is enabled on this server`,
-            { cause: err },
-          );
-        }
-        await this.#host.reestablish(this.#shared, signal);
-      }
-    }
-    throw new TimeoutError(
-      `Command ${name} failed after ${MAX_POSTS} retries: sensor ${this.sensorId} of ${conn.url} ` +
-        `kept losing its Live Response session. Check that the sensor is online`,
+    return await postSessionCommand(
+      this.#host,
+      this.#shared,
+      name,
+      fields,
+      this.#signal(options),
     );
   }
 
@@ -452,13 +373,12 @@ export class LiveResponseSession implements AsyncDisposable {
   ): Promise<ReadableStream<Uint8Array>> {
     const posted = await this.postCommand("get file", { object: path }, options);
     await this.waitCommand(posted.id, "get file", options);
-    const signal = this.#signal(options);
-    const res = await this.#host.connection.request(
-      "GET",
-      `${basePath(this.#shared.flavour)}/session/${this.#shared.id}/file/${posted.file_id}/content`,
-      signal ? { signal } : {},
+    return await openSessionDownload(
+      this.#host,
+      this.#shared,
+      `file/${posted.file_id}/content`,
+      this.#signal(options),
     );
-    return res.body ?? new ReadableStream({ start: (c) => c.close() });
   }
 
   /**
@@ -486,25 +406,8 @@ export class LiveResponseSession implements AsyncDisposable {
     if (!this.supportedCommands.includes("put file")) {
       await this.postCommand("put file", { object: remotePath }, options);
     }
-    const signal = this.#signal(options);
-    const { body, contentType } = multipartBody(data);
-    const conn = this.#host.connection;
-    const res = await conn.requestJson<{ id?: number }>(
-      "POST",
-      `${basePath(this.#shared.flavour)}/session/${this.#shared.id}/file`,
-      {
-        body,
-        headers: { "Content-Type": contentType },
-        idempotent: false,
-        ...(signal ? { signal } : {}),
-      },
-    );
-    if (typeof res.data?.id !== "number") {
-      throw new ApiError(
-        `Server ${conn.url} answered the upload without a file id: ${res.text.slice(0, 200)}`,
-      );
-    }
-    await this.runCommand("put file", { object: remotePath, file_id: res.data.id }, options);
+    const fileId = await uploadSessionFile(this.#host, this.#shared, data, this.#signal(options));
+    await this.runCommand("put file", { object: remotePath, file_id: fileId }, options);
   }
 
   /**
@@ -721,13 +624,7 @@ export class LiveResponseSession implements AsyncDisposable {
    */
   async getSessionArchive(options: CommandOptions = {}): Promise<ReadableStream<Uint8Array>> {
     this.#checkUsable("archive");
-    const signal = this.#signal(options);
-    const res = await this.#host.connection.request(
-      "GET",
-      `${basePath(this.#shared.flavour)}/session/${this.#shared.id}/archive`,
-      signal ? { signal } : {},
-    );
-    return res.body ?? new ReadableStream({ start: (c) => c.close() });
+    return await openSessionDownload(this.#host, this.#shared, "archive", this.#signal(options));
   }
 
   /**

@@ -15,17 +15,13 @@ import {
   type ModelId,
   type RequestOptions,
   ServerError,
-  UnauthorizedError,
   versionAtLeast,
 } from "../core/mod.ts";
-import { Alert } from "./alert.ts";
-import { Binary } from "./binary.ts";
-import { Process, processUniqueId } from "./process.ts";
+import { resolveUiLink } from "./_from_ui.ts";
 import type { SearchQuery } from "./query.ts";
-import { ThreatReport } from "./threat_report.ts";
 import { Watchlist } from "./watchlist.ts";
-import { Investigation } from "./investigation.ts";
 import { LiveResponseManager } from "../live_response/manager.ts";
+import { readServerInfo } from "./_server_info.ts";
 
 /** Options of {@linkcode CbResponseAPI.connect}. */
 export interface ResponseConnectOptions extends ConnectOptions, ApiOptions {}
@@ -115,44 +111,7 @@ export class CbResponseAPI extends BaseAPI {
     const connection = await Connection.open("response", options);
     try {
       const request: RequestOptions = options.signal ? { signal: options.signal } : {};
-      let info: ServerInfo | undefined;
-      try {
-        info = await connection.getObject<ServerInfo>("/api/info", undefined, request);
-      } catch (err) {
-        if (err instanceof UnauthorizedError) {
-          throw new UnauthorizedError(
-            { status: 401, body: err.body, method: "GET", url: connection.url },
-            `Invalid API token for server ${connection.url}. Check the token of profile ` +
-              `"${connection.credentials?.profile ?? "default"}" (the user's API token is on the ` +
-              `server's profile page)`,
-          );
-        }
-        throw err;
-      }
-      if (!info || typeof info.version !== "string") {
-        throw new ApiError(
-          `Server ${connection.url} answered /api/info without a version: is this a Cb Response server?`,
-        );
-      }
-      if (!versionAtLeast(info.version, "5.0.0")) {
-        throw new ApiError(
-          `CbResponseAPI only supports Cb servers version >= 5.0.0; ${connection.url} runs ${info.version}`,
-        );
-      }
-      let legacy = false;
-      if (versionAtLeast(info.version, "6.0.0")) {
-        const partitions = await connection.getObject<
-          Record<string, { info?: { isLegacy?: boolean } }>
-        >(
-          "/api/v1/storage/events/partition",
-          undefined,
-          request,
-        );
-        legacy = Object.values(partitions ?? {}).some((p) => p?.info?.isLegacy === true);
-      }
-      connection.logger.debug(
-        `Connected to Cb server version ${info.version} at ${connection.url}`,
-      );
+      const { info, legacy } = await readServerInfo(connection, request);
       return new CbResponseAPI(connection, info, legacy, options);
     } catch (err) {
       connection.close();
@@ -352,54 +311,7 @@ export class CbResponseAPI extends BaseAPI {
    * ```
    */
   async fromUi(url: string, options: RequestOptions = {}): Promise<UiTarget> {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new ApiError(`Invalid URL provided: "${url}" is not a URL of ${this.url}`);
-    }
-    if (parsed.origin !== new URL(this.url).origin) {
-      throw new ApiError(
-        `Invalid URL provided: ${parsed.origin} is not the server of this API (${this.url})`,
-      );
-    }
-    const fragment = parsed.hash.replace(/^#/, "").replace(/^\/+/, "");
-    const [kind, rest] = splitFragment(fragment);
-    if (kind === "login") return this;
-    const parts = rest === undefined ? [] : rest.split("/");
-    if (rest === undefined || rest === "") {
-      throw new ApiError(`URL endpoint does not include a unique ID: ${url}`);
-    }
-    const decode = (s: string | undefined) => decodeURIComponent(s ?? "");
-    switch (kind) {
-      case "analyze": {
-        const guid = decode(parts[0]);
-        const segment = Number(parts[1] ?? 0);
-        const id = Number.isInteger(segment) && segment > 0
-          ? processUniqueId(guid, segment, this.versionAtLeast("6.0.0") ? 12 : 8)
-          : guid;
-        return await Process.selectById(this, id, options);
-      }
-      case "binary":
-        return await this.selectById(Binary, decode(parts[0]), options);
-      case "watchlist":
-        return await this.selectById(Watchlist, decode(parts[0]), options);
-      case "threat-details":
-        return await this.selectById(
-          ThreatReport,
-          `${decode(parts[0])}:${decode(parts.slice(1).join("/"))}`,
-          options,
-        );
-      case "investigation":
-        return await this.select(Investigation).where(`id:${decode(parts[0])}`).one(options);
-    }
-    if ((UI_QUERIES as readonly string[]).includes(kind)) {
-      const cls = { search: Process, binaries: Binary, alerts: Alert, threats: ThreatReport }[
-        kind as typeof UI_QUERIES[number]
-      ];
-      return (cls.query(this) as SearchQuery<Model>).withRawQuery(rest);
-    }
-    throw new ApiError(`Unknown URL endpoint: ${url}`);
+    return await resolveUiLink(this, url, options);
   }
 
   /**
@@ -418,15 +330,6 @@ export class CbResponseAPI extends BaseAPI {
 
 /** What {@linkcode CbResponseAPI.fromUi} returns: an object, a raw query, or the API itself. */
 export type UiTarget = Model | SearchQuery<Model> | CbResponseAPI;
-
-/** The raw-query kinds of web UI links, by fragment name. */
-const UI_QUERIES = ["search", "binaries", "alerts", "threats"] as const;
-
-/** Splits a web UI fragment into its kind and the rest (`search?q=..` or `search/q=..`). */
-function splitFragment(fragment: string): [string, string | undefined] {
-  const m = /^([^/?]*)([/?])?(.*)$/s.exec(fragment.replace(/^\/+/, ""))!;
-  return [m[1]!, m[2] === undefined ? undefined : m[3]!];
-}
 
 /**
  * The Python library's alias of {@linkcode CbResponseAPI}.

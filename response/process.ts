@@ -23,27 +23,35 @@ import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
 import {
   ChildProcEvent,
-  CrossProcEvent,
-  type EventContext,
-  FileModEvent,
-  ModLoadEvent,
-  NetConnEvent,
+  type CrossProcEvent,
+  type FileModEvent,
+  type ModLoadEvent,
+  type NetConnEvent,
   type ProcessEvent,
-  RegModEvent,
+  type RegModEvent,
 } from "./events.ts";
+import { childFromSummary, type EventKind, SegmentEvents, tagMap } from "./_event_parse.ts";
 import {
-  childFromSummary,
-  eventApiVersion,
-  type EventKind,
-  parseChildproc,
-  parseCrossproc,
-  parseFilemod,
-  parseModload,
-  parseNetconn,
-  parseRegmod,
-  SegmentEvents,
-  tagMap,
-} from "./_event_parse.ts";
+  buildEvent,
+  compareEvents,
+  emptyEvents,
+  EVENT_KINDS,
+  eventsOf,
+  type EventSource,
+  EventStore,
+  type EventTypes,
+  fetchEventDocument,
+  fetchSegmentIds,
+} from "./_process_events.ts";
+import {
+  depthOf,
+  guidOf,
+  parentGuidOf,
+  parentsOf,
+  type TreeAccess,
+  walkChildren,
+  walkParents,
+} from "./_process_tree.ts";
 import { ProcessQuery } from "./process_query.ts";
 import { Sensor } from "./sensor.ts";
 
@@ -72,14 +80,6 @@ export interface ProcessSummaryData {
   siblings?: Document[];
 }
 
-const GUID_PREFIX_REGEXP =
-  /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/;
-
-function guidOf(uniqueId: unknown): string | undefined {
-  if (typeof uniqueId !== "string") return undefined;
-  return GUID_PREFIX_REGEXP.exec(uniqueId)?.[1]?.toLowerCase();
-}
-
 /** Options of the event iterators ({@linkcode Process.modloads} and friends). */
 export interface EventOptions extends RequestOptions {}
 
@@ -106,28 +106,6 @@ export interface ProcessInit {
    */
   suppressed?: boolean;
 }
-
-/** Event classes by list kind. */
-interface EventTypes {
-  modload: ModLoadEvent;
-  filemod: FileModEvent;
-  regmod: RegModEvent;
-  netconn: NetConnEvent;
-  crossproc: CrossProcEvent;
-  childproc: ChildProcEvent;
-}
-
-const EVENT_KINDS: readonly EventKind[] = [
-  "modload",
-  "filemod",
-  "regmod",
-  "netconn",
-  "crossproc",
-  "childproc",
-];
-
-/** The most parent hops {@linkcode Process.depth} counts. */
-const MAX_DEPTH = 500;
 
 /**
  * A process (one segment of it, or all segments on Cb Response 6.x where segment 0 means all).
@@ -282,9 +260,15 @@ export class Process extends Model {
   #overrides: Document = {};
   #missing = false;
   #suppressed = false;
-  #eventLoads = new Map<number, Promise<SegmentEvents>>();
-  #eventData = new Map<number, SegmentEvents>();
-  #segments: number[] | undefined;
+  #events = new EventStore();
+
+  /** Private state for the tree walks of `_process_tree.ts`. */
+  static #tree: TreeAccess = {
+    guid: (p) => p.#guid,
+    missing: (p) => p.#missing,
+    walkParent: (p, options) => p.#walkParent(options),
+    url: (p) => p.cb.url,
+  };
 
   /**
    * Builds a process; use `cb.select(Process, guid)` or a query.
@@ -344,9 +328,7 @@ export class Process extends Model {
    */
   override async refresh(options: RequestOptions = {}): Promise<this> {
     if (this.#suppressed) return this;
-    this.#eventLoads.clear();
-    this.#eventData.clear();
-    this.#segments = undefined;
+    this.#events.clear();
     return await this.#fetchSummary(options);
   }
 
@@ -471,8 +453,7 @@ export class Process extends Model {
   }
 
   #firstModload(part: number): string | undefined {
-    const first = this.#eventData.get(this.#segment)?.raw("modload")[0];
-    return typeof first === "string" ? first.split("|")[part] || undefined : undefined;
+    return this.#events.firstModload(this.#segment, part);
   }
 
   /** The host's communication IP as a dotted quad. */
@@ -527,32 +508,23 @@ export class Process extends Model {
     const summary = await this.#loadSummary(options);
     const guid = this.#parentGuid();
     if (!guid) return undefined;
-    const api = this.cb as CbResponseAPI;
-    const segment = api.versionAtLeast("6.0.0") ? 0 : 1;
     const info = summary.parent && typeof summary.parent === "object"
       ? summary.parent
       : { id: guid };
-    return api.cachedObject(Process, guid, () => new Process(api, guid, { info, segment }), [
-      segment,
-    ]);
+    return this.#cached(guid, info);
+  }
+
+  /** The cached process of a GUID (made with `info` when new), at the API's default segment. */
+  #cached(guid: string, info?: Document): Process {
+    const api = this.#api;
+    const segment = api.versionAtLeast("6.0.0") ? 0 : 1;
+    const init: ProcessInit = info ? { info, segment } : { segment };
+    return api.cachedObject(Process, guid, () => new Process(api, guid, init), [segment]);
   }
 
   /** The parent's GUID from this process's document (`parent_unique_id`, else `parent_id`). */
   #parentGuid(): string | undefined {
-    const doc = this.info;
-    let guid = guidOf(doc.parent_unique_id);
-    if (guid) {
-      try {
-        if (parseGuid(guid).sensorId !== parseGuid(this.#guid).sensorId) {
-          guid = guidOf(doc.parent_id);
-        }
-      } catch {
-        guid = guidOf(doc.parent_id);
-      }
-    } else {
-      guid = guidOf(doc.parent_id);
-    }
-    return guid;
+    return parentGuidOf(this.info, this.#guid);
   }
 
   /**
@@ -563,11 +535,7 @@ export class Process extends Model {
   #walkParent(options: RequestOptions): Promise<Process | undefined> {
     const guid = this.#summary ? undefined : this.#parentGuid();
     if (!guid) return this.parent(options);
-    const api = this.cb as CbResponseAPI;
-    const segment = api.versionAtLeast("6.0.0") ? 0 : 1;
-    return Promise.resolve(
-      api.cachedObject(Process, guid, () => new Process(api, guid, { segment }), [segment]),
-    );
+    return Promise.resolve(this.#cached(guid));
   }
 
   /**
@@ -578,26 +546,7 @@ export class Process extends Model {
    * @param options Depth limit, signal and timeout.
    */
   async walkParents(callback: WalkCallback, options: WalkOptions = {}): Promise<void> {
-    const { maxDepth = 0, ...request } = options;
-    let current: Process | undefined;
-    const seen = new Set([this.#guid]);
-    for (let depth = 0;; depth++) {
-      if (maxDepth && depth > maxDepth) return;
-      let parent: Process | undefined;
-      try {
-        parent = await (current ?? this).#walkParent(request);
-        // A parent the server did not have stays missing while it is cached: no second request.
-        if (parent && parent.#missing) return;
-        if (parent) await parent.load(request);
-      } catch (err) {
-        if (err instanceof ObjectNotFoundError) return;
-        throw err;
-      }
-      if (!parent || parent.process_pid === -1 || seen.has(parent.#guid)) return;
-      seen.add(parent.#guid);
-      await callback(parent, depth);
-      current = parent;
-    }
+    await walkParents(this, callback, options, Process.#tree);
   }
 
   /**
@@ -608,30 +557,7 @@ export class Process extends Model {
    * @param options Depth limit, signal and timeout.
    */
   async walkChildren(callback: WalkCallback, options: WalkOptions = {}): Promise<void> {
-    const { maxDepth = 0, ...request } = options;
-    await this.#walkDown(callback, maxDepth, 0, request, new Set([this.#guid]));
-  }
-
-  async #walkDown(
-    callback: WalkCallback,
-    maxDepth: number,
-    depth: number,
-    request: RequestOptions,
-    seen: Set<string>,
-  ): Promise<void> {
-    if (maxDepth && depth > maxDepth) return;
-    for (const child of await this.childProcesses(request)) {
-      if (child.terminated === true || seen.has(child.#guid)) continue;
-      seen.add(child.#guid);
-      try {
-        await child.load(request);
-      } catch (err) {
-        if (err instanceof ObjectNotFoundError) continue;
-        throw err;
-      }
-      await callback(child, depth);
-      await child.#walkDown(callback, maxDepth, depth + 1, request, seen);
-    }
+    await walkChildren(this, callback, options, Process.#tree);
   }
 
   /**
@@ -643,18 +569,12 @@ export class Process extends Model {
    */
   async childProcesses(options: RequestOptions = {}): Promise<Process[]> {
     const summary = await this.#loadSummary(options);
-    const api = this.cb as CbResponseAPI;
-    const segment = api.versionAtLeast("6.0.0") ? 0 : 1;
     const out: Process[] = [];
     for (const child of summary.children ?? []) {
       if (child.is_suppressed === true) continue;
       const guid = guidOf(child.unique_id ?? child.id);
       if (!guid) continue;
-      out.push(
-        api.cachedObject(Process, guid, () => new Process(api, guid, { info: child, segment }), [
-          segment,
-        ]),
-      );
+      out.push(this.#cached(guid, child));
     }
     return out;
   }
@@ -677,31 +597,12 @@ export class Process extends Model {
 
   /** Loads (once) the event document of a segment. */
   #segmentEvents(segment: number, options: RequestOptions): Promise<SegmentEvents> {
-    let load = this.#eventLoads.get(segment);
-    if (!load) {
-      load = this.#fetchEvents(segment, options);
-      this.#eventLoads.set(segment, load);
-      load.then(
-        (data) => {
-          if (this.#eventLoads.get(segment) === load) this.#eventData.set(segment, data);
-        },
-        () => {
-          if (this.#eventLoads.get(segment) === load) this.#eventLoads.delete(segment);
-        },
-      );
-    }
-    return load;
+    return this.#events.load(segment, () => this.#fetchEvents(segment, options));
   }
 
   async #fetchEvents(segment: number, options: RequestOptions): Promise<SegmentEvents> {
-    const version = eventApiVersion((v) => this.#api.versionAtLeast(v));
-    if (this.#suppressed || !this.#valid) return new SegmentEvents({}, version);
-    const answer = await this.cb.connection.getObject<{ process?: Document }>(
-      `/api/v${version}/process/${this.#guid}/${segment}/event`,
-      undefined,
-      options,
-    );
-    const doc = answer?.process && typeof answer.process === "object" ? answer.process : {};
+    if (this.#suppressed || !this.#valid) return emptyEvents(this.#api);
+    const { version, doc } = await fetchEventDocument(this.#api, this.#guid, segment, options);
     if (segment === this.#segment && !this.fullyInitialized) {
       const fields = { ...doc };
       for (const kind of EVENT_KINDS) delete fields[`${kind}_complete`];
@@ -711,72 +612,34 @@ export class Process extends Model {
     return new SegmentEvents(doc, version);
   }
 
+  /** Loads and builds this process's events for `eventsOf`. */
+  #eventSource: EventSource = {
+    load: (segment, options) => this.#segmentEvents(segment, options),
+    build: (kind, data, raw, sequence) => this.#build(kind, data, raw, sequence),
+  };
+
   #build<K extends EventKind>(
     kind: K,
     data: SegmentEvents,
     raw: unknown,
     sequence: number,
   ): EventTypes[K] | undefined {
-    const context: EventContext = { parent: this, api: this.#api, sequence };
-    const ctx = {
+    return buildEvent(kind, data, raw, sequence, {
+      parent: this,
+      api: this.#api,
       guid: this.#guid,
       md5: this.process_md5,
       path: this.path,
       url: this.cb.url,
-      version: data.version,
-      binaries:
-        (data.doc.binaries && typeof data.doc.binaries === "object"
-          ? data.doc.binaries
-          : {}) as Document,
-    };
-    let event: ProcessEvent | undefined;
-    switch (kind) {
-      case "modload": {
-        const f = parseModload(raw, ctx);
-        event = f && new ModLoadEvent(context, f);
-        break;
-      }
-      case "filemod": {
-        const f = parseFilemod(raw);
-        event = f && new FileModEvent(context, f);
-        break;
-      }
-      case "regmod": {
-        const f = parseRegmod(raw);
-        event = f && new RegModEvent(context, f);
-        break;
-      }
-      case "netconn": {
-        const f = parseNetconn(raw, ctx);
-        event = f && new NetConnEvent(context, f);
-        break;
-      }
-      case "crossproc": {
-        const f = parseCrossproc(raw, ctx);
-        event = f && new CrossProcEvent(context, f);
-        break;
-      }
-      case "childproc": {
-        const f = parseChildproc(raw, ctx);
-        event = f && new ChildProcEvent(context, f);
-        break;
-      }
-    }
-    return event as EventTypes[K] | undefined;
+    });
   }
 
-  async *#iterate<K extends EventKind>(
+  #iterate<K extends EventKind>(
     segment: number,
     kind: K,
     options: EventOptions,
   ): AsyncGenerator<EventTypes[K], void, undefined> {
-    options.signal?.throwIfAborted();
-    const data = await this.#segmentEvents(segment, options);
-    const list = data.list(kind, 0, (raw, seq) => this.#build(kind, data, raw, seq));
-    for (const event of list.items()) {
-      options.signal?.throwIfAborted();
-      yield event;
-    }
+    return eventsOf(this.#eventSource, [segment], kind, options);
   }
 
   async *#iterateAll<K extends EventKind>(
@@ -787,17 +650,7 @@ export class Process extends Model {
       yield* this.#iterate(0, kind, options);
       return;
     }
-    let offset = 0;
-    for (const segment of await this.getSegments(options)) {
-      options.signal?.throwIfAborted();
-      const data = await this.#segmentEvents(segment, options);
-      const list = data.list(kind, offset, (raw, seq) => this.#build(kind, data, raw, seq));
-      for (const event of list.items()) {
-        options.signal?.throwIfAborted();
-        yield event;
-      }
-      offset += list.length;
-    }
+    yield* eventsOf(this.#eventSource, await this.getSegments(options), kind, options);
   }
 
   /**
@@ -944,24 +797,18 @@ export class Process extends Model {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   async getSegments(options: RequestOptions = {}): Promise<number[]> {
-    if (this.#segments) return [...this.#segments];
+    if (this.#events.segments) return [...this.#events.segments];
     if (this.#suppressed || !this.#valid) return [];
     let segments: number[];
     if (this.#api.versionAtLeast("6.0.0")) {
-      const answer = await this.cb.connection.getObject<
-        { process?: { segments?: Array<{ unique_id?: string }> } }
-      >(`/api/v1/process/${this.#guid}/segment`, undefined, options);
-      segments = (answer?.process?.segments ?? []).flatMap((s) => {
-        const n = typeof s.unique_id === "string" ? parseInt(s.unique_id.slice(37), 16) : NaN;
-        return Number.isSafeInteger(n) ? [n] : [];
-      });
+      segments = await fetchSegmentIds(this.cb, this.#guid, options);
     } else {
       const query = Process.query(this.#api).where(`process_id:${this.#guid}`).sort("");
       segments = [];
       for await (const row of query.iterate(options)) segments.push(row.current_segment);
       segments.sort((a, b) => a - b);
     }
-    this.#segments = segments;
+    this.#events.segments = segments;
     return [...segments];
   }
 
@@ -975,7 +822,7 @@ export class Process extends Model {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   async *children(options: EventOptions = {}): AsyncGenerator<ChildProcEvent, void, undefined> {
-    if (!this.#summary && this.#eventData.has(this.#segment)) {
+    if (!this.#summary && this.#events.has(this.#segment)) {
       yield* this.childprocs(options);
       return;
     }
@@ -1107,28 +954,7 @@ export class Process extends Model {
    * @returns The parents (each loaded, cached).
    */
   async *parents(options: RequestOptions = {}): AsyncGenerator<Process, void, undefined> {
-    const seen = new Set([this.#guid]);
-    let current: Process | undefined;
-    while (true) {
-      options.signal?.throwIfAborted();
-      const parent = await (current ?? this).#loadedParent(options);
-      if (!parent || parent.process_pid === -1 || seen.has(parent.#guid)) return;
-      seen.add(parent.#guid);
-      yield parent;
-      current = parent;
-    }
-  }
-
-  async #loadedParent(options: RequestOptions): Promise<Process | undefined> {
-    try {
-      const parent = await this.parent(options);
-      if (!parent || parent.#missing) return undefined;
-      await parent.load(options);
-      return parent;
-    } catch (err) {
-      if (err instanceof ObjectNotFoundError) return undefined;
-      throw err;
-    }
+    yield* parentsOf(this, options, Process.#tree);
   }
 
   /**
@@ -1140,25 +966,7 @@ export class Process extends Model {
    * @throws {ApiError} When the chain of parents loops.
    */
   async depth(options: RequestOptions = {}): Promise<number> {
-    const seen = new Set([this.#guid]);
-    let current: Process | undefined;
-    let depth = 0;
-    while (depth < MAX_DEPTH) {
-      options.signal?.throwIfAborted();
-      const parent = await (current ?? this).#loadedParent(options);
-      if (!parent) break;
-      if (seen.has(parent.#guid)) {
-        throw new ApiError(
-          `Process cycle detected at depth ${depth}: process "${parent.#guid}" on ` +
-            `${this.cb.url} is its own ancestor. The server's process tree is inconsistent; ` +
-            `use parents() to see the chain`,
-        );
-      }
-      seen.add(parent.#guid);
-      depth++;
-      current = parent;
-    }
-    return depth;
+    return await depthOf(this, options, Process.#tree);
   }
 
   // ---- tags ---------------------------------------------------------------------------------
@@ -1210,10 +1018,6 @@ export class Process extends Model {
   }
 }
 installFields(Process, { writable: false });
-
-function compareEvents(a: ProcessEvent, b: ProcessEvent): number {
-  return a.timestamp.getTime() - b.timestamp.getTime();
-}
 
 export {
   parseProcessGuid,

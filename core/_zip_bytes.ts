@@ -1,0 +1,187 @@
+/**
+ * Byte-level helpers of the streaming ZIP reader (`_zip.ts`): signatures, CRC-32, little-endian
+ * reads, the pushed-back byte reader and the shapes shared by its parts.
+ *
+ * @module
+ */
+
+export const LOCAL_SIG = 0x04034b50;
+export const CENTRAL_SIG = 0x02014b50;
+export const END_SIG = 0x06054b50;
+export const ZIP64_END_SIG = 0x06064b50;
+export const DESCRIPTOR_SIG = 0x08074b50;
+export const MAX_PIECE = 64 * 1024;
+export const INFLATE_SLICE = 16 * 1024;
+export const EMPTY = new Uint8Array(0);
+
+let crcTables: Int32Array[] | undefined;
+
+function _crcTables(): Int32Array[] {
+  if (crcTables) return crcTables;
+  const t0 = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t0[n] = c;
+  }
+  const tables = [t0];
+  for (let k = 1; k < 8; k++) {
+    const prev = tables[k - 1]!;
+    const t = new Int32Array(256);
+    for (let n = 0; n < 256; n++) t[n] = (prev[n]! >>> 8) ^ t0[prev[n]! & 255]!;
+    tables.push(t);
+  }
+  crcTables = tables;
+  return tables;
+}
+
+/**
+ * Computes the CRC-32 (ISO-HDLC, the ZIP and gzip checksum) of some bytes. Pass the previous
+ * result as `seed` to continue over several chunks.
+ *
+ * @param bytes The bytes.
+ * @param seed The CRC of the bytes before these.
+ * @returns The CRC as an unsigned 32-bit number.
+ *
+ * @example In two pieces
+ * ```ts
+ * import { crc32 } from "./_zip_bytes.ts";
+ * import assert from "node:assert/strict";
+ * const data = new TextEncoder().encode("123456789");
+ * assert.ok(crc32(data) === 0xcbf43926);
+ * assert.ok(crc32(data.subarray(4), crc32(data.subarray(0, 4))) === 0xcbf43926);
+ * ```
+ */
+export function crc32(bytes: Uint8Array, seed = 0): number {
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = _crcTables() as [
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+    Int32Array,
+  ];
+  let c = ~seed;
+  let i = 0;
+  const n = bytes.length;
+  for (; i + 8 <= n; i += 8) {
+    c ^= bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    c = t7[c & 255]! ^ t6[(c >>> 8) & 255]! ^ t5[(c >>> 16) & 255]! ^ t4[c >>> 24]! ^
+      t3[bytes[i + 4]!]! ^ t2[bytes[i + 5]!]! ^ t1[bytes[i + 6]!]! ^ t0[bytes[i + 7]!]!;
+  }
+  for (; i < n; i++) c = t0[(c ^ bytes[i]!) & 255]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+/** An error about the archive's content (as opposed to a caller's abort). */
+export class _ZipError extends Error {}
+
+export function _concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+export function _u16(b: Uint8Array, i: number): number {
+  return b[i]! | (b[i + 1]! << 8);
+}
+
+export function _u32(b: Uint8Array, i: number): number {
+  return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0;
+}
+
+export function _u64(b: Uint8Array, i: number): number {
+  return _u32(b, i) + _u32(b, i + 4) * 0x100000000;
+}
+
+/** Sequential reads over a byte stream, with push-back. */
+export class _ByteReader {
+  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #buf: Uint8Array = EMPTY;
+  #done = false;
+
+  constructor(reader: ReadableStreamDefaultReader<Uint8Array>) {
+    this.#reader = reader;
+  }
+
+  /** Up to `max` bytes, or `undefined` at the end of the stream. */
+  async readSome(max: number): Promise<Uint8Array | undefined> {
+    while (this.#buf.length === 0) {
+      if (this.#done) return undefined;
+      const r = await this.#reader.read();
+      if (r.done) {
+        this.#done = true;
+        return undefined;
+      }
+      if (!(r.value instanceof Uint8Array)) {
+        throw new TypeError("Cannot read ZIP: the body stream must yield Uint8Array chunks");
+      }
+      this.#buf = r.value;
+    }
+    const take = this.#buf.subarray(0, Math.min(max, this.#buf.length));
+    this.#buf = this.#buf.subarray(take.length);
+    return take;
+  }
+
+  /** Exactly `n` bytes, or `undefined` if the stream ends before the first byte. */
+  async readExact(n: number, what: string): Promise<Uint8Array | undefined> {
+    const out = new Uint8Array(n);
+    let got = 0;
+    while (got < n) {
+      const piece = await this.readSome(n - got);
+      if (!piece) {
+        if (got === 0) return undefined;
+        throw _truncated(what);
+      }
+      out.set(piece, got);
+      got += piece.length;
+    }
+    return out;
+  }
+
+  unread(bytes: Uint8Array): void {
+    this.#buf = _concat(bytes, this.#buf);
+  }
+
+  cancel(reason?: unknown): Promise<void> {
+    this.#buf = EMPTY;
+    this.#done = true;
+    return this.#reader.cancel(reason).catch(() => {});
+  }
+}
+
+export function _truncated(what: string): _ZipError {
+  return new _ZipError(`Cannot read ZIP ${what}: the archive is truncated`);
+}
+
+export interface _Entry {
+  name: string;
+  flags: number;
+  method: number;
+  crc: number;
+  csize: number;
+  usize: number;
+  zip64: boolean;
+}
+
+export interface _Sizes {
+  crc: number;
+  csize: number;
+  usize: number;
+}
+
+/** Result of feeding bytes to a member-end finder. */
+export interface _FinderResult {
+  /** Bytes now known to belong to the member data. */
+  data: Uint8Array;
+  /** Bytes after the member data once its end is found (the data descriptor onwards). */
+  rest: Uint8Array | undefined;
+}
+
+export interface _EndFinder {
+  push(chunk: Uint8Array): _FinderResult;
+}
