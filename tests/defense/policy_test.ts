@@ -9,7 +9,7 @@ import {
 } from "@cbapi/cbapi/defense";
 import { defenseFixture, linesSince, since, V3 } from "./_helpers.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/cb-defense/policy_rules/", import.meta.url);
+const FIXTURES = new URL("../fixtures/cb-defense/policy_rules/", import.meta.url);
 
 async function fixtureRules(): Promise<Map<number, PolicyRule>> {
   const out = new Map<number, PolicyRule>();
