@@ -209,6 +209,84 @@ export async function getObjectByNameOrId<M extends Model>(
 }
 
 /**
+ * The message of a thrown value, for one-line reports.
+ *
+ * @param err What was thrown.
+ * @returns Its message.
+ */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A model that can be deleted and printed by id and name. */
+interface Deletable extends Model {
+  /** The object's id. */
+  readonly id?: unknown;
+  /** The object's name. */
+  readonly name?: unknown;
+  /** Deletes it on the server. */
+  delete(): Promise<void>;
+}
+
+/** Options of {@linkcode deleteByNameOrId}. */
+export interface DeleteOptions extends NameOrIdOptions {
+  /**
+   * Delete every match when a name matches several objects.
+   *
+   * @default false
+   */
+  force?: boolean;
+  /**
+   * What the objects are called in messages, singular (`feed`, `sensor group`).
+   *
+   * @default the class name
+   */
+  label?: string;
+}
+
+/**
+ * Deletes the objects an id or a name selects (the examples' `delete` command): several
+ * matches need `force`; prints one line per object.
+ *
+ * @param cb The API.
+ * @param cls The model class.
+ * @param options Id or name, force and the label for messages.
+ * @returns The exit code: 0 when every match was deleted, 1 otherwise.
+ */
+export async function deleteByNameOrId<M extends Deletable>(
+  cb: CbResponseAPI,
+  cls: NamedModelClass<M>,
+  options: DeleteOptions,
+): Promise<number> {
+  const label = options.label ?? cls.name;
+  let found: M[];
+  try {
+    found = await getObjectByNameOrId(cb, cls, options);
+  } catch (err) {
+    console.log(errorMessage(err));
+    return 1;
+  }
+  const what = options.id !== undefined ? `ID of ${options.id}` : `name ${options.name}`;
+  if (found.length > 1 && !options.force) {
+    console.log(
+      `${found.length} ${label}s match ${what} and --force not specified. No action taken.`,
+    );
+    return 1;
+  }
+  let failed = 0;
+  for (const obj of found) {
+    try {
+      await obj.delete();
+      console.log(`Deleted ${label} id ${obj.id} with name ${obj.name}`);
+    } catch (err) {
+      console.log(`Could not delete ${label} with ${what}: ${errorMessage(err)}`);
+      failed++;
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+/**
  * Writes a progress line on stderr, only when stderr is a terminal (so piped output and test
  * runs stay clean). Call {@linkcode progressDone} at the end.
  *

@@ -19,6 +19,7 @@ import { ApiError } from "@cbapi/cbapi/core";
 import {
   COMMON_USAGE,
   connectResponse,
+  errorMessage,
   parseCli,
   progress,
   progressDone,
@@ -30,10 +31,6 @@ const USAGE = `Usage: alert_bulk_resolve.ts [--query Q] [--bulk] [--wait SECONDS
   --query Q          The query string of alerts to resolve. All matching alerts will be resolved.
   --bulk             Resolve them with one bulk request per 500 alerts
   --wait SECONDS     Time to let the changes take effect before reporting (default: 25)${COMMON_USAGE}`;
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 async function main(): Promise<number> {
   const { flags } = parseCli(Deno.args, {
@@ -69,7 +66,7 @@ async function main(): Promise<number> {
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         progressDone();
-        console.log(`Error resolving ${alert.unique_id}: ${message(err)}`);
+        console.log(`Error resolving ${alert.unique_id}: ${errorMessage(err)}`);
         failed++;
         continue;
       }

@@ -20,8 +20,9 @@ import { displayValue, ServerError } from "@cbapi/cbapi/core";
 import {
   COMMON_USAGE,
   connectResponse,
+  deleteByNameOrId,
+  errorMessage,
   type Flags,
-  getObjectByNameOrId,
   parseCli,
   requireFlag,
   run,
@@ -54,10 +55,6 @@ const FIELDS = [
   "validate_server_cert",
 ];
 const SECRETS = new Set(["password", "ssl_client_key"]);
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 function masked(feed: Feed): Record<string, unknown> {
   const doc: Record<string, unknown> = { ...feed.toJSON() };
@@ -120,7 +117,7 @@ async function addFeed(cb: CbResponseAPI, flags: Flags): Promise<number> {
       console.log(
         " Check to ensure the Cb server has network connectivity and the credentials are correct.",
       );
-    } else console.log(`Could not add feed: ${message(err)}`);
+    } else console.log(`Could not add feed: ${errorMessage(err)}`);
     return 1;
   }
   console.log(`Added feed. New feed ID is ${f.id}`);
@@ -136,29 +133,7 @@ async function deleteFeeds(cb: CbResponseAPI, flags: Flags): Promise<number> {
   if (id !== undefined && !Number.isInteger(id)) {
     throw new UsageError(`--id takes a feed id (an integer), not "${flags.id}"`);
   }
-  let feeds: Feed[];
-  try {
-    feeds = await getObjectByNameOrId(cb, Feed, { id, name });
-  } catch (err) {
-    console.log(message(err));
-    return 1;
-  }
-  const what = id !== undefined ? `ID of ${id}` : `name ${name}`;
-  if (feeds.length > 1 && !flags.force) {
-    console.log(`${feeds.length} feeds match ${what} and --force not specified. No action taken.`);
-    return 1;
-  }
-  let failed = 0;
-  for (const f of feeds) {
-    try {
-      await f.delete();
-      console.log(`Deleted feed id ${f.id} with name ${f.name}`);
-    } catch (err) {
-      console.log(`Could not delete feed with ${what}: ${message(err)}`);
-      failed++;
-    }
-  }
-  return failed ? 1 : 0;
+  return await deleteByNameOrId(cb, Feed, { id, name, force: flags.force === true, label: "feed" });
 }
 
 async function main(): Promise<number> {

@@ -18,8 +18,9 @@ import { ServerError } from "@cbapi/cbapi/core";
 import {
   COMMON_USAGE,
   connectResponse,
+  deleteByNameOrId,
+  errorMessage,
   type Flags,
-  getObjectByNameOrId,
   parseCli,
   requireFlag,
   run,
@@ -33,10 +34,6 @@ const USAGE = `Usage: sensor_group_operations.ts <command> [options]
   add -n NAME [-s SITE | -i SITE-ID]    Add a new sensor group
   delete (-i ID | -n NAME) [--force]    Delete sensor groups (--force: all that match NAME)
   list-sensors [-n NAME]                List the sensors of a group (default: lowest id)${COMMON_USAGE}`;
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 async function listGroups(cb: CbResponseAPI, flags: Flags): Promise<number> {
   const groups = await cb.select(SensorGroup).toArray();
@@ -93,7 +90,7 @@ async function addGroup(cb: CbResponseAPI, flags: Flags): Promise<number> {
       console.log(
         `Received HTTP error ${err.status} when attempting to add sensor group: ${err.message}`,
       );
-    } else console.log(`Could not add sensor group: ${message(err)}`);
+    } else console.log(`Could not add sensor group: ${errorMessage(err)}`);
     return 1;
   }
   console.log(`Added sensor group. New sensor group ID is ${g.id}`);
@@ -106,31 +103,12 @@ async function deleteGroups(cb: CbResponseAPI, flags: Flags): Promise<number> {
   if ((id === undefined) === (name === undefined)) {
     throw new UsageError("delete needs one of --id or --name");
   }
-  let groups: SensorGroup[];
-  try {
-    groups = await getObjectByNameOrId(cb, SensorGroup, { id, name });
-  } catch (err) {
-    console.log(message(err));
-    return 1;
-  }
-  const what = id !== undefined ? `ID of ${id}` : `name ${name}`;
-  if (groups.length > 1 && !flags.force) {
-    console.log(
-      `${groups.length} sensor groups match ${what} and --force not specified. No action taken.`,
-    );
-    return 1;
-  }
-  let failed = 0;
-  for (const g of groups) {
-    try {
-      await g.delete();
-      console.log(`Deleted sensor group id ${g.id} with name ${g.name}`);
-    } catch (err) {
-      console.log(`Could not delete sensor group with ${what}: ${message(err)}`);
-      failed++;
-    }
-  }
-  return failed ? 1 : 0;
+  return await deleteByNameOrId(cb, SensorGroup, {
+    id,
+    name,
+    force: flags.force === true,
+    label: "sensor group",
+  });
 }
 
 async function main(): Promise<number> {

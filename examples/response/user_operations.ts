@@ -21,6 +21,7 @@ import { type CbResponseAPI, getApiToken, SensorGroup, Team, User } from "@cbapi
 import {
   COMMON_USAGE,
   connectResponse,
+  errorMessage,
   type Flags,
   parseCli,
   requireFlag,
@@ -38,10 +39,6 @@ const USAGE = `Usage: user_operations.ts <command> [options]
   delete -u USER               Delete a user
   get-api-key -u USER [-p PASSWORD]
                                Get the API token of a user${COMMON_USAGE}`;
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 function list(flags: Flags, name: string): string[] {
   const v = flags[name];
@@ -115,7 +112,7 @@ async function addTeam(cb: CbResponseAPI, flags: Flags): Promise<number> {
     for (const g of list(flags, "viewer")) await t.addViewerAccess(await groupByNameOrId(cb, g));
     await t.save();
   } catch (err) {
-    console.log(`Could not add team: ${message(err)}`);
+    console.log(`Could not add team: ${errorMessage(err)}`);
     return 1;
   }
   console.log(`Added team ${t.name}.`);
@@ -147,7 +144,7 @@ async function addUser(cb: CbResponseAPI, flags: Flags): Promise<number> {
     for (const t of list(flags, "team")) await u.addTeam(/^\d+$/.test(t) ? Number(t) : t);
     await u.save();
   } catch (err) {
-    console.log(`Could not add user: ${message(err)}`);
+    console.log(`Could not add user: ${errorMessage(err)}`);
     return 1;
   }
   console.log(`Added user ${u.username}.`);
@@ -160,7 +157,7 @@ async function deleteUser(cb: CbResponseAPI, flags: Flags): Promise<number> {
     const user = await cb.select(User, username);
     await user.delete();
   } catch (err) {
-    console.log(`Could not delete user ${username}: ${message(err)}`);
+    console.log(`Could not delete user ${username}: ${errorMessage(err)}`);
     return 1;
   }
   console.log(`Deleted user ${username}`);
@@ -178,7 +175,7 @@ async function getApiKey(cb: CbResponseAPI, flags: Flags): Promise<number> {
       flags.json ? JSON.stringify({ username, token }) : `API token for user ${username}: ${token}`,
     );
   } catch (err) {
-    console.log(`Could not get API token for ${username}: ${message(err)}`);
+    console.log(`Could not get API token for ${username}: ${errorMessage(err)}`);
     return 1;
   }
   return 0;

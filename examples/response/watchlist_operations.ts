@@ -18,6 +18,8 @@ import { type CbResponseAPI, Watchlist } from "@cbapi/cbapi/response";
 import {
   COMMON_USAGE,
   connectResponse,
+  deleteByNameOrId,
+  errorMessage,
   type Flags,
   getObjectByNameOrId,
   parseCli,
@@ -32,10 +34,6 @@ const USAGE = `Usage: watchlist_operations.ts <command> [options]
   add -N NAME -q QUERY -t TYPE            Add new watchlist (TYPE: events or modules),
                                           e.g. -q process_name:notepad.exe -t events
   delete (-i ID | -N NAME) [--force]      Delete watchlists (--force: all named NAME)${COMMON_USAGE}`;
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** The `-i`/`-N` pair: exactly one is given. */
 function target(flags: Flags, command: string): { id?: string; name?: string } {
@@ -63,7 +61,7 @@ async function listActions(cb: CbResponseAPI, flags: Flags): Promise<number> {
   try {
     watchlists = await getObjectByNameOrId(cb, Watchlist, { id, name });
   } catch (err) {
-    console.log(message(err));
+    console.log(errorMessage(err));
     return 1;
   }
   if (watchlists.length > 1) {
@@ -87,7 +85,7 @@ async function addWatchlist(cb: CbResponseAPI, flags: Flags): Promise<number> {
   try {
     await w.save();
   } catch (err) {
-    console.log(`Could not add watchlist: ${message(err)}`);
+    console.log(`Could not add watchlist: ${errorMessage(err)}`);
     return 1;
   }
   console.log(`Added watchlist. New watchlist ID is ${w.id}`);
@@ -96,31 +94,12 @@ async function addWatchlist(cb: CbResponseAPI, flags: Flags): Promise<number> {
 
 async function deleteWatchlists(cb: CbResponseAPI, flags: Flags): Promise<number> {
   const { id, name } = target(flags, "delete");
-  let watchlists: Watchlist[];
-  try {
-    watchlists = await getObjectByNameOrId(cb, Watchlist, { id, name });
-  } catch (err) {
-    console.log(message(err));
-    return 1;
-  }
-  const what = id !== undefined ? `ID of ${id}` : `name ${name}`;
-  if (watchlists.length > 1 && !flags.force) {
-    console.log(
-      `${watchlists.length} watchlists match ${what} and --force not specified. No action taken.`,
-    );
-    return 1;
-  }
-  let failed = 0;
-  for (const w of watchlists) {
-    try {
-      await w.delete();
-      console.log(`Deleted watchlist id ${w.id} with name ${w.name}`);
-    } catch (err) {
-      console.log(`Could not delete watchlist with ${what}: ${message(err)}`);
-      failed++;
-    }
-  }
-  return failed ? 1 : 0;
+  return await deleteByNameOrId(cb, Watchlist, {
+    id,
+    name,
+    force: flags.force === true,
+    label: "watchlist",
+  });
 }
 
 async function main(): Promise<number> {
