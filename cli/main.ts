@@ -1,11 +1,13 @@
 /**
  * The `cbapi` command: `configure` writes a credential file for a product, `check-tls`
- * reports the platform's TLS version, `info` summarises a Cb Response server.
+ * reports the platform's TLS version, `info` summarises a Cb Response server, `survey` runs
+ * survey definition files against one.
  *
  * ```sh
  * deno task cbapi configure response      # or protection, defense
  * deno task cbapi check-tls
  * deno task cbapi info --profile default [--json]
+ * deno task cbapi survey --deffile remote_admin --days 7
  * deno install -g -n cbapi --allow-net --allow-read --allow-write --allow-env --allow-sys cli/main.ts
  * ```
  *
@@ -18,6 +20,7 @@ import { type Io, terminalIo } from "./_io.ts";
 import { checkTlsLine } from "./check_tls.ts";
 import { configure, type Product } from "./configure.ts";
 import { collectInfo, printInfo } from "./info.ts";
+import { surveyCommand } from "./survey.ts";
 
 const USAGE = `Usage: cbapi <command> [options]
 
@@ -26,6 +29,7 @@ Commands:
                    Write ~/.carbonblack/credentials.<product> (default: response)
   check-tls        Print the newest TLS version this platform supports
   info             Print a Cb Response server's version, license request and counts
+  survey           Run survey definition files on Cb Response (cbapi survey --help)
 
 Options of info:
   --profile NAME   Credential profile (default: "default")
@@ -46,6 +50,7 @@ const PRODUCTS: readonly Product[] = ["response", "protection", "defense"];
  * @returns The exit status.
  */
 export async function main(args: string[], io: Io = terminalIo()): Promise<number> {
+  if (args[0] === "survey") return await surveyCommand(args.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({

@@ -260,7 +260,21 @@ function containsRun(hay: string[], needle: string[]): boolean {
 
 type Matcher = (v: FieldScalar) => boolean;
 
-function scalarMatcher(kind: FieldKind, value: TermValue): Matcher {
+/** `-<N>m` / `-<N>h`: a time relative to the server's clock (`start:-1440m` = the last day). */
+const RELATIVE_TIME_REGEXP = /^-(\d+)([mh])$/;
+
+function scalarMatcher(kind: FieldKind, value: TermValue, now: number): Matcher {
+  if (kind === "date" && value.kind === "word") {
+    const rel = RELATIVE_TIME_REGEXP.exec(value.text.toLowerCase());
+    if (rel) {
+      const since = now - Number(rel[1]) * (rel[2] === "h" ? 3_600_000 : 60_000);
+      return (v) => {
+        if (v === null || v === undefined) return false;
+        const x = toMillis(v);
+        return !Number.isNaN(x) && x >= since;
+      };
+    }
+  }
   if (value.kind === "range") {
     const { lo, hi, loIncl, hiIncl } = value;
     const num = kind === "number" ? Number : kind === "date" ? toMillis : undefined;
@@ -329,8 +343,13 @@ function scalarMatcher(kind: FieldKind, value: TermValue): Matcher {
 
 type Predicate = (rec: SearchRecord) => boolean;
 
-function fieldPredicate(name: string, kind: FieldKind, value: TermValue): Predicate {
-  const m = scalarMatcher(kind, value);
+function fieldPredicate(
+  name: string,
+  kind: FieldKind,
+  value: TermValue,
+  now: number,
+): Predicate {
+  const m = scalarMatcher(kind, value, now);
   return (rec) => {
     const v = rec[name];
     if (Array.isArray(v)) return v.some(m);
@@ -338,26 +357,26 @@ function fieldPredicate(name: string, kind: FieldKind, value: TermValue): Predic
   };
 }
 
-function compileNode(node: Node, schema: SearchSchema): Predicate {
+function compileNode(node: Node, schema: SearchSchema, now: number): Predicate {
   switch (node.type) {
     case "all":
       return () => true;
     case "and": {
-      const items = node.items.map((n) => compileNode(n, schema));
+      const items = node.items.map((n) => compileNode(n, schema, now));
       return (r) => items.every((p) => p(r));
     }
     case "or": {
-      const items = node.items.map((n) => compileNode(n, schema));
+      const items = node.items.map((n) => compileNode(n, schema, now));
       return (r) => items.some((p) => p(r));
     }
     case "not": {
-      const item = compileNode(node.item, schema);
+      const item = compileNode(node.item, schema, now);
       return (r) => !item(r);
     }
     case "term": {
       if (node.field === undefined) {
         const preds = schema.defaultFields.map((f) =>
-          fieldPredicate(f, schema.fields[f] ?? "text", node.value)
+          fieldPredicate(f, schema.fields[f] ?? "text", node.value, now)
         );
         return (r) => preds.some((p) => p(r));
       }
@@ -365,16 +384,18 @@ function compileNode(node: Node, schema: SearchSchema): Predicate {
       const name = schema.aliases?.[lower] ?? lower;
       const kind = schema.fields[name];
       if (!kind) return () => false;
-      return fieldPredicate(name, kind, node.value);
+      return fieldPredicate(name, kind, node.value, now);
     }
   }
 }
 
 /**
- * Compiles a query into a predicate over records of `schema`.
+ * Compiles a query into a predicate over records of `schema`. Relative time terms
+ * (`start:-1440m`, `last_update:-2h`) count back from `now` (ms since the epoch), the server's
+ * clock.
  *
  * @throws {QuerySyntaxError} when the query cannot be parsed
  */
-export function compileQuery(q: string, schema: SearchSchema): Predicate {
-  return compileNode(new Parser(tokenize(q)).parse(), schema);
+export function compileQuery(q: string, schema: SearchSchema, now: number = Date.now()): Predicate {
+  return compileNode(new Parser(tokenize(q)).parse(), schema, now);
 }

@@ -74,13 +74,13 @@ export function solrSearch<D>(
   items: SearchItem<D>[],
   schema: SearchSchema,
   query: URLSearchParams,
-  options: { grouped?: boolean; defaultRows?: number } = {},
+  options: { grouped?: boolean; defaultRows?: number; now?: number } = {},
 ): SearchOutcome<D> {
   const start = intParam(query, "start", 0);
   const rows = intParam(query, "rows", options.defaultRows ?? 10);
   let match;
   try {
-    match = compileQuery(query.getAll("q").join(" "), schema);
+    match = compileQuery(query.getAll("q").join(" "), schema, options.now);
   } catch (e) {
     if (e instanceof QuerySyntaxError) {
       throw new HttpError(400, `org.apache.solr.search.SyntaxError: ${e.message}`);

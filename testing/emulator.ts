@@ -22,6 +22,13 @@ import type { CredentialsFileOptions, EmulatorOptions, RecordedRequest } from ".
 import type { EmulatorState } from "./state.ts";
 
 const MAX_LOG = 100_000;
+
+function clockStart(now: Date | string | number | undefined): number {
+  if (now === undefined) return Math.floor(Date.now() / 60_000) * 60_000;
+  const ms = now instanceof Date ? now.getTime() : typeof now === "number" ? now : Date.parse(now);
+  if (!Number.isFinite(ms)) throw new RangeError(`Invalid emulator clock "${String(now)}"`);
+  return ms;
+}
 const DECODER = new TextDecoder();
 
 /**
@@ -63,6 +70,8 @@ export class CbEmulator implements AsyncDisposable {
   #closing: Promise<void> | undefined;
   #latencyMs: number;
   #credentials = 0;
+  #clockStart: number;
+  #clockT0: number;
 
   private constructor(init: {
     url: string;
@@ -75,6 +84,7 @@ export class CbEmulator implements AsyncDisposable {
     faults: FaultTable;
     tmpDir: string | undefined;
     latencyMs: number;
+    clock: { start: number; t0: number };
   }) {
     this.url = init.url;
     this.token = init.token;
@@ -87,6 +97,8 @@ export class CbEmulator implements AsyncDisposable {
     this.faults = init.faults;
     this.#tmpDir = init.tmpDir;
     this.#latencyMs = init.latencyMs;
+    this.#clockStart = init.clock.start;
+    this.#clockT0 = init.clock.t0;
   }
 
   /**
@@ -111,10 +123,13 @@ export class CbEmulator implements AsyncDisposable {
     const token = options.token ?? hashHex("sha1", `cbemu-token:${seed}`);
     const defenseKey = hashHex("sha1", `cbemu-defense:${seed}`).toUpperCase();
     const defenseToken = `${defenseKey.slice(0, 24)}/${defenseKey.slice(24, 34)}`;
+    const clock = { start: clockStart(options.now), t0: performance.now() };
+    const now = () => clock.start + Math.floor(performance.now() - clock.t0);
     const responseData = buildState({
       seed,
       scale: options.scale ?? 0,
       isolationDelayMs: options.isolationDelayMs ?? 30,
+      now: clock.start,
     });
     const protection = { seed, options: options.protection ?? {} };
     const defense = { seed, options: options.defense ?? {} };
@@ -131,6 +146,7 @@ export class CbEmulator implements AsyncDisposable {
       token,
       secret: hashHex("sha1", `cbemu-secret:${seed}:${token}`),
       sensorQuery500OnEmpty: options.sensorQuery500OnEmpty ?? false,
+      now,
     });
     registerProtectionRoutes(router, state, protection);
     registerDefenseRoutes(router, state, defense);
@@ -161,10 +177,31 @@ export class CbEmulator implements AsyncDisposable {
       faults: new FaultTable(() => server.closeIdle()),
       tmpDir,
       latencyMs: options.latencyMs ?? 0,
+      clock,
     });
     emulator.#server = server;
     ref.emulator = emulator;
     return emulator;
+  }
+
+  /**
+   * The server's clock: the start time ({@linkcode EmulatorOptions.now}) plus the time since.
+   *
+   * @returns The current server time.
+   * @example Relative time terms count back from this clock
+   * ```ts
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * import assert from "node:assert/strict";
+   *
+   * await using emu = await CbEmulator.start({ now: "2026-03-02T10:00:00Z" });
+   * assert.ok(emu.now() >= new Date("2026-03-02T10:00:00Z"));
+   * const url = `${emu.url}/api/v1/process?q=${encodeURIComponent("start:-1440m")}&rows=0`;
+   * const res = await fetch(url, { headers: { "X-Auth-Token": emu.token } });
+   * assert.ok((await res.json()).total_results > 0);
+   * ```
+   */
+  now(): Date {
+    return new Date(this.#clockStart + Math.floor(performance.now() - this.#clockT0));
   }
 
   /** Every request received, in order (the most recent 100,000). */

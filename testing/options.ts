@@ -60,6 +60,16 @@ export interface EmulatorOptions {
    */
   isolationDelayMs?: number;
   /**
+   * The server's clock at start (a `Date`, an ISO time or ms since the epoch). The clock then
+   * runs in real time; the hunting processes (remote admin tools, scripting hosts, file
+   * transfer tools) are timed back from it like a server with live sensors, and relative time
+   * terms such as `start:-1440m` count back from it. The documentation's objects keep their
+   * recorded times.
+   *
+   * @default {undefined} the time of the start, rounded down to the whole minute
+   */
+  now?: Date | string | number;
+  /**
    * Fixed delay added to every answer.
    *
    * @default {0}

@@ -9,10 +9,11 @@ import { mixSeed, Rng } from "../_rand.ts";
 import type { ProcessRecord, ProcessSegment } from "../state.ts";
 import { CATALOG, md5For } from "./_binaries.ts";
 import { basicEvents, childEvent, richEvents } from "./_events.ts";
-import { makeGuid, solrTime } from "./_guid.ts";
+import { eventTime, makeGuid, solrTime } from "./_guid.ts";
+import { surveySpecs } from "./_survey_data.ts";
 
 /** Input for one seeded process. */
-interface ProcSpec {
+export interface ProcSpec {
   guid?: string;
   sensor: number;
   pid: number;
@@ -27,6 +28,10 @@ interface ProcSpec {
   /** 6.x segments: id and last update (ISO); default one segment `1`. */
   segments?: { id: number; lastUpdate: string }[];
   md5?: string;
+  /** Only the image's own modload (plus `netconns`) instead of the usual events. */
+  minimalEvents?: boolean;
+  /** Network connections made two seconds after the start. */
+  netconns?: { domain: string; ip: string; port: number }[];
 }
 
 const SYS32 = "c:\\windows\\system32\\";
@@ -333,18 +338,39 @@ function generatedSpecs(scale: number, seed: number, sensorIds: number[], binMd5
   return specs;
 }
 
-/** Builds every process, wiring parents, children and events. */
+function minimalEvents(p: ProcessRecord, spec: ProcSpec): void {
+  const ev = p.segments[0]!.events;
+  const startMs = Date.parse(p.start);
+  ev.modloads.push({ time: eventTime(startMs + 15), md5: p.md5, path: p.path });
+  for (const [i, c] of (spec.netconns ?? []).entries()) {
+    ev.netconns.push({
+      time: eventTime(startMs + 2_000 + i),
+      remoteIp: c.ip,
+      remotePort: c.port,
+      localIp: "0.0.0.0",
+      localPort: 49_700 + (p.pid % 10_000),
+      proto: 6,
+      domain: c.domain,
+      outbound: true,
+    });
+  }
+}
+
+/** Builds every process, wiring parents, children and events; `now` is the emulator's clock. */
 export function buildProcesses(
   seed: number,
   scale: number,
   sensorIds: number[],
   genBinaryMd5s: string[],
+  now: number,
 ): Map<string, ProcessRecord> {
   const specs = [
     ...docSpecs(),
     ...facetSpecs(),
     ...generatedSpecs(scale, seed, sensorIds, genBinaryMd5s),
+    ...surveySpecs(seed, now),
   ];
+  const minimal = new Map<string, ProcSpec>();
   const out = new Map<string, ProcessRecord>();
   const rng = new Rng(mixSeed("events", seed));
   const rich = new Set<string>();
@@ -368,6 +394,7 @@ export function buildProcesses(
     }));
     const path = s.path ?? (CATALOG[s.name]?.path ?? SYS32 + s.name);
     if (s.rich) rich.add(guid);
+    if (s.minimalEvents) minimal.set(guid, s);
     out.set(guid, {
       guid,
       sensorId: s.sensor,
@@ -395,8 +422,9 @@ export function buildProcesses(
   }
   for (const p of out.values()) {
     const evRng = new Rng(mixSeed("proc", seed, p.guid));
-    const fill = rich.has(p.guid) ? richEvents : basicEvents;
-    fill(p, out, evRng);
+    const spec = minimal.get(p.guid);
+    if (spec) minimalEvents(p, spec);
+    else (rich.has(p.guid) ? richEvents : basicEvents)(p, out, evRng);
     const parent = out.get(p.parentGuid);
     if (parent) childEvent(parent, p);
   }

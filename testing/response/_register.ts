@@ -25,6 +25,8 @@ export interface ResponseRouteOptions {
   secret: string;
   /** 6.1 empty-sensor-query quirk. */
   sensorQuery500OnEmpty: boolean;
+  /** The server's clock (ms since the epoch): relative time terms count back from it. */
+  now: () => number;
 }
 
 /** Registers every Cb Response route. */
@@ -34,7 +36,7 @@ export function registerResponseRoutes(
   options: ResponseRouteOptions,
 ): void {
   registerAdminRoutes(router, state, options);
-  registerSearchRoutes(router, state);
+  registerSearchRoutes(router, state, options.now);
   registerSensorRoutes(router, state, options);
   registerFeedRoutes(router, state);
   registerAlertRoutes(router, state);

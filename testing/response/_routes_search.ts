@@ -81,7 +81,7 @@ function segParam(ctx: RouteContext): number {
   return Number(raw);
 }
 
-function processSearch(state: EmulatorState, ctx: RouteContext) {
+function processSearch(state: EmulatorState, ctx: RouteContext, now: number) {
   const t0 = performance.now();
   const bounds = TIME_FILTERS.flatMap(([param, field, min]) => {
     const raw = ctx.query.get(param);
@@ -98,7 +98,10 @@ function processSearch(state: EmulatorState, ctx: RouteContext) {
     items.push({ index: row.index, doc: row.doc, group: row.guid });
   }
   const group = ctx.query.get("cb.group");
-  const out = solrSearch(items, PROCESS_SCHEMA, ctx.query, { grouped: group === "id" });
+  const out = solrSearch(items, PROCESS_SCHEMA, ctx.query, {
+    grouped: group === "id",
+    now,
+  });
   return json({
     results: out.results,
     total_results: out.total,
@@ -131,7 +134,7 @@ function hostCount(state: EmulatorState, ctx: RouteContext) {
   return json({ hostCount: hosts.size, globalCount: global, numDocs: state.processes.size });
 }
 
-function binarySearch(state: EmulatorState, ctx: RouteContext) {
+function binarySearch(state: EmulatorState, ctx: RouteContext, now: number) {
   const t0 = performance.now();
   const items: SearchItem<Record<string, unknown>>[] = [...state.binaries.values()].map((b) => {
     const endpoints = (b.doc.endpoint as string[]) ?? [];
@@ -144,7 +147,7 @@ function binarySearch(state: EmulatorState, ctx: RouteContext) {
       doc: b.doc,
     };
   });
-  const out = solrSearch(items, BINARY_SCHEMA, ctx.query);
+  const out = solrSearch(items, BINARY_SCHEMA, ctx.query, { now });
   return json({
     results: out.results,
     total_results: out.total,
@@ -188,9 +191,13 @@ async function binaryZip(state: EmulatorState, ctx: RouteContext) {
   return bytes(stream, "application/zip", undefined, headers);
 }
 
-/** Registers process and binary routes. */
-export function registerSearchRoutes(router: Router, state: EmulatorState): void {
-  router.add("GET", "/api/v1/process", (ctx) => processSearch(state, ctx));
+/** Registers process and binary routes; `now` is the server's clock. */
+export function registerSearchRoutes(
+  router: Router,
+  state: EmulatorState,
+  now: () => number = Date.now,
+): void {
+  router.add("GET", "/api/v1/process", (ctx) => processSearch(state, ctx, now()));
   router.add("GET", "/api/v1/process/host/count", (ctx) => hostCount(state, ctx));
   router.add("GET", "/api/v1/process/:guid/segment", (ctx) => {
     const p = findProcess(state, ctx.params.guid!);
@@ -214,7 +221,7 @@ export function registerSearchRoutes(router: Router, state: EmulatorState): void
       return json(eventsDoc(state, p, segParam(ctx), v));
     });
   }
-  router.add("GET", "/api/v1/binary", (ctx) => binarySearch(state, ctx));
+  router.add("GET", "/api/v1/binary", (ctx) => binarySearch(state, ctx, now()));
   router.add("GET", "/api/v1/binary/:md5/summary", (ctx) => {
     const md5 = (ctx.params.md5 ?? "").toUpperCase();
     const b = state.binaries.get(md5);

@@ -19,6 +19,8 @@ export interface DataOptions {
   scale: number;
   /** Isolation delay. */
   isolationDelayMs: number;
+  /** The emulator's clock at start (ms since the epoch): the hunting data is timed back from it. */
+  now: number;
 }
 
 const WATCHLISTS: [string, string, string, string, string, number][] = [
@@ -145,6 +147,7 @@ export function buildState(
     options.scale,
     [...sensors.keys()],
     genSpecs.map((b) => b.md5),
+    options.now,
   );
   // Where each binary ran or was loaded: its endpoints.
   const seenOn = new Map<string, Set<number>>();
