@@ -130,6 +130,7 @@ export class CbEmulator implements AsyncDisposable {
       scale: options.scale ?? 0,
       isolationDelayMs: options.isolationDelayMs ?? 30,
       now: clock.start,
+      huntingData: options.huntingData ?? true,
     });
     const protection = { seed, options: options.protection ?? {} };
     const defense = { seed, options: options.defense ?? {} };

@@ -70,6 +70,14 @@ export interface EmulatorOptions {
    */
   now?: Date | string | number;
   /**
+   * Add the hunting data set: remote admin tools, scripting hosts and file transfer tools (and
+   * a few recent cmd.exe) run by several users on several hosts over the three weeks before
+   * {@linkcode EmulatorOptions.now}. Turn it off to search the documentation's objects alone.
+   *
+   * @default {true}
+   */
+  huntingData?: boolean;
+  /**
    * Fixed delay added to every answer.
    *
    * @default {0}

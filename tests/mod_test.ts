@@ -184,6 +184,24 @@ const SURFACE: Record<string, string[]> = {
     "onEvent",
     "registry",
   ],
+  "@cbapi/cbapi/survey": [
+    "CSV_HEADER",
+    "DEFAULT_CONCURRENCY",
+    "MAX_CONCURRENCY",
+    "SURVEY_FIELDS",
+    "SurveyDefinitionError",
+    "SurveyQueryError",
+    "csvHeader",
+    "csvLine",
+    "fieldQuery",
+    "filterSuffix",
+    "iocProgram",
+    "parseDefinitions",
+    "programQueries",
+    "pythonDateTime",
+    "queryProgram",
+    "survey",
+  ],
 };
 
 for (const [specifier, names] of Object.entries(SURFACE)) {

@@ -356,19 +356,22 @@ function minimalEvents(p: ProcessRecord, spec: ProcSpec): void {
   }
 }
 
-/** Builds every process, wiring parents, children and events; `now` is the emulator's clock. */
+/**
+ * Builds every process, wiring parents, children and events; the hunting processes are timed
+ * back from `now` (the emulator's clock), none without it.
+ */
 export function buildProcesses(
   seed: number,
   scale: number,
   sensorIds: number[],
   genBinaryMd5s: string[],
-  now: number,
+  now: number | undefined,
 ): Map<string, ProcessRecord> {
   const specs = [
     ...docSpecs(),
     ...facetSpecs(),
     ...generatedSpecs(scale, seed, sensorIds, genBinaryMd5s),
-    ...surveySpecs(seed, now),
+    ...(now === undefined ? [] : surveySpecs(seed, now)),
   ];
   const minimal = new Map<string, ProcSpec>();
   const out = new Map<string, ProcessRecord>();

@@ -21,6 +21,8 @@ export interface DataOptions {
   isolationDelayMs: number;
   /** The emulator's clock at start (ms since the epoch): the hunting data is timed back from it. */
   now: number;
+  /** Whether to add the hunting data set. */
+  huntingData: boolean;
 }
 
 const WATCHLISTS: [string, string, string, string, string, number][] = [
@@ -147,7 +149,7 @@ export function buildState(
     options.scale,
     [...sensors.keys()],
     genSpecs.map((b) => b.md5),
-    options.now,
+    options.huntingData ? options.now : undefined,
   );
   // Where each binary ran or was loaded: its endpoints.
   const seenOn = new Map<string, Set<number>>();

@@ -7,6 +7,7 @@
  * @module
  */
 import { mixSeed, Rng } from "../_rand.ts";
+import { md5For } from "./_binaries.ts";
 import { makeGuid, solrTime } from "./_guid.ts";
 import type { ProcSpec } from "./_processes.ts";
 
@@ -20,6 +21,8 @@ interface Tool {
   sensors: number[];
   /** Remote end of a network connection, when the tool makes one. */
   netconn?: { domain: string; ip: string; port: number };
+  /** The image's MD5, when not the catalogue's. */
+  md5?: string;
   /** Long-running (two segments, started at least a day ago). */
   service?: boolean;
 }
@@ -53,6 +56,16 @@ const TOOLS: Tool[] = [
     cmdlines: ["whoami.exe /all", 'whoami.exe /fo csv /groups "domain, admins"'],
     count: 4,
     sensors: [2, 4],
+  },
+  {
+    name: "cmd.exe",
+    path: SYS32 + "cmd.exe",
+    cmdlines: ["cmd.exe /c ipconfig /all", 'cmd.exe /c net group "domain admins" /domain'],
+    count: 4,
+    // Not on WIN-IA9NQ1GN8OI, and a later Windows build's image: the documentation's cmd.exe
+    // binary keeps its hosts and host counts.
+    sensors: [1, 2],
+    md5: md5For("cmd.exe 10.0.17763"),
   },
   {
     name: "anydesk.exe",
@@ -202,6 +215,7 @@ export function surveySpecs(seed: number, now: number): ProcSpec[] {
         minimalEvents: true,
       };
       if (tool.netconn) spec.netconns = [tool.netconn];
+      if (tool.md5) spec.md5 = tool.md5;
       if (tool.service) {
         // Two 6.x segments (ids are times); the later one ends at most 20 minutes ago.
         const first = startMs + rng.int(60, 600) * MINUTE;

@@ -3,7 +3,8 @@ import { CbEmulator } from "@cbapi/cbapi/testing";
 import { call, qs } from "./_helpers.ts";
 
 Deno.test("[spec 322] process search: the documentation's net.exe query, paging and sort", async (t) => {
-  await using emu = await CbEmulator.start();
+  // Pins the documentation's cmd.exe processes alone: no hunting data (recent cmd.exe runs).
+  await using emu = await CbEmulator.start({ huntingData: false });
   await t.step("the exact URL the Python client sends", async () => {
     const res = await call(
       emu,
@@ -93,7 +94,8 @@ Deno.test("[spec 322] process search: the documentation's net.exe query, paging 
 });
 
 Deno.test("[spec 322] process search: cb.group=id and the time filters", async () => {
-  await using emu = await CbEmulator.start();
+  // Pins the documentation's cmd.exe processes alone: no hunting data (recent cmd.exe runs).
+  await using emu = await CbEmulator.start({ huntingData: false });
   const base = {
     q: "process_name:cmd.exe",
     "cb.urlver": 1,
