@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { CbEmulator } from "@cbapi/cbapi/testing";
 import { joinEverythingExample, walkParentsExample } from "./_joins.ts";
 import { liveResponseFigures } from "./_live_response.ts";
+import { surveyFigures, surveyTableRow } from "./_survey.ts";
 import {
   type BenchTarget,
   formatTable,
@@ -230,6 +231,10 @@ async function main(): Promise<void> {
           .result;
     }
 
+    // 5. Survey: 50 programs, one search at a time vs the default concurrency.
+    log("survey: 50 programs, sequential vs default concurrency");
+    const survey = await surveyFigures(dir);
+
     const walk = joins.walkParents;
     const join = joins.joinEverything;
     const joinRatio = round((walk.requests + join.requests) / (walk.objects + join.objects), 3);
@@ -248,6 +253,7 @@ async function main(): Promise<void> {
       join_request_ratio: joinRatio,
       cold_start_ms: Math.round(cold.median),
       paging_vs_python: pythonRatio ?? null,
+      survey_speedup: survey.speedup,
       ...(python.reason ? { paging_vs_python_reason: python.reason } : {}),
     };
     const streamOk = stream.bytes === GIB;
@@ -259,6 +265,7 @@ async function main(): Promise<void> {
       lr_job_ratio: gate(lr.jobRatio, (v) => v <= 1.15) ?? null,
       join_request_ratio: joinRatio <= 1,
       paging_vs_python: gate(pythonRatio, (v) => v >= 3) ?? null,
+      survey_speedup: survey.speedup >= 3 && survey.sameRows,
     };
     const rows: TableRow[] = [
       {
@@ -337,6 +344,7 @@ async function main(): Promise<void> {
           : python.reason ?? "",
       },
     ];
+    rows.push(surveyTableRow(survey));
     console.log(formatTable(rows));
     console.log("");
     const json = {
@@ -360,6 +368,7 @@ async function main(): Promise<void> {
         cold_start_runs_ms: cold.runs.map(Math.round),
         cold_start_first_run_ms: Math.round(cold.first),
         ...lr.details,
+        survey,
         deno: Deno.version.deno,
         total_s: round((performance.now() - started) / 1000, 1),
       },
