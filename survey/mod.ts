@@ -248,6 +248,14 @@ export const SURVEY_FIELDS: readonly string[] = [
   "netconn_count",
   "crossproc_count",
   "terminated",
+  "comms_ip",
+  "interface_ip",
+  "sha256",
+  "process_sha256",
+  "parent_sha256",
+  "childproc_sha256",
+  "crossproc_sha256",
+  "filewrite_sha256",
 ];
 
 const FIELD_PATTERNS = [/^watchlist_\d+$/, /^alliance_(score|data|link|updated)_[a-z0-9_]+$/];

@@ -1,7 +1,6 @@
 // deno-lint-ignore-file no-console
 /**
- * Command line for the emulator:
- * `deno task emulator [--port N] [--tls] [--seed S] [--scale N] [--now ISO-TIME]`.
+ * Command line for the emulator: `deno task emulator [--port N] [--tls] [--seed S] [--scale N]`.
  * Prints one JSON line (`{"url", "token", "defenseToken", "certFile"?}`) on stdout, then serves
  * until SIGINT or SIGTERM.
  *

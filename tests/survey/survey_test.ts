@@ -571,6 +571,38 @@ Deno.test("bad definition and IOC files: a typed error naming file, program and 
   });
 });
 
+Deno.test("a search the server refuses stops the survey with an error naming program and query; earlier rows are kept", async () => {
+  await using emu = await CbEmulator.start({ now: NOW });
+  await using dir = await tempDir();
+  const path = `${dir.path}/defs.json`;
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({
+      Rclone: { process_name: ["rclone.exe"] },
+      Broken: { cmdline: ['"unterminated'] },
+    }),
+  );
+  const io = captureIo();
+  const out = `${dir.path}/out.csv`;
+  const code = await main(
+    ["survey", "--cburl", emu.url, "--apitoken", emu.token, "--deffile", path, "--output", out],
+    io,
+  );
+  assert.equal(code, 1);
+  assert.match(
+    io.stderr[0]!,
+    /^cbapi survey: SurveyQueryError: survey program "Broken" \(defs\) query \(cmdline:"unterminated\): ServerError: Received error code 400 /,
+  );
+  assert.match(
+    io.stderr[1]!,
+    /^cbapi survey: stopped after an error; wrote \d+ rows of 2 programs to /,
+  );
+  const rclone = [...emu.state.processes.values()].filter((p) => p.name === "rclone.exe");
+  const lines = (await Deno.readTextFile(out)).split("\r\n").slice(1, -1);
+  assert.equal(lines.length, rclone.length);
+  assert.ok(lines.every((l) => l.includes(",Rclone,defs,")));
+});
+
 Deno.test("stopping a survey (Ctrl-C) writes the rows found so far and exits 130", async () => {
   await using emu = await CbEmulator.start({ now: NOW, latencyMs: 40 });
   await using dir = await tempDir();
