@@ -76,6 +76,8 @@ export interface SurveyCommandOptions {
   signal?: AbortSignal;
   /** Whether progress may be shown (default: stderr is a terminal). */
   progress?: boolean;
+  /** Where progress text goes (default: stderr, unbuffered, without newlines). */
+  progressWrite?: (text: string) => void;
 }
 
 class UsageError extends Error {}
@@ -348,16 +350,14 @@ export async function surveyCommand(
   }
   options.signal = stop.signal;
   let lastDraw = 0;
+  const write = hooks.progressWrite ??
+    ((t: string) => void Deno.stderr.writeSync(ENCODER.encode(t)));
   if (showProgress) {
     options.onProgress = (p) => {
       const now = performance.now();
       if (now - lastDraw < 100 && p.programsDone < p.programsTotal) return;
       lastDraw = now;
-      Deno.stderr.writeSync(
-        ENCODER.encode(
-          `\rsurvey: ${p.programsDone}/${p.programsTotal} definitions, ${p.rows} rows `,
-        ),
-      );
+      write(`\rsurvey: ${p.programsDone}/${p.programsTotal} definitions, ${p.rows} rows `);
     };
   }
 
@@ -383,7 +383,7 @@ export async function surveyCommand(
     } catch (err) {
       failure = err;
     }
-    if (showProgress) Deno.stderr.writeSync(ENCODER.encode("\n"));
+    if (showProgress) write("\n");
     if (values["no-file"]) { for (const line of table(collected)) io.out(line); }
     if (file) {
       file.close();

@@ -603,6 +603,30 @@ Deno.test("a search the server refuses stops the survey with an error naming pro
   assert.ok(lines.every((l) => l.includes(",Rclone,defs,")));
 });
 
+Deno.test("progress: definitions done / total and rows on a terminal, nothing otherwise", async () => {
+  await using emu = await CbEmulator.start({ now: NOW });
+  await using dir = await tempDir();
+  const { surveyCommand } = await import("../../cli/survey.ts");
+  const args = ["--cburl", emu.url, "--apitoken", emu.token, "--output", `${dir.path}/o.csv`];
+  for (const b of BUNDLED) args.push("--deffile", b);
+  for (const [progress, extra] of [[true, []], [true, ["--no-progress"]], [false, []]] as const) {
+    const texts: string[] = [];
+    const io = captureIo();
+    const code = await surveyCommand([...args, ...extra], io, {
+      progress,
+      progressWrite: (t) => void texts.push(t),
+    });
+    assert.equal(code, 0);
+    const rows = Number(/^Wrote (\d+) rows/.exec(io.stdout.at(-1)!)![1]);
+    if (progress && extra.length === 0) {
+      assert.match(texts.at(-2)!, new RegExp(`^\\rsurvey: 14/14 definitions, ${rows} rows $`));
+      assert.equal(texts.at(-1), "\n");
+    } else {
+      assert.deepEqual(texts, []);
+    }
+  }
+});
+
 Deno.test("stopping a survey (Ctrl-C) writes the rows found so far and exits 130", async () => {
   await using emu = await CbEmulator.start({ now: NOW, latencyMs: 40 });
   await using dir = await tempDir();
