@@ -653,6 +653,53 @@ Deno.test("stopping a survey (Ctrl-C) writes the rows found so far and exits 130
   assert.deepEqual(left, ["out.csv"], "no partial file left");
 });
 
+Deno.test("Ctrl-C (SIGINT) on a running cbapi survey writes the rows found so far", async () => {
+  await using emu = await CbEmulator.start({ now: NOW, latencyMs: 150 });
+  await using dir = await tempDir();
+  const main = new URL("../../cli/main.ts", import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-sys",
+      main,
+      "survey",
+      "--defdir",
+      new URL("../../cli/definitions", import.meta.url).pathname,
+      "--concurrency",
+      "1",
+      "--cburl",
+      emu.url,
+      "--apitoken",
+      emu.token,
+    ],
+    cwd: dir.path,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // Interrupt once the third search is in flight (the signal listener is installed by then).
+  const deadline = Date.now() + 60_000;
+  while (emu.requests.filter((r) => r.path === "/api/v1/process").length < 3) {
+    assert.ok(Date.now() < deadline, "the survey never searched");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill("SIGINT");
+  const out = await child.output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 130, stderr);
+  const m = /^cbapi survey: interrupted; wrote the (\d+) rows of 14 programs to survey\.csv in /m
+    .exec(stderr);
+  assert.ok(m, stderr);
+  const text = await Deno.readTextFile(`${dir.path}/survey.csv`);
+  assert.ok(text.startsWith(csvHeader()));
+  assert.equal(text.split("\r\n").length - 2, Number(m[1]));
+  const searches = emu.requests.filter((r) => r.path === "/api/v1/process").length;
+  assert.ok(searches < 19, `${searches} of 19 searches sent`);
+});
+
 Deno.test("the default concurrency is 8 searches in flight", async () => {
   assert.equal(DEFAULT_CONCURRENCY, 8);
   await using emu = await CbEmulator.start({ now: NOW, latencyMs: 30 });
