@@ -85,8 +85,45 @@ export function sessionGone(body: string): boolean {
 }
 
 /**
+ * Waits for `promise`, but rejects with the signal's reason as soon as the signal aborts. The
+ * request itself goes on: `late` receives it to clean up what it makes (such as a session the
+ * server opened after the caller gave up), and `track` receives that clean-up.
+ */
+function abortable<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  late: (promise: Promise<T>) => Promise<void>,
+  track: ((cleanup: Promise<void>) => void) | undefined,
+): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) {
+    track?.(late(promise));
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      track?.(late(promise));
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * Opens (or for Cb Response reuses) a server session for a sensor and waits until it is active.
- * Any failure closes what was opened; an abort rethrows the signal's reason.
+ * Every wait ends when `signal` aborts (rethrowing its reason). Any failure or abort closes what
+ * was opened: a session request still in flight at the abort is closed when its answer names
+ * the session, and `track` receives that clean-up so the manager can wait for it.
  */
 export async function establishSession(
   conn: Connection,
@@ -94,6 +131,7 @@ export async function establishSession(
   sensorId: number,
   settings: ProtocolSettings,
   signal: AbortSignal | undefined,
+  track?: (cleanup: Promise<void>) => void,
 ): Promise<SessionDocument> {
   const base = basePath(flavour);
   let sid: number | undefined;
@@ -108,10 +146,17 @@ export async function establishSession(
   }
   if (sid === undefined) {
     const path = flavour === "response" ? `${base}/session` : `${base}/session/${sensorId}`;
-    // Not abortable: once the request left, only its answer names the session to close.
-    const res = await conn.requestJson<{ id?: number }>("POST", path, {
-      json: { sensor_id: sensorId },
-    });
+    // The request is not cancelled on abort (only its answer names the session to close); the
+    // caller stops waiting at once and the session is closed when the answer comes.
+    const res = await abortable(
+      conn.requestJson<{ id?: number }>("POST", path, { json: { sensor_id: sensorId } }),
+      signal,
+      async (late) => {
+        const id = (await late.catch(() => undefined))?.data?.id;
+        if (typeof id === "number") await closeSessionQuietly(conn, flavour, id);
+      },
+      track,
+    );
     sid = res.data?.id;
     if (typeof sid === "number" && signal?.aborted) {
       await closeSessionQuietly(conn, flavour, sid);
