@@ -485,6 +485,7 @@ export class LiveResponseManager implements AsyncDisposable {
         return await sensorStandings(this.connection, ids, signal);
       },
       isOnline: (id, signal) => sensorOnline(this.connection, id, signal),
+      settled: () => this.#settled(),
     };
   }
 }
