@@ -4,6 +4,7 @@
 import { type Connection, ObjectNotFoundError, TimeoutError } from "../core/mod.ts";
 import { sleep } from "../core/_retry.ts";
 import { liveResponseErrorFrom } from "./win32.ts";
+import { redactText } from "../core/_secrets.ts";
 
 /** Which product's Live Response routes to use. */
 export type LiveResponseFlavour = "response" | "defense";
@@ -84,10 +85,15 @@ export function sessionGone(body: string): boolean {
   }
 }
 
+/** How long an aborted wait still gives the clean-up of a request in flight before rejecting. */
+const ABORT_GRACE_MS = 1_000;
+
 /**
- * Waits for `promise`, but rejects with the signal's reason as soon as the signal aborts. The
- * request itself goes on: `late` receives it to clean up what it makes (such as a session the
- * server opened after the caller gave up), and `track` receives that clean-up.
+ * Waits for `promise`, but rejects with the signal's reason once the signal aborts. The request
+ * itself goes on: `late` receives it to clean up what it makes (such as a session the server
+ * opened after the caller gave up), and `track` receives that clean-up. The rejection waits for
+ * the clean-up at most {@linkcode ABORT_GRACE_MS}, so that an answer already on its way is
+ * cleaned up before the caller hears of the abort, and a server that hangs cannot hold it.
  */
 function abortable<T>(
   promise: Promise<T>,
@@ -96,15 +102,19 @@ function abortable<T>(
   track: ((cleanup: Promise<void>) => void) | undefined,
 ): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) {
-    track?.(late(promise));
-    return Promise.reject(signal.reason);
-  }
+  const giveUp = (reject: (reason: unknown) => void) => {
+    const cleanup = late(promise);
+    track?.(cleanup);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    Promise.race([cleanup, new Promise<void>((r) => timer = setTimeout(r, ABORT_GRACE_MS))])
+      .finally(() => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      });
+  };
+  if (signal.aborted) return new Promise<T>((_resolve, reject) => giveUp(reject));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      track?.(late(promise));
-      reject(signal.reason);
-    };
+    const onAbort = () => giveUp(reject);
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(
       (value) => {
@@ -165,7 +175,7 @@ export async function establishSession(
     if (typeof sid !== "number") {
       throw new TimeoutError(
         `Could not establish session with sensor ${sensorId}: ${conn.url} answered the session ` +
-          `request without an id (${res.text.slice(0, 200)})`,
+          `request without an id (${redactText(res.text).slice(0, 200)})`,
         { uri: `${conn.url}${path}`, status: res.status },
       );
     }

@@ -7,9 +7,10 @@ import { CbResponseAPI } from "@cbapi/cbapi/response";
 import { CbEmulator } from "@cbapi/cbapi/testing";
 import { until } from "./_helpers.ts";
 
-// A server slow to create the session: the POST is answered after 1.5 s (the session exists
-// from then on, as on a real server whose sensor checks in late).
-const SLOW_MS = 1_500;
+// A server slow to create the session: the POST is answered after 3 s (the session exists from
+// then on, as on a real server whose sensor checks in late). The open rejects about 1 s after
+// the abort (the grace it gives an answer already on its way), long before that.
+const SLOW_MS = 3_000;
 
 async function abortedOpen(
   emu: CbEmulator,
