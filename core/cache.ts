@@ -3,6 +3,11 @@
  * walks and repeated `select` calls make no second request (Python cbapi: 1024 entries, entries
  * live 60 s from insertion, least recently used evicted first).
  *
+ * Search and list results never come from it: a query row whose document differs from the
+ * cached object's gives a fresh object that replaces the entry (Python keys its cache on the
+ * whole initial document, to the same effect). A save or refresh puts the object back as the
+ * freshest; a delete or a bulk change through the API evicts what it changed.
+ *
  * @module
  */
 
@@ -55,6 +60,7 @@ export class ObjectCache {
   #now: () => number;
   #hits = 0;
   #misses = 0;
+  #keyOf = new WeakMap<object, string>();
 
   /**
    * Builds an empty cache.
@@ -100,6 +106,7 @@ export class ObjectCache {
   set(key: string, value: unknown): void {
     this.#map.delete(key);
     this.#map.set(key, { value, expires: this.#now() + this.#ttl });
+    if (typeof value === "object" && value !== null) this.#keyOf.set(value, key);
     while (this.#map.size > this.#max) {
       const oldest = this.#map.keys().next().value as string;
       this.#map.delete(oldest);
@@ -114,6 +121,49 @@ export class ObjectCache {
    */
   delete(key: string): boolean {
     return this.#map.delete(key);
+  }
+
+  /**
+   * Stores again an object that was cached once (under the key it had), as the freshest value
+   * of that key with a new lifetime; an object never cached is left out.
+   *
+   * @param value The object (a model after a save or refresh).
+   * @returns True when it was stored.
+   */
+  renew(value: object): boolean {
+    const key = this.#keyOf.get(value);
+    if (key === undefined) return false;
+    this.set(key, value);
+    return true;
+  }
+
+  /**
+   * Removes the entry of the key an object was cached under, whichever object holds it now
+   * (after a delete, every object of that key is stale).
+   *
+   * @param value The object.
+   * @returns True when an entry was removed.
+   */
+  forget(value: object): boolean {
+    const key = this.#keyOf.get(value);
+    return key === undefined ? false : this.#map.delete(key);
+  }
+
+  /**
+   * Removes every entry whose key satisfies a test.
+   *
+   * @param test Called with each key.
+   * @returns How many were removed.
+   */
+  deleteWhere(test: (key: string) => boolean): number {
+    let n = 0;
+    for (const key of [...this.#map.keys()]) {
+      if (test(key)) {
+        this.#map.delete(key);
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Empties the cache. */

@@ -26,6 +26,18 @@ import { isSecretField, redactSecrets } from "./_secrets.ts";
 import { ApiError, InvalidObjectError, ServerError } from "./errors.ts";
 import { formatPythonDateTime, parseTimestamp, toBool, toInt, toNumber } from "./_parse.ts";
 
+let documentOfModel: (model: Model) => Document;
+
+/**
+ * The document a model holds now (not a copy), for the object cache's row comparison.
+ *
+ * @param model The model.
+ * @returns Its document.
+ */
+export function documentOf(model: Model): Document {
+  return documentOfModel(model);
+}
+
 /** How a documented field is typed (the Python schema types of SPEC §3.6). */
 export type FieldKind =
   | "string"
@@ -179,6 +191,7 @@ export abstract class Model {
   /** The API object this model belongs to. */
   protected readonly cb: ModelApi;
   #info: Document;
+  #shared: boolean;
   #id: ModelId | undefined;
   #full: boolean;
   #lastRefresh: Date | undefined;
@@ -193,8 +206,15 @@ export abstract class Model {
   constructor(api: ModelApi, id: ModelId | undefined, init: ModelInit = {}) {
     this.cb = api;
     this.#id = id;
-    this.#info = init.info ? { ...init.info } : {};
+    // The model takes the document as it is (no copy per row); the first local change copies
+    // it (see `writableInfo`), so a document shared with its sender is never changed.
+    this.#info = init.info ?? {};
+    this.#shared = init.info !== undefined;
     this.#full = init.full ?? false;
+  }
+
+  static {
+    documentOfModel = (model) => model.#info;
   }
 
   /** The static side of this model's class. */
@@ -250,6 +270,15 @@ export abstract class Model {
     return this.#info;
   }
 
+  /** The document for a local change: copied once first when the model does not own it. */
+  protected get writableInfo(): Document {
+    if (this.#shared) {
+      this.#info = { ...this.#info };
+      this.#shared = false;
+    }
+    return this.#info;
+  }
+
   /**
    * Replaces the document (subclasses use it after a custom load).
    *
@@ -257,6 +286,7 @@ export abstract class Model {
    * @param full Whether it is complete.
    */
   protected setDocument(doc: Document, full: boolean): void {
+    if (doc !== this.#info) this.#shared = false;
     this.#info = doc;
     this.#full = full;
     if (full) this.#lastRefresh = new Date();
@@ -276,6 +306,7 @@ export abstract class Model {
     const json = await this.cb.connection.getObject(this.instanceUrl(), undefined, options);
     this.setDocument(this.parseDocument(json ?? {}), true);
     this.afterRefresh();
+    this.cb.cache.renew(this);
     return this;
   }
 
@@ -526,7 +557,7 @@ export abstract class MutableModel extends Model {
    * @param value The raw value to store.
    */
   protected setRaw(name: string, value: unknown): void {
-    const info = this.info;
+    const info = this.writableInfo;
     const current = info[name];
     if (sameValue(current, value)) return;
     if (!this.#dirty.has(name)) {
@@ -591,7 +622,7 @@ export abstract class MutableModel extends Model {
    * ```
    */
   reset(): void {
-    const info = this.info;
+    const info = this.writableInfo;
     for (const [k, original] of this.#dirty) {
       if (original === undefined) delete info[k];
       else info[k] = original;
@@ -691,6 +722,7 @@ export abstract class MutableModel extends Model {
     }
     await this.handleSaveAnswer(res.data, method, path, options);
     this.#dirty.clear();
+    this.cb.cache.renew(this);
     return this;
   }
 
@@ -735,7 +767,7 @@ export abstract class MutableModel extends Model {
     }
     if (keys.length === 1 && keys[0] === "id") {
       logger.debug("Only received an ID back from the server, forcing a refresh");
-      this.info[this.modelClass.primaryKey] = doc.id;
+      this.writableInfo[this.modelClass.primaryKey] = doc.id;
       this.setDocument({ ...this.info, [this.modelClass.primaryKey]: doc.id }, false);
       await this.refresh(options);
       return;
@@ -763,6 +795,7 @@ export abstract class MutableModel extends Model {
         result: `Did not delete ${this.modelClass.name} ${String(this.uniqueId)}.`,
       });
     }
+    this.cb.cache.forget(this);
   }
 
   /** The short form. */

@@ -183,9 +183,10 @@ export class Process extends Model {
   static fromSearchRow(api: CbResponseAPI, row: Document): Process {
     const guid = String(row.id ?? row.unique_id ?? "").slice(0, 36);
     const segment = toInt(row.segment_id) ?? 0;
-    return api.cachedObject(
+    return api.cachedRow(
       Process,
       guid,
+      row,
       () => new Process(api, guid, { info: row, segment }),
       [segment],
     );
