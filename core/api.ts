@@ -85,7 +85,7 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
    */
   protected cacheKey(cls: ModelClass, id: ModelId, extra: readonly unknown[] = []): string {
     let key = `${cls.name}\u0000${typeof id === "number" ? "n" : "s"}${id}`;
-    for (const e of extra) key += `\u0000${JSON.stringify(e)}`;
+    for (const e of extra) key += `\u0000${typeof e === "object" ? JSON.stringify(e) : e}`;
     return key;
   }
 

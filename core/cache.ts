@@ -38,6 +38,11 @@ interface Entry {
   expires: number;
 }
 
+/** Where an object remembers the key it was cached under (a property, not a WeakMap: cheaper). */
+const CACHE_KEY = Symbol("cbapi.cacheKey");
+
+type Keyed = { [CACHE_KEY]?: string };
+
 /**
  * A size- and time-bounded LRU map.
  *
@@ -60,7 +65,6 @@ export class ObjectCache {
   #now: () => number;
   #hits = 0;
   #misses = 0;
-  #keyOf = new WeakMap<object, string>();
 
   /**
    * Builds an empty cache.
@@ -104,13 +108,26 @@ export class ObjectCache {
    * @param value The value.
    */
   set(key: string, value: unknown): void {
-    this.#map.delete(key);
-    this.#map.set(key, { value, expires: this.#now() + this.#ttl });
-    if (typeof value === "object" && value !== null) this.#keyOf.set(value, key);
-    while (this.#map.size > this.#max) {
-      const oldest = this.#map.keys().next().value as string;
-      this.#map.delete(oldest);
+    const expires = this.#now() + this.#ttl;
+    const map = this.#map;
+    let entry = map.get(key);
+    if (entry) {
+      map.delete(key);
+    } else if (map.size >= this.#max) {
+      // Full: the least recently used entry leaves and its record is reused for the new one.
+      const oldest = map.keys().next().value as string;
+      entry = map.get(oldest);
+      map.delete(oldest);
+      while (map.size >= this.#max) map.delete(map.keys().next().value as string);
     }
+    if (entry) {
+      entry.value = value;
+      entry.expires = expires;
+    } else {
+      entry = { value, expires };
+    }
+    map.set(key, entry);
+    if (typeof value === "object" && value !== null) (value as Keyed)[CACHE_KEY] = key;
   }
 
   /**
@@ -131,7 +148,7 @@ export class ObjectCache {
    * @returns True when it was stored.
    */
   renew(value: object): boolean {
-    const key = this.#keyOf.get(value);
+    const key = (value as Keyed)[CACHE_KEY];
     if (key === undefined) return false;
     this.set(key, value);
     return true;
@@ -145,7 +162,7 @@ export class ObjectCache {
    * @returns True when an entry was removed.
    */
   forget(value: object): boolean {
-    const key = this.#keyOf.get(value);
+    const key = (value as Keyed)[CACHE_KEY];
     return key === undefined ? false : this.#map.delete(key);
   }
 
