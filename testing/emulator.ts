@@ -115,6 +115,7 @@ export class CbEmulator implements AsyncDisposable {
    * ```
    */
   static async start(options: EmulatorOptions = {}): Promise<CbEmulator> {
+    const searchLatencyMs = checkLatency(options.latency ?? 0);
     const seed = options.seed ?? 1;
     const token = options.token ?? hashHex("sha1", `cbemu-token:${seed}`);
     const defenseKey = hashHex("sha1", `cbemu-defense:${seed}`).toUpperCase();
@@ -169,7 +170,7 @@ export class CbEmulator implements AsyncDisposable {
       faults: new FaultTable(() => server.closeIdle()),
       tmpDir,
       latencyMs: options.latencyMs ?? 0,
-      searchLatencyMs: checkLatency(options.latency ?? 0),
+      searchLatencyMs,
     });
     emulator.#server = server;
     ref.emulator = emulator;
