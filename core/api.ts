@@ -115,10 +115,10 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
   }
 
   /**
-   * The object for a search or list row: the cached object when every field of the row equals
-   * the cached object's (it is at least as fresh as the row), else a fresh object built from
-   * the row, which replaces the cache entry (so a changed document is never served stale, and
-   * an unchanged one keeps its identity and whatever it loaded).
+   * The object for a search or list row: the cached object when the row is unchanged (every
+   * field of the row equals the row the object was built from, or the document it holds now),
+   * else a fresh object built from the row, which replaces the cache entry. So a changed document is never served stale, and an unchanged one keeps
+   * its identity and whatever it loaded (the walk-parents example asks nothing the second time).
    *
    * @typeParam M The model type.
    * @param cls The model class.
@@ -136,9 +136,16 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
     extra: readonly unknown[] = [],
   ): M {
     const key = this.cacheKey(cls, id, extra);
-    const hit = this.cache.get(key) as M | undefined;
-    if (hit && rowMatches(row, documentOf(hit))) return hit;
-    const made = build();
+    const hit = this.cache.get(key) as (M & RowBuilt) | undefined;
+    // As Python's key holds the initial document: an object built from the same row is kept
+    // (whatever it loaded since), and so is one whose document agrees with the row (loaded by
+    // id, by a join, or saved since).
+    if (hit) {
+      const initial = hit[INITIAL_ROW];
+      if ((initial && rowMatches(row, initial)) || rowMatches(row, documentOf(hit))) return hit;
+    }
+    const made = build() as M & RowBuilt;
+    made[INITIAL_ROW] = row;
     this.cache.set(key, made);
     return made;
   }
@@ -285,6 +292,11 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
     return `${this.constructor.name} { url: "${this.url}" }`;
   }
 }
+
+/** The row an object was built from, kept on the object for the cache rule. */
+const INITIAL_ROW = Symbol("cbapi.initialRow");
+
+type RowBuilt = { [INITIAL_ROW]?: Document };
 
 /** Whether every field of a row equals the same field of a document (JSON values). */
 function rowMatches(row: Document, doc: Document): boolean {

@@ -120,3 +120,22 @@ Deno.test("[spec 36] a row that changed on the server replaces a cached object l
   assert.equal(row.get("notes"), "changed elsewhere");
   assert.equal(await cb.select(Sensor, 4), row);
 });
+
+Deno.test("[spec 36] a row is matched against the row an object was built from, then its document", async () => {
+  await using emu = await CbEmulator.start();
+  await using cb = await connect(emu);
+  const row = () => ({ id: 9, notes: "first", computer_name: "HOST-9" });
+  const o = cb.fromRow(Sensor, 9, row(), true);
+  assert.equal(cb.fromRow(Sensor, 9, row(), true), o, "same document, same object");
+  o.set("notes", "changed here");
+  assert.equal(cb.fromRow(Sensor, 9, row(), true), o, "the row it was built from: kept");
+  assert.equal(
+    cb.fromRow(Sensor, 9, { ...row(), notes: "changed here" }, true),
+    o,
+    "a row that agrees with what it holds now: kept",
+  );
+  const fresh = cb.fromRow(Sensor, 9, { ...row(), notes: "changed elsewhere" }, true);
+  assert.notEqual(fresh, o);
+  assert.equal(fresh.get("notes"), "changed elsewhere");
+  assert.equal(o.get("notes"), "changed here", "the object handed out keeps its change");
+});
