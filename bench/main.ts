@@ -118,6 +118,15 @@ async function coldStart(
   return { first: times[0]!, median: median(times.slice(1)), runs: times.slice(1), found };
 }
 
+/** The 1-minute load average (Linux), to read the paging figures in context. */
+async function readLoadAverage(): Promise<string | undefined> {
+  try {
+    return (await Deno.readTextFile("/proc/loadavg")).split(" ")[0];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Cold start of a one-line Response script (import the module, print a line) against an empty
  * script, alternating, each spawned with `deno run`; the difference is what importing costs.
@@ -265,6 +274,7 @@ async function main(): Promise<void> {
     // index does; the emulator counts the requests it handles at once.
     let inflight: InFlightResult;
     let maxInFlight: number;
+    let loadAverage: string | undefined;
     {
       await using emu = await CbEmulator.start({ tls: true, scale, latency: inflightLatency });
       const target = await writeTarget(dir, "inflight", emu);
@@ -279,6 +289,7 @@ async function main(): Promise<void> {
         String(DEFAULT_PAGES_IN_FLIGHT),
       ])).result;
       maxInFlight = Math.max(0, ...emu.requests.map((r) => r.inFlight));
+      loadAverage = await readLoadAverage();
     }
 
     log("cold start: one-line Response script vs an empty script");
@@ -458,6 +469,7 @@ async function main(): Promise<void> {
           sequential_ms: inflight.seqMs.map(Math.round),
           in_flight_ms: inflight.parMs.map(Math.round),
           emulator_max_in_flight: maxInFlight,
+          load_average: loadAverage ?? null,
           same_rows: inflight.sameRows,
         },
         loop_cpu: {
