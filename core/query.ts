@@ -365,6 +365,7 @@ export abstract class PaginatedQuery<T> extends BaseQuery<T> {
     }
     const queue: Window[] = [];
     let total: number | undefined;
+    let hint: number | undefined; // a count asked beside the pages: plans windows, ends nothing
     let counting: Promise<unknown> | undefined;
     let nextOffset = start;
     let taken = 0;
@@ -390,9 +391,13 @@ export abstract class PaginatedQuery<T> extends BaseQuery<T> {
     // each page taken, up to the bound; a pending count request holds one place.
     const fill = (prefetch: boolean) => {
       const bound = Math.min(end, total ?? Infinity);
-      const ahead = total === undefined ? 1 : Math.min(maxInFlight, taken + 1);
+      const known = total ?? hint;
+      const ahead = known === undefined ? 1 : Math.min(maxInFlight, taken + 1);
       const allowed = Math.min(maxInFlight - (counting ? 1 : 0), prefetch ? ahead : 0);
-      while (queue.length < allowed && nextOffset < bound) launch();
+      while (
+        queue.length < allowed && nextOffset < bound &&
+        (queue.length === 0 || known === undefined || nextOffset < known)
+      ) launch();
     };
     const seen = new Set<number>();
     let yielded = 0;
@@ -430,13 +435,14 @@ export abstract class PaginatedQuery<T> extends BaseQuery<T> {
         }
         if (more) {
           if (
-            total === undefined && !counting && maxInFlight > 1 && received >= head.rows &&
+            total === undefined && hint === undefined && !counting && maxInFlight > 1 &&
+            received >= head.rows &&
             next + pageSize < end
           ) {
             const asked = this.fetchTotal({ ...rest, signal: countController.signal });
             if (asked) {
               counting = asked.then((n) => {
-                if (total === undefined && Number.isFinite(n)) total = n;
+                if (Number.isFinite(n)) hint = n;
               }, () => {}).finally(() => counting = undefined);
             }
           }
