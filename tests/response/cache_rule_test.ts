@@ -125,9 +125,11 @@ Deno.test("[spec 36] a row is matched against the row an object was built from, 
   await using emu = await CbEmulator.start();
   await using cb = await connect(emu);
   const row = () => ({ id: 9, notes: "first", computer_name: "HOST-9" });
-  const o = cb.fromRow(Sensor, 9, row(), true);
+  const sent = row();
+  const o = cb.fromRow(Sensor, 9, sent, true);
   assert.equal(cb.fromRow(Sensor, 9, row(), true), o, "same document, same object");
   o.set("notes", "changed here");
+  assert.deepEqual(sent, row(), "the row is not copied per object, and a local change copies it");
   assert.equal(cb.fromRow(Sensor, 9, row(), true), o, "the row it was built from: kept");
   assert.equal(
     cb.fromRow(Sensor, 9, { ...row(), notes: "changed here" }, true),
