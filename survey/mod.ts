@@ -564,7 +564,8 @@ export async function* survey(
     try {
       if (signal.aborted) return;
       const search = cb.select(Process).where(query).groupBy("id");
-      for await (const proc of search.iterate({ signal })) {
+      // One page at a time per search: `concurrency` bounds the requests the server sees.
+      for await (const proc of search.iterate({ signal, pagesInFlight: 1 })) {
         const row: SurveyRow = {
           endpoint: (proc.hostname ?? "").toLowerCase(),
           username: (proc.username ?? "").toLowerCase(),

@@ -1,6 +1,7 @@
 // deno-lint-ignore-file no-console
 /**
- * Command line for the emulator: `deno task emulator [--port N] [--tls] [--seed S] [--scale N]`.
+ * Command line for the emulator:
+ * `deno task emulator [--port N] [--tls] [--seed S] [--scale N] [--latency MS]`.
  * Prints one JSON line (`{"url", "token", "defenseToken", "certFile"?}`) on stdout, then serves
  * until SIGINT or SIGTERM.
  *
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
       scale: { type: "string" },
       "server-version": { type: "string" },
       now: { type: "string" },
+      latency: { type: "string" },
     },
   });
   const options: EmulatorOptions = { tls: values.tls ?? false };
@@ -37,6 +39,8 @@ async function main(): Promise<void> {
   if (port !== undefined) options.port = port;
   if (seed !== undefined) options.seed = seed;
   if (scale !== undefined) options.scale = scale;
+  const latency = intOption("latency", values.latency);
+  if (latency !== undefined) options.latency = latency;
   if (values["server-version"]) options.serverVersion = values["server-version"];
   if (values.now !== undefined) options.now = values.now;
   // Listen for signals before announcing the URL, so that a stop right after it is clean.

@@ -12,6 +12,7 @@ const SURFACE: Record<string, string[]> = {
     "Connection",
     "ConnectionError",
     "CredentialError",
+    "DEFAULT_PAGES_IN_FLIGHT",
     "InvalidHashError",
     "InvalidObjectError",
     "ListQuery",
