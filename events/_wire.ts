@@ -218,7 +218,8 @@ function bytesReader(form: BytesForm): (r: Reader) => unknown {
   }
   return (r) => {
     const start = r.span();
-    return r.buf.subarray(start, r.pos);
+    // a plain Uint8Array view, also when the input is a Node.js Buffer
+    return new Uint8Array(r.buf.buffer, r.buf.byteOffset + start, r.pos - start);
   };
 }
 

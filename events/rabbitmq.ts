@@ -9,7 +9,7 @@ import { ConnectionError, CredentialError } from "../core/mod.ts";
 import { type AmqpChannel, amqpConnect, type AmqpConnection, type AmqpMessage } from "./_amqp.ts";
 import { errorText, pause } from "./_util.ts";
 import type { EventApi } from "./registry.ts";
-import { EventSource, type EventSourceOptions } from "./source.ts";
+import { EventSource, type EventSourceOptions, type HandleOutcome } from "./source.ts";
 import { bindingKey, eventFormat } from "./types.ts";
 
 /** Options of {@linkcode RabbitMqEventSource}. */
@@ -153,6 +153,7 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
   #pending: { ch: AmqpChannel; msg: AmqpMessage }[] = [];
   #head = 0;
   #draining: Promise<void> | undefined;
+  #busy = false;
   /** The last handled message not yet acknowledged, and how many are behind it. */
   #ackable: { ch: AmqpChannel; msg: AmqpMessage } | undefined;
   #unacked = 0;
@@ -301,15 +302,17 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
         this.#bound.add(key);
       }
       await ch.prefetch(this.#prefetch);
+      // Deliveries may arrive before consume() answers: they belong to this channel already.
+      this.#channel = ch;
       await ch.consume(this.queueName, (msg) => {
         if (msg) this.#enqueue(ch, msg);
       }, { noAck: false });
     } catch (err) {
+      if (this.#channel === ch!) this.#channel = undefined;
       await conn.close().catch(() => {});
       throw err;
     }
     this.#conn = conn;
-    this.#channel = ch;
     this.#connections++;
     conn.on("close", () => this.#lost(conn));
   }
@@ -347,7 +350,11 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
 
   #enqueue(ch: AmqpChannel, msg: AmqpMessage): void {
     this.#pending.push({ ch, msg });
-    this.#draining ??= this.#drain();
+    if (this.#busy) return;
+    // Handled after the deliveries of this socket read are all queued, so that one
+    // acknowledgement covers them.
+    this.#busy = true;
+    this.#draining = Promise.resolve().then(() => this.#drain()).catch(() => {});
   }
 
   /** Handles the waiting deliveries one after another; acknowledges when none is left. */
@@ -357,13 +364,15 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
         const { ch, msg } = this.#pending[this.#head]!;
         this.#pending[this.#head++] = undefined!;
         // A delivery of a channel that is gone comes again on the new one: skip it.
-        if (ch === this.#channel) await this.#process(ch, msg);
+        if (ch !== this.#channel) continue;
+        const pending = this.#process(ch, msg);
+        if (pending) await pending;
       }
     } finally {
       this.#pending = [];
       this.#head = 0;
       this.#flushAcks();
-      this.#draining = undefined;
+      this.#busy = false;
     }
   }
 
@@ -380,7 +389,8 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
     }
   }
 
-  async #process(ch: AmqpChannel, msg: AmqpMessage): Promise<void> {
+  /** Handles one delivery; a promise only when a callback was asynchronous. */
+  #process(ch: AmqpChannel, msg: AmqpMessage): Promise<void> | undefined {
     const type = msg.fields.routingKey;
     const content = msg.content;
     const raw = new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
@@ -390,12 +400,24 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
       : contentType.includes("json")
       ? "json"
       : eventFormat(type);
-    const outcome = await this.handle({
+    const outcome = this.handleNow({
       type,
       raw,
       format,
       redelivered: msg.fields.redelivered,
     });
+    if (outcome instanceof Promise) return outcome.then((o) => this.#settle(ch, msg, type, raw, o));
+    this.#settle(ch, msg, type, raw, outcome);
+    return undefined;
+  }
+
+  #settle(
+    ch: AmqpChannel,
+    msg: AmqpMessage,
+    type: string,
+    raw: Uint8Array,
+    outcome: HandleOutcome,
+  ): void {
     if (outcome !== "failed") {
       if (this.#attempts.size > 0) this.#attempts.delete(attemptKey(type, raw));
       this.#ackable = { ch, msg };

@@ -266,30 +266,93 @@ export class EventRegistry {
     event: CbEvent,
     extra: readonly EventRegistration[] = [],
   ): Promise<DispatchResult> {
-    let handled = 0;
-    let failed = 0;
+    return await this.dispatchNow(cb, event, extra);
+  }
+
+  /**
+   * {@linkcode EventRegistry.dispatch} without a promise while every callback returns
+   * synchronously: the sources' fast path (an async callback makes the rest asynchronous).
+   *
+   * @param cb The API object passed to the callbacks.
+   * @param event The event.
+   * @param extra Further callbacks to run after the registered ones (a source's iterators).
+   * @returns How many callbacks returned and how many threw, or a promise of it.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { EventRegistry } from "@cbapi/cbapi/events";
+   * const reg = new EventRegistry();
+   * reg.on("watchlist.hit.process", () => {});
+   * const api = { url: "https://cb.example", connection: { credentials: undefined } };
+   * const result = reg.dispatchNow(api, {
+   *   type: "watchlist.hit.process", data: {}, raw: new Uint8Array(), format: "json",
+   *   source: "file", redelivered: false,
+   * });
+   * assert.deepEqual(result, { handled: 1, failed: 0 });
+   * ```
+   */
+  dispatchNow(
+    cb: EventApi,
+    event: CbEvent,
+    extra: readonly EventRegistration[] = [],
+  ): DispatchResult | Promise<DispatchResult> {
     const registered = this.#matchingFor(event.type);
     const matching = extra.length === 0 ? registered : [
       ...registered,
       ...extra.filter((r) => matchesEventPattern(r.pattern, event.type)),
     ];
-    for (const { handler } of matching) {
+    let handled = 0;
+    let failed = 0;
+    for (let i = 0; i < matching.length; i++) {
+      const { handler } = matching[i]!;
+      let result: void | Promise<void>;
       try {
-        await handler(cb, event.type, event.data, event);
+        result = handler(cb, event.type, event.data, event);
+      } catch (error) {
+        failed++;
+        this.#handlerFailed(handler, event, error);
+        continue;
+      }
+      if (result !== undefined && typeof (result as Promise<void>).then === "function") {
+        return this.#dispatchRest(cb, event, matching, i, result, handled, failed);
+      }
+      handled++;
+    }
+    return { handled, failed };
+  }
+
+  async #dispatchRest(
+    cb: EventApi,
+    event: CbEvent,
+    matching: readonly EventRegistration[],
+    at: number,
+    pending: Promise<void>,
+    handled: number,
+    failed: number,
+  ): Promise<DispatchResult> {
+    for (let i = at; i < matching.length; i++) {
+      const { handler } = matching[i]!;
+      try {
+        await (i === at ? pending : handler(cb, event.type, event.data, event));
         handled++;
       } catch (error) {
         failed++;
-        this.recordError({
-          kind: "handler",
-          error,
-          callbackFunc: handler.name,
-          eventType: event.type,
-          eventData: event.raw,
-          source: event.source,
-        });
+        this.#handlerFailed(handler, event, error);
       }
     }
     return { handled, failed };
+  }
+
+  #handlerFailed(handler: EventHandler, event: CbEvent, error: unknown): void {
+    this.recordError({
+      kind: "handler",
+      error,
+      callbackFunc: handler.name,
+      eventType: event.type,
+      eventData: event.raw,
+      source: event.source,
+    });
   }
 
   /**

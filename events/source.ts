@@ -9,6 +9,7 @@
 import { decodeSensorEvent } from "./sensor_events.ts";
 import {
   type CbEvent,
+  type DispatchResult,
   type EventApi,
   type EventRegistration,
   type EventRegistry,
@@ -169,6 +170,17 @@ export abstract class EventSource<A extends EventApi = EventApi> implements Asyn
    * @returns What became of it.
    */
   protected async handle(payload: IncomingPayload): Promise<HandleOutcome> {
+    return await this.handleNow(payload);
+  }
+
+  /**
+   * {@linkcode EventSource.handle} without a promise while every callback returns synchronously
+   * (the fast path of the RabbitMQ source).
+   *
+   * @param payload The payload.
+   * @returns What became of it, or a promise of it.
+   */
+  protected handleNow(payload: IncomingPayload): HandleOutcome | Promise<HandleOutcome> {
     const { raw, format } = payload;
     let data: Record<string, unknown>;
     let type = payload.type;
@@ -215,12 +227,12 @@ export abstract class EventSource<A extends EventApi = EventApi> implements Asyn
       source: this.kind,
       redelivered: payload.redelivered ?? false,
     };
-    const result = await this.registry.dispatch(
+    const result = this.registry.dispatchNow(
       this.api,
       event,
-      this.#local.size === 0 ? [] : [...this.#local],
+      this.#local.size === 0 ? NO_REGISTRATIONS : [...this.#local],
     );
-    return result.failed > 0 ? "failed" : "handled";
+    return result instanceof Promise ? result.then(outcomeOf) : outcomeOf(result);
   }
 
   #wants(type: string): boolean {
@@ -310,6 +322,12 @@ export abstract class EventSource<A extends EventApi = EventApi> implements Asyn
       for (const w of queue.splice(0)) w.done.reject(reason);
     }
   }
+}
+
+const NO_REGISTRATIONS: readonly EventRegistration[] = [];
+
+function outcomeOf(result: DispatchResult): HandleOutcome {
+  return result.failed > 0 ? "failed" : "handled";
 }
 
 /** Integers with more digits than this may not fit a double exactly. */

@@ -1,0 +1,77 @@
+// deno-lint-ignore-file no-console
+/**
+ * A consumer process for the shared-queue test and the events benchmark: one
+ * `RabbitMqEventSource` on a shared durable queue of a local broker, handling raw sensor events
+ * whose `header.eventid` numbers them.
+ *
+ * ```sh
+ * deno run --allow-net=127.0.0.1 --allow-env --allow-sys tests/events/_consumer_child.ts PORT QUEUE [--delay-ms N] [--idle-ms N] [--lines]
+ * ```
+ *
+ * With `--wait-go` it prints `loaded` and starts only when a line arrives on stdin. Prints
+ * `ready` once consuming; with `--lines`, `handled ID REDELIVERED` after each handler
+ * (before its acknowledgement, which is batched); after `--idle-ms` without a message (counted
+ * from the first one) it closes the source and prints one JSON line: how many it handled, the
+ * ids, and the wall-clock times of the first and last handled event.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { EventRegistry, RabbitMqEventSource, type SensorEvent } from "@cbapi/cbapi/events";
+
+const { values, positionals } = parseArgs({
+  args: Deno.args,
+  allowPositionals: true,
+  options: {
+    "delay-ms": { type: "string", default: "0" },
+    "idle-ms": { type: "string", default: "1500" },
+    prefetch: { type: "string" },
+    lines: { type: "boolean", default: false },
+    "wait-go": { type: "boolean", default: false },
+  },
+});
+const [port, queue] = positionals;
+const delayMs = Number(values["delay-ms"]);
+const idleMs = Number(values["idle-ms"]);
+const now = () => performance.timeOrigin + performance.now();
+
+const registry = new EventRegistry();
+const ids: number[] = [];
+let first = 0;
+let last = 0;
+let redelivered = 0;
+registry.on("ingress.event.#", async (_cb, _type, data, ev) => {
+  const id = (data as SensorEvent).header.eventid ?? -1;
+  if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+  if (first === 0) first = now();
+  last = now();
+  ids.push(id);
+  if (ev.redelivered) redelivered++;
+  if (values.lines) console.log(`handled ${id} ${ev.redelivered ? 1 : 0}`);
+});
+const api = { url: "https://cb.invalid", connection: { credentials: undefined } };
+const source = new RabbitMqEventSource(api, {
+  registry,
+  user: "guest",
+  password: "guest",
+  host: "127.0.0.1",
+  port: Number(port),
+  sharedQueue: queue!,
+  ...(values.prefetch ? { prefetch: Number(values.prefetch) } : {}),
+});
+if (values["wait-go"]) {
+  // Loaded: say so, then start when the parent writes a line (so that several consumers start
+  // together on a filled queue).
+  console.log("loaded");
+  const reader = Deno.stdin.readable.getReader();
+  await reader.read();
+  reader.releaseLock();
+}
+await source.start();
+console.log("ready");
+while (first === 0 || now() - last < idleMs) {
+  await new Promise((r) => setTimeout(r, 50));
+}
+await source.close();
+console.log(JSON.stringify({ handled: ids.length, redelivered, first, last, ids }));
