@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { CbEmulator } from "@cbapi/cbapi/testing";
 import { joinEverythingExample, walkParentsExample } from "./_joins.ts";
 import { liveResponseFigures } from "./_live_response.ts";
+import { eventsFigures } from "./_events.ts";
 import {
   type BenchTarget,
   formatTable,
@@ -230,6 +231,10 @@ async function main(): Promise<void> {
           .result;
     }
 
+    // 5. Event API: raw sensor events through a real RabbitMQ (rows from bench/_events.ts).
+    log("events: one consumer, two on a shared queue, real RabbitMQ");
+    const events = await eventsFigures();
+
     const walk = joins.walkParents;
     const join = joins.joinEverything;
     const joinRatio = round((walk.requests + join.requests) / (walk.objects + join.objects), 3);
@@ -249,6 +254,7 @@ async function main(): Promise<void> {
       cold_start_ms: Math.round(cold.median),
       paging_vs_python: pythonRatio ?? null,
       ...(python.reason ? { paging_vs_python_reason: python.reason } : {}),
+      ...events.figures,
     };
     const streamOk = stream.bytes === GIB;
     const goalsMet = {
@@ -259,6 +265,7 @@ async function main(): Promise<void> {
       lr_job_ratio: gate(lr.jobRatio, (v) => v <= 1.15) ?? null,
       join_request_ratio: joinRatio <= 1,
       paging_vs_python: gate(pythonRatio, (v) => v >= 3) ?? null,
+      ...events.goalsMet,
     };
     const rows: TableRow[] = [
       {
@@ -336,6 +343,7 @@ async function main(): Promise<void> {
           } ms`
           : python.reason ?? "",
       },
+      ...events.rows,
     ];
     console.log(formatTable(rows));
     console.log("");
@@ -360,6 +368,7 @@ async function main(): Promise<void> {
         cold_start_runs_ms: cold.runs.map(Math.round),
         cold_start_first_run_ms: Math.round(cold.first),
         ...lr.details,
+        ...events.details,
         deno: Deno.version.deno,
         total_s: round((performance.now() - started) / 1000, 1),
       },

@@ -12,12 +12,15 @@
  * `ready` once consuming; with `--lines`, `handled ID REDELIVERED` after each handler
  * (before its acknowledgement, which is batched); after `--idle-ms` without a message (counted
  * from the first one) it closes the source and prints one JSON line: how many it handled, the
- * ids, and the wall-clock times of the first and last handled event.
+ * ids, and the wall-clock times of the first and last handled event. `--bare` consumes with the
+ * AMQP package alone (same prefetch, one multiple acknowledgement per 100, no decoding, no
+ * dispatch): the floor the benchmark compares with.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
+import amqp from "amqplib";
 import { EventRegistry, RabbitMqEventSource, type SensorEvent } from "@cbapi/cbapi/events";
 
 const { values, positionals } = parseArgs({
@@ -29,6 +32,7 @@ const { values, positionals } = parseArgs({
     prefetch: { type: "string" },
     lines: { type: "boolean", default: false },
     "wait-go": { type: "boolean", default: false },
+    bare: { type: "boolean", default: false },
   },
 });
 const [port, queue] = positionals;
@@ -50,8 +54,46 @@ registry.on("ingress.event.#", async (_cb, _type, data, ev) => {
   if (ev.redelivered) redelivered++;
   if (values.lines) console.log(`handled ${id} ${ev.redelivered ? 1 : 0}`);
 });
+/** The AMQP package alone, as the source uses it, without decoding or dispatching. */
+async function bareConsumer() {
+  const conn = await amqp.connect(`amqp://guest:guest@127.0.0.1:${port}`);
+  const ch = await conn.createChannel();
+  await ch.prefetch(Number(values.prefetch ?? 1000));
+  let unacked = 0;
+  let lastMsg: amqp.ConsumeMessage | undefined;
+  const flush = () => {
+    if (lastMsg) ch.ack(lastMsg, true);
+    lastMsg = undefined;
+    unacked = 0;
+  };
+  let scheduled = false;
+  return {
+    async start() {
+      await ch.consume(queue!, (msg) => {
+        if (!msg) return;
+        if (first === 0) first = now();
+        last = now();
+        ids.push(-1);
+        lastMsg = msg;
+        if (++unacked >= 100) flush();
+        else if (!scheduled) {
+          scheduled = true;
+          queueMicrotask(() => {
+            scheduled = false;
+            flush();
+          });
+        }
+      });
+    },
+    async close() {
+      flush();
+      await conn.close();
+    },
+  };
+}
+
 const api = { url: "https://cb.invalid", connection: { credentials: undefined } };
-const source = new RabbitMqEventSource(api, {
+const source = values.bare ? await bareConsumer() : new RabbitMqEventSource(api, {
   registry,
   user: "guest",
   password: "guest",
