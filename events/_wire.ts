@@ -58,8 +58,11 @@ class Reader {
     }
   }
 
-  /** A varint as [lo, hi] 32-bit halves. */
-  varint64(): [number, number] {
+  /** The high 32 bits of the last {@linkcode Reader.varint64}. */
+  hi = 0;
+
+  /** A varint: returns its low 32 bits (unsigned) and leaves the high 32 bits in `hi`. */
+  varint64(): number {
     const b = this.buf;
     let lo = 0;
     let hi = 0;
@@ -73,7 +76,10 @@ class Reader {
         lo |= bits << 28;
         hi |= bits >>> 4;
       } else if (shift < 64) hi |= bits << (shift - 32);
-      if (byte < 0x80) return [lo >>> 0, hi >>> 0];
+      if (byte < 0x80) {
+        this.hi = hi >>> 0;
+        return lo >>> 0;
+      }
       shift += 7;
       if (shift >= 70) this.fail("varint longer than 10 bytes");
     }
@@ -140,7 +146,7 @@ function hex(b: Uint8Array, start: number, end: number): string {
 function scalarReader(kind: string): { wire: number; read: (r: Reader) => unknown } {
   switch (kind) {
     case "int32":
-      return { wire: 0, read: (r) => r.varint64()[0] | 0 };
+      return { wire: 0, read: (r) => r.varint64() | 0 };
     case "uint32":
       return { wire: 0, read: (r) => r.uint32() };
     case "sint32":
@@ -152,16 +158,25 @@ function scalarReader(kind: string): { wire: number; read: (r: Reader) => unknow
         },
       };
     case "int64":
-      return { wire: 0, read: (r) => signed64(...r.varint64()) };
-    case "uint64":
-      return { wire: 0, read: (r) => unsigned64(...r.varint64()) };
-    case "bool":
       return {
         wire: 0,
         read: (r) => {
-          const [lo, hi] = r.varint64();
-          return lo !== 0 || hi !== 0;
+          const lo = r.varint64();
+          return signed64(lo, r.hi);
         },
+      };
+    case "uint64":
+      return {
+        wire: 0,
+        read: (r) => {
+          const lo = r.varint64();
+          return unsigned64(lo, r.hi);
+        },
+      };
+    case "bool":
+      return {
+        wire: 0,
+        read: (r) => r.varint64() !== 0 || r.hi !== 0,
       };
     case "fixed32":
       return { wire: 5, read: (r) => r.fixed32() };
@@ -285,7 +300,7 @@ export function wireDecoder(
         wire: 0,
         repeated: f.repeated,
         read: (r) => {
-          const n = r.varint64()[0] | 0;
+          const n = r.varint64() | 0;
           return names.get(n) ?? n;
         },
       };
