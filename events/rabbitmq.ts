@@ -72,8 +72,9 @@ export interface RabbitMqEventSourceOptions extends EventSourceOptions {
   prefetch?: number;
   /**
    * Acknowledge handled messages together: one acknowledgement (AMQP "multiple") every this many
-   * handled messages, and whenever no delivered message is waiting. A message is acknowledged
-   * only after its handlers finished. 1 acknowledges each message on its own.
+   * handled messages, whenever no delivered message is waiting, and before waiting for an async
+   * handler. A message is acknowledged only after its handlers finished. 1 acknowledges each
+   * message on its own.
    *
    * @default {min(100, half of prefetch)}
    */
@@ -366,7 +367,11 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
         // A delivery of a channel that is gone comes again on the new one: skip it.
         if (ch !== this.#channel) continue;
         const pending = this.#process(ch, msg);
-        if (pending) await pending;
+        if (pending) {
+          // About to wait for an async handler anyway: acknowledge what is done first.
+          this.#flushAcks();
+          await pending;
+        }
       }
     } finally {
       this.#pending = [];

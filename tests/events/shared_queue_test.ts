@@ -111,10 +111,13 @@ Deno.test("RabbitMqEventSource sharedQueue: two consumer processes split the str
     );
     assert.ok(duplicates.length <= 100, `${duplicates.length} duplicates`);
     assert.equal(new Set(handledB.map((h) => h.id)).size, handledB.length, "B saw each once");
+    // What A had received but not handled went back to the queue and on to B.
+    const requeued = handledB.filter((h) => h.redelivered).length;
+    assert.ok(requeued > 0, "A's unacknowledged deliveries reached B as redelivered");
     // deno-lint-ignore no-console
     console.log(
-      `shared queue: A handled ${handledA.length} before SIGKILL, B ${handledB.length}, ` +
-        `${duplicates.length} handled twice (redelivered), 0 lost`,
+      `shared queue: A handled ${handledA.length} before SIGKILL, B ${handledB.length} ` +
+        `(${requeued} redelivered from A), ${duplicates.length} handled twice, 0 lost`,
     );
   } finally {
     clearTimeout(deadline);
