@@ -109,7 +109,8 @@ export class EventForwarderHttpSource<A extends EventApi = EventApi> extends Eve
   #certFile: string | undefined;
   #server: Deno.HttpServer<Deno.NetAddr> | undefined;
   #chain: Promise<unknown> = Promise.resolve();
-  #secret: Promise<Uint8Array> | undefined;
+  #secret: string | undefined;
+  #secretDigest: Promise<Uint8Array> | undefined;
   #maxBodyBytes: number;
   #maxDecodedBytes: number;
 
@@ -165,7 +166,7 @@ export class EventForwarderHttpSource<A extends EventApi = EventApi> extends Eve
           `127.0.0.1`,
       );
     }
-    if (options.secret !== undefined) this.#secret = digest(options.secret);
+    this.#secret = options.secret;
     this.#maxBodyBytes = bound(options.maxBodyBytes ?? 16 * MIB, "maxBodyBytes");
     this.#maxDecodedBytes = bound(options.maxDecodedBytes ?? 64 * MIB, "maxDecodedBytes");
   }
@@ -271,11 +272,19 @@ export class EventForwarderHttpSource<A extends EventApi = EventApi> extends Eve
 
   async #authorized(req: Request): Promise<boolean> {
     const secret = this.#secret;
-    if (!secret) return true;
-    const want = await secret;
+    if (secret === undefined) return true;
+    // Hashed on first use (no work left pending by a listener that never started).
+    this.#secretDigest ??= digest(secret);
+    const want = await this.#secretDigest;
     const header = req.headers.get("authorization") ?? "";
     const bearer = /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, "") : header;
-    const path = decodeURIComponent(new URL(req.url).pathname.replace(/^\/+|\/+$/g, ""));
+    const rawPath = new URL(req.url).pathname.replace(/^\/+|\/+$/g, "");
+    let path: string;
+    try {
+      path = decodeURIComponent(rawPath);
+    } catch {
+      path = rawPath; // malformed escapes: compared as sent (and so refused)
+    }
     const [a, b, c] = await Promise.all([digest(header), digest(bearer), digest(path)]);
     // Every candidate is compared in full, whatever matched.
     return (Number(sameBytes(a, want)) | Number(sameBytes(b, want)) |

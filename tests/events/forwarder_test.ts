@@ -178,6 +178,9 @@ Deno.test("EventForwarderHttpSource with a secret: a forged event without it is 
   });
   assert.equal(wrongPath.status, 401);
   await wrongPath.body?.cancel();
+  const badEscape = await fetch(`${source.url}%E0%A4%A`, { method: "POST", body: forged });
+  assert.equal(badEscape.status, 401, "a malformed path escape is refused, not a crash");
+  await badEscape.body?.cancel();
   const get = await fetch(source.url);
   assert.equal(get.status, 401, "no method is answered without the secret");
   await get.body?.cancel();
