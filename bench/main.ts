@@ -18,6 +18,7 @@ import { DEFAULT_PAGES_IN_FLIGHT } from "@cbapi/cbapi/core";
 import { CbEmulator } from "@cbapi/cbapi/testing";
 import { joinEverythingExample, walkParentsExample } from "./_joins.ts";
 import { liveResponseFigures } from "./_live_response.ts";
+import { eventsFigures } from "./_events.ts";
 import {
   type BenchTarget,
   formatTable,
@@ -306,6 +307,10 @@ async function main(): Promise<void> {
           .result;
     }
 
+    // 5. Event API: raw sensor events through a real RabbitMQ (rows from bench/_events.ts).
+    log("events: one consumer, two on a shared queue, real RabbitMQ");
+    const events = await eventsFigures();
+
     const walk = joins.walkParents;
     const join = joins.joinEverything;
     const joinRatio = round((walk.requests + join.requests) / (walk.objects + join.objects), 3);
@@ -329,6 +334,7 @@ async function main(): Promise<void> {
       cold_start_ms: Math.round(cold.median),
       paging_vs_python: pythonRatio ?? null,
       ...(python.reason ? { paging_vs_python_reason: python.reason } : {}),
+      ...events.figures,
     };
     const streamOk = stream.bytes === GIB;
     const goalsMet = {
@@ -341,6 +347,7 @@ async function main(): Promise<void> {
       lr_job_ratio: gate(lr.jobRatio, (v) => v <= 1.15) ?? null,
       join_request_ratio: joinRatio <= 1,
       paging_vs_python: gate(pythonRatio, (v) => v >= 3) ?? null,
+      ...events.goalsMet,
     };
     const rows: TableRow[] = [
       {
@@ -452,6 +459,7 @@ async function main(): Promise<void> {
           } ms`
           : python.reason ?? "",
       },
+      ...events.rows,
     ];
     console.log(formatTable(rows));
     console.log("");
@@ -494,6 +502,7 @@ async function main(): Promise<void> {
         cold_start_runs_ms: cold.runs.map(Math.round),
         cold_start_first_run_ms: Math.round(cold.first),
         ...lr.details,
+        ...events.details,
         deno: Deno.version.deno,
         total_s: round((performance.now() - started) / 1000, 1),
       },
