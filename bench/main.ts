@@ -18,6 +18,7 @@ import { DEFAULT_PAGES_IN_FLIGHT } from "@cbapi/cbapi/core";
 import { CbEmulator } from "@cbapi/cbapi/testing";
 import { joinEverythingExample, walkParentsExample } from "./_joins.ts";
 import { liveResponseFigures } from "./_live_response.ts";
+import { eventsFigures } from "./_events.ts";
 import { surveyFigures, surveyTableRow } from "./_survey.ts";
 import {
   type BenchTarget,
@@ -307,7 +308,11 @@ async function main(): Promise<void> {
           .result;
     }
 
-    // 5. Survey: 50 programs, one search at a time vs the default concurrency.
+    // 5. Event API: raw sensor events through a real RabbitMQ (rows from bench/_events.ts).
+    log("events: one consumer, two on a shared queue, real RabbitMQ");
+    const events = await eventsFigures();
+
+    // 6. Survey: 50 programs, one search at a time vs the default concurrency.
     log("survey: 50 programs, sequential vs default concurrency");
     const survey = await surveyFigures(dir);
 
@@ -335,6 +340,7 @@ async function main(): Promise<void> {
       paging_vs_python: pythonRatio ?? null,
       survey_speedup: survey.speedup,
       ...(python.reason ? { paging_vs_python_reason: python.reason } : {}),
+      ...events.figures,
     };
     const streamOk = stream.bytes === GIB;
     const goalsMet = {
@@ -348,6 +354,7 @@ async function main(): Promise<void> {
       join_request_ratio: joinRatio <= 1,
       paging_vs_python: gate(pythonRatio, (v) => v >= 3) ?? null,
       survey_speedup: survey.speedup >= 3 && survey.sameRows,
+      ...events.goalsMet,
     };
     const rows: TableRow[] = [
       {
@@ -459,6 +466,7 @@ async function main(): Promise<void> {
           } ms`
           : python.reason ?? "",
       },
+      ...events.rows,
     ];
     rows.push(surveyTableRow(survey));
     console.log(formatTable(rows));
@@ -503,6 +511,7 @@ async function main(): Promise<void> {
         cold_start_first_run_ms: Math.round(cold.first),
         ...lr.details,
         survey,
+        ...events.details,
         deno: Deno.version.deno,
         total_s: round((performance.now() - started) / 1000, 1),
       },

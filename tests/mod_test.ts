@@ -173,6 +173,7 @@ const SURFACE: Record<string, string[]> = {
     "EventForwarderHttpSource",
     "EventRegistry",
     "EventSource",
+    "FILE_TYPE_NAMES",
     "FileEventSource",
     "RabbitMqEventSource",
     "SENSOR_EVENTS_PROTO",
