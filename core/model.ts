@@ -25,19 +25,9 @@ import type { ObjectCache } from "./cache.ts";
 import { isSecretField, redactSecrets } from "./_secrets.ts";
 import { ApiError, InvalidObjectError, ServerError } from "./errors.ts";
 import { formatPythonDateTime, parseTimestamp, toBool, toInt, toNumber } from "./_parse.ts";
+import type { FieldMap, FieldSpec } from "./fields.ts";
 
-/** How a documented field is typed (the Python schema types of SPEC §3.6). */
-export type FieldKind =
-  | "string"
-  | "integer"
-  | "boolean"
-  | "double"
-  | "iso-date-time"
-  | "epoch-ms-date-time"
-  | "array"
-  | "object"
-  | "byte"
-  | "any";
+export type { FieldKind, FieldMap, FieldSpec } from "./fields.ts";
 
 /** A model's unique id: a number or a string. */
 export type ModelId = string | number;
@@ -72,7 +62,7 @@ export interface ModelClass<M extends Model = Model> {
   /** Name of the document field holding the id. */
   readonly primaryKey: string;
   /** Documented fields and their types. */
-  readonly fields: Readonly<Record<string, FieldKind>>;
+  readonly fields: FieldMap;
   /** Whether `api.create()` may build it. */
   readonly creatable: boolean;
   /** Turns an id given by a caller into the canonical id (for example upper-case MD5). */
@@ -159,8 +149,11 @@ export abstract class Model {
   static urlObject = "";
   /** Name of the id field. */
   static primaryKey = "id";
-  /** Documented fields with their types. */
-  static fields: Readonly<Record<string, FieldKind>> = {};
+  /**
+   * Documented fields with their types, declared once as a literal (`as const`): the same map
+   * gives the runtime accessors (`installFields`) and the property types (`FieldValues`).
+   */
+  static fields: FieldMap = {};
   /** Whether `api.create()` may build one. */
   static creatable = false;
   /** `schema` prints the 79-dash display, `legacy` the `key : value` one. */
@@ -309,6 +302,29 @@ export abstract class Model {
   }
 
   /**
+   * A field exactly as the server sent it (plus local changes): the text behind a `Date`
+   * property, the JSON text behind a `json` field.
+   *
+   * @param name The field name.
+   * @returns The raw value, or undefined when absent.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Binary, CbResponseAPI } from "@cbapi/cbapi/response";
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * await using emu = await CbEmulator.start();
+   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+   * const bin = await cb.select(Binary, "7FB55F5A62E78AF9B58D08AAEEAEF848");
+   * assert.ok(bin.server_added_timestamp instanceof Date);
+   * assert.ok(typeof bin.getRaw("server_added_timestamp") === "string");
+   * ```
+   */
+  getRaw(name: string): unknown {
+    return this.#info[name];
+  }
+
+  /**
    * Reads a documented field, typed.
    *
    * @param name The field name.
@@ -390,13 +406,19 @@ export abstract class Model {
  * assert.ok(readField("boolean", "false") === false);
  * ```
  */
-export function readField(kind: FieldKind, raw: unknown): unknown {
+export function readField(kind: FieldSpec, raw: unknown): unknown {
+  if (typeof kind !== "string") {
+    if (Array.isArray(kind)) return Array.isArray(raw) ? raw : [];
+    return raw && typeof raw === "object" && !Array.isArray(raw) ? raw : {};
+  }
   if (raw === undefined || raw === null) {
     if (kind === "array") return [];
-    if (kind === "object") return {};
+    if (kind === "object" || kind === "json") return {};
     return undefined;
   }
   switch (kind) {
+    case "json":
+      return readJsonObject(raw);
     case "integer":
       return toInt(raw) ?? raw;
     case "double":
@@ -430,7 +452,7 @@ export function readField(kind: FieldKind, raw: unknown): unknown {
  * assert.ok(writeField("iso-date-time", new Date(Date.UTC(2018, 1, 6, 12, 44, 40))) === "2018-02-06 12:44:40.000000");
  * ```
  */
-export function writeField(kind: FieldKind, value: unknown): unknown {
+export function writeField(kind: FieldSpec, value: unknown): unknown {
   if (value === undefined || value === null) return null;
   switch (kind) {
     case "integer": {
@@ -456,6 +478,22 @@ export function writeField(kind: FieldKind, value: unknown): unknown {
     default:
       return value;
   }
+}
+
+/** A JSON object sent as JSON text (Alert `ioc_attr`) or as an object; anything else as `{ value }`. */
+function readJsonObject(raw: unknown): Record<string, unknown> {
+  let value = raw;
+  if (typeof raw === "string") {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return { value: raw };
+    }
+  }
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    return value as Record<string, unknown>;
+  }
+  return { value };
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -788,18 +826,18 @@ function sameValue(a: unknown, b: unknown): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { installFields, MutableModel } from "@cbapi/cbapi/core";
+ * import { installFields, MutableModel, type WritableFieldValues } from "@cbapi/cbapi/core";
+ * interface Note extends WritableFieldValues<typeof Note.fields> {}
  * class Note extends MutableModel {
  *   static override urlObject = "/api/v1/note";
  *   static override fields = { text: "string" } as const;
- *   declare text: string | undefined;
  * }
  * installFields(Note);
  * assert.ok(Object.getOwnPropertyDescriptor(Note.prototype, "text")?.set !== undefined);
  * ```
  */
 export function installFields(
-  cls: { prototype: object; fields: Readonly<Record<string, FieldKind>> },
+  cls: { prototype: object; fields: FieldMap },
   options: { writable?: boolean } = {},
 ): void {
   const writable = options.writable ?? true;
@@ -823,8 +861,10 @@ export function installFields(
 }
 
 function hasAccessor(proto: object, name: string): boolean {
+  // A field named like a member of the class or of the model base (a join, `info`) keeps the
+  // member; the field stays readable with `get()`.
   let p: object | null = proto;
-  while (p && p !== Model.prototype && p !== MutableModel.prototype) {
+  while (p && p !== Object.prototype) {
     if (Object.getOwnPropertyDescriptor(p, name)) return true;
     p = Object.getPrototypeOf(p);
   }

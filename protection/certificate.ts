@@ -4,9 +4,19 @@
  * @module
  */
 
-import { Model, type ModelId, MutableModel, type RequestOptions } from "../core/mod.ts";
+import {
+  installFields,
+  Model,
+  type ModelId,
+  MutableModel,
+  type RequestOptions,
+  type WritableFieldValues,
+} from "../core/mod.ts";
 import { intId, join } from "./_util.ts";
 import { Computer } from "./computer.ts";
+
+/** The typed document fields of {@linkcode Certificate}, declared once in `Certificate.fields`. */
+export interface Certificate extends WritableFieldValues<typeof Certificate.fields, never, "id"> {}
 
 /**
  * A signing certificate (legacy mutable model: saved with a PUT of the whole document).
@@ -27,6 +37,63 @@ import { Computer } from "./computer.ts";
 export class Certificate extends MutableModel {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/certificate";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Certificate id. */
+    id: "integer",
+    /** Certificate state ({@linkcode Certificate.StateApproved}, ...). */
+    certificateState: "integer",
+    /** Certificate effective state (`certificateEffectiveState`, integer). */
+    certificateEffectiveState: "integer",
+    /** Cl version (`clVersion`, integer). */
+    clVersion: "integer",
+    /** Cosigner (`cosigner`, flag). */
+    cosigner: "boolean",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
+    dateCreated: "iso-date-time",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
+    dateModified: "iso-date-time",
+    /** Description (`description`, text). */
+    description: "string",
+    /** Detached (`detached`, flag). */
+    detached: "boolean",
+    /** Embedded (`embedded`, flag). */
+    embedded: "boolean",
+    /** First seen computer id (`firstSeenComputerId`, integer). */
+    firstSeenComputerId: "integer",
+    /** Intermediary (`intermediary`, flag). */
+    intermediary: "boolean",
+    /** Modified by user (`modifiedByUser`, text). */
+    modifiedByUser: "string",
+    /** Parent certificate id (`parentCertificateId`, integer). */
+    parentCertificateId: "integer",
+    /** Public key algorithm (`publicKeyAlgorithm`, text). */
+    publicKeyAlgorithm: "string",
+    /** Public key size (`publicKeySize`, integer). */
+    publicKeySize: "integer",
+    /** Publisher id (`publisherId`, integer). */
+    publisherId: "integer",
+    /** Serial number (`serialNumber`, text). */
+    serialNumber: "string",
+    /** Signature algorithm (`signatureAlgorithm`, text). */
+    signatureAlgorithm: "string",
+    /** Signer (`signer`, flag). */
+    signer: "boolean",
+    /** Source type (`sourceType`, integer). */
+    sourceType: "integer",
+    /** Subject name (`subjectName`, text). */
+    subjectName: "string",
+    /** Thumbprint (`thumbprint`, text). */
+    thumbprint: "string",
+    /** Thumbprint algorithm (`thumbprintAlgorithm`, text). */
+    thumbprintAlgorithm: "string",
+    /** Valid (`valid`, flag). */
+    valid: "boolean",
+    /** Valid from (`validFrom`, date, raw text with `getRaw`). */
+    validFrom: "iso-date-time",
+    /** Valid to (`validTo`, date, raw text with `getRaw`). */
+    validTo: "iso-date-time",
+  } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
   /** State: unapproved. */
@@ -46,19 +113,6 @@ export class Certificate extends MutableModel {
    */
   static override normaliseId(id: ModelId): ModelId {
     return intId(id);
-  }
-
-  /** Certificate id. */
-  get id(): number | undefined {
-    return this.get<number>("id");
-  }
-
-  /** Certificate state ({@linkcode Certificate.StateApproved}, ...). */
-  get certificateState(): number | undefined {
-    return this.get<number>("certificateState");
-  }
-  set certificateState(value: number | undefined) {
-    this.set("certificateState", value);
   }
 
   /**
@@ -91,6 +145,10 @@ export class Certificate extends MutableModel {
     return join(this.cb, Computer, this.info.firstSeenComputerId, options);
   }
 }
+installFields(Certificate);
+
+/** The typed document fields of {@linkcode Publisher}, declared once in `Publisher.fields`. */
+export interface Publisher extends WritableFieldValues<typeof Publisher.fields, "name", "id"> {}
 
 /**
  * A software publisher (legacy mutable model: saved with a PUT of the whole document).
@@ -113,6 +171,43 @@ export class Certificate extends MutableModel {
 export class Publisher extends MutableModel {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/publisher";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Publisher id. */
+    id: "integer",
+    /** Cl version (`clVersion`, integer). */
+    clVersion: "integer",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
+    dateCreated: "iso-date-time",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
+    dateModified: "iso-date-time",
+    /** Description (`description`, text). */
+    description: "string",
+    /** First seen computer id (`firstSeenComputerId`, integer). */
+    firstSeenComputerId: "integer",
+    /** Hidden (`hidden`, flag). */
+    hidden: "boolean",
+    /** Modified by (`modifiedBy`, text). */
+    modifiedBy: "string",
+    /** Name (`name`, text). */
+    name: "string",
+    /** Platform flags (`platformFlags`, integer). */
+    platformFlags: "integer",
+    /** Policy ids (`policyIds`, text). */
+    policyIds: "string",
+    /** Publisher reputation (`publisherReputation`, integer). */
+    publisherReputation: "integer",
+    /** Publisher state (`publisherState`, integer). */
+    publisherState: "integer",
+    /** Reputation approvals enabled (`reputationApprovalsEnabled`, flag). */
+    reputationApprovalsEnabled: "boolean",
+    /** Signed certificate count (`signedCertificateCount`, integer). */
+    signedCertificateCount: "integer",
+    /** Signed files count (`signedFilesCount`, integer). */
+    signedFilesCount: "integer",
+    /** Source type (`sourceType`, integer). */
+    sourceType: "integer",
+  } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
@@ -126,16 +221,12 @@ export class Publisher extends MutableModel {
     return intId(id);
   }
 
-  /** Publisher id. */
-  get id(): number | undefined {
-    return this.get<number>("id");
-  }
-
   /** Publisher name. */
   get name(): string | undefined {
     return this.get<string>("name");
   }
 }
+installFields(Publisher);
 
 /**
  * A certificate of a publisher (read-only; Cb Protection 8.0 and later).

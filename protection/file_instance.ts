@@ -6,16 +6,25 @@
  */
 
 import {
-  type FieldKind,
+  type FieldValues,
   installFields,
   Model,
   type ModelId,
   MutableModel,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
 import { intId, join } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import { FileCatalog } from "./file_catalog.ts";
+
+/** The typed document fields of {@linkcode FileInstance}, declared once in `FileInstance.fields`. */
+export interface FileInstance extends
+  WritableFieldValues<
+    typeof FileInstance.fields,
+    never,
+    "computerId" | "executed" | "fileCatalogId" | "fileName" | "id" | "pathName"
+  > {}
 
 /**
  * One file on one computer. Approve it locally by setting `localState = 2` and saving: the
@@ -43,25 +52,43 @@ export class FileInstance extends MutableModel {
   static override urlObject = "/api/bit9platform/v1/fileInstance";
   /** Updates are POSTed to the instance path. */
   static override updateMethod = "POST";
-  /** Documented fields and their types (the Python model has no schema). */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Instance id. */
     id: "integer",
+    /** File catalog id. */
     fileCatalogId: "integer",
+    /** File instance group id (`fileInstanceGroupId`, integer). */
     fileInstanceGroupId: "integer",
+    /** Computer id. */
     computerId: "integer",
+    /** Policy id (`policyId`, integer). */
     policyId: "integer",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
     dateCreated: "iso-date-time",
+    /** File name. */
     fileName: "string",
+    /** Folder of the file. */
     pathName: "string",
+    /** Whether the file was executed. */
     executed: "boolean",
+    /** Local state: 1 unapproved, 2 approved, 3 banned. */
     localState: "integer",
+    /** Detailed local state (`detailedLocalState`, integer). */
     detailedLocalState: "integer",
+    /** Detached publisher id (`detachedPublisherId`, integer). */
     detachedPublisherId: "integer",
+    /** Detached certificate id (`detachedCertificateId`, integer). */
     detachedCertificateId: "integer",
+    /** Top level (`topLevel`, flag). */
     topLevel: "boolean",
+    /** Initialized (`initialized`, flag). */
     initialized: "boolean",
+    /** Certificate id (`certificateId`, integer). */
     certificateId: "integer",
-  };
+    /** Unified source (`unifiedSource`, text). */
+    unifiedSource: "string",
+  } as const;
 
   /**
    * Canonical id: an integer.
@@ -72,21 +99,6 @@ export class FileInstance extends MutableModel {
   static override normaliseId(id: ModelId): ModelId {
     return intId(id);
   }
-
-  /** Instance id. */
-  declare readonly id: number | undefined;
-  /** File catalog id. */
-  declare readonly fileCatalogId: number | undefined;
-  /** Computer id. */
-  declare readonly computerId: number | undefined;
-  /** File name. */
-  declare readonly fileName: string | undefined;
-  /** Folder of the file. */
-  declare readonly pathName: string | undefined;
-  /** Local state: 1 unapproved, 2 approved, 3 banned. */
-  declare localState: number | undefined;
-  /** Whether the file was executed. */
-  declare readonly executed: boolean | undefined;
 
   /**
    * The computer the file is on (cached join on `computerId`).
@@ -110,6 +122,9 @@ export class FileInstance extends MutableModel {
 }
 installFields(FileInstance);
 
+/** The typed document fields of {@linkcode FileInstanceDeleted}, declared once in `FileInstanceDeleted.fields`. */
+export interface FileInstanceDeleted extends FieldValues<typeof FileInstanceDeleted.fields> {}
+
 /**
  * A file instance that was deleted (read-only).
  *
@@ -127,6 +142,27 @@ installFields(FileInstance);
 export class FileInstanceDeleted extends Model {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileInstanceDeleted";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
+    dateCreated: "iso-date-time",
+    /** Date deleted (`dateDeleted`, date, raw text with `getRaw`). */
+    dateDeleted: "iso-date-time",
+    /** Detached certificate id (`detachedCertificateId`, integer). */
+    detachedCertificateId: "integer",
+    /** Detached publisher id (`detachedPublisherId`, integer). */
+    detachedPublisherId: "integer",
+    /** File catalog id (`fileCatalogId`, integer). */
+    fileCatalogId: "integer",
+    /** File instance group id (`fileInstanceGroupId`, integer). */
+    fileInstanceGroupId: "integer",
+    /** File name (`fileName`, text). */
+    fileName: "string",
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Path name (`pathName`, text). */
+    pathName: "string",
+  } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
@@ -140,6 +176,10 @@ export class FileInstanceDeleted extends Model {
     return intId(id);
   }
 }
+installFields(FileInstanceDeleted, { writable: false });
+
+/** The typed document fields of {@linkcode FileInstanceGroup}, declared once in `FileInstanceGroup.fields`. */
+export interface FileInstanceGroup extends FieldValues<typeof FileInstanceGroup.fields> {}
 
 /**
  * A group of file instances written together (read-only).
@@ -157,6 +197,27 @@ export class FileInstanceDeleted extends Model {
 export class FileInstanceGroup extends Model {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileInstanceGroup";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Computer id (`computerId`, integer). */
+    computerId: "integer",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
+    dateCreated: "iso-date-time",
+    /** File catalog id (`fileCatalogId`, integer). */
+    fileCatalogId: "integer",
+    /** File name (`fileName`, text). */
+    fileName: "string",
+    /** Group type (`groupType`, integer). */
+    groupType: "integer",
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Installed program name (`installedProgramName`, text). */
+    installedProgramName: "string",
+    /** Path name (`pathName`, text). */
+    pathName: "string",
+    /** User name (`userName`, text). */
+    userName: "string",
+  } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
@@ -170,6 +231,10 @@ export class FileInstanceGroup extends Model {
     return intId(id);
   }
 }
+installFields(FileInstanceGroup, { writable: false });
+
+/** The typed document fields of {@linkcode InternalEvent}, declared once in `InternalEvent.fields`. */
+export interface InternalEvent extends FieldValues<typeof InternalEvent.fields> {}
 
 /**
  * An internal event. The Python library reads it from the `fileInstance` path (sic), and so does
@@ -189,6 +254,73 @@ export class FileInstanceGroup extends Model {
 export class InternalEvent extends Model {
   /** The REST path of the collection (the file-instance path, as in the Python library). */
   static override urlObject = "/api/bit9platform/v1/fileInstance";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Ban name (`banName`, text). */
+    banName: "string",
+    /** Command line (`commandLine`, text). */
+    commandLine: "string",
+    /** Computer id (`computerId`, integer). */
+    computerId: "integer",
+    /** Computer name (`computerName`, text). */
+    computerName: "string",
+    /** Description (`description`, text). */
+    description: "string",
+    /** File catalog id (`fileCatalogId`, integer). */
+    fileCatalogId: "integer",
+    /** File name (`fileName`, text). */
+    fileName: "string",
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Indicator name (`indicatorName`, text). */
+    indicatorName: "string",
+    /** Installer file catalog id (`installerFileCatalogId`, integer). */
+    installerFileCatalogId: "integer",
+    /** Installer file name (`installerFileName`, text). */
+    installerFileName: "string",
+    /** Ip address (`ipAddress`, text). */
+    ipAddress: "string",
+    /** Param1 (`param1`, text). */
+    param1: "string",
+    /** Param2 (`param2`, text). */
+    param2: "string",
+    /** Param3 (`param3`, text). */
+    param3: "string",
+    /** Path name (`pathName`, text). */
+    pathName: "string",
+    /** Policy id (`policyId`, integer). */
+    policyId: "integer",
+    /** Policy name (`policyName`, text). */
+    policyName: "string",
+    /** Process file catalog id (`processFileCatalogId`, integer). */
+    processFileCatalogId: "integer",
+    /** Process file name (`processFileName`, text). */
+    processFileName: "string",
+    /** Process key (`processKey`, text). */
+    processKey: "string",
+    /** Process path name (`processPathName`, text). */
+    processPathName: "string",
+    /** Received timestamp (`receivedTimestamp`, date, raw text with `getRaw`). */
+    receivedTimestamp: "iso-date-time",
+    /** Rule name (`ruleName`, text). */
+    ruleName: "string",
+    /** Severity (`severity`, integer). */
+    severity: "integer",
+    /** String id (`stringId`, integer). */
+    stringId: "integer",
+    /** Subtype (`subtype`, integer). */
+    subtype: "integer",
+    /** Subtype name (`subtypeName`, text). */
+    subtypeName: "string",
+    /** Timestamp (`timestamp`, date, raw text with `getRaw`). */
+    timestamp: "iso-date-time",
+    /** Type (`type`, integer). */
+    type: "integer",
+    /** Updater name (`updaterName`, text). */
+    updaterName: "string",
+    /** User name (`userName`, text). */
+    userName: "string",
+  } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
@@ -202,3 +334,4 @@ export class InternalEvent extends Model {
     return intId(id);
   }
 }
+installFields(InternalEvent, { writable: false });

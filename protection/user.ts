@@ -5,10 +5,19 @@
  * @module
  */
 
-import { type FieldKind, installFields, Model, type ModelId, MutableModel } from "../core/mod.ts";
+import {
+  installFields,
+  Model,
+  type ModelId,
+  MutableModel,
+  type WritableFieldValues,
+} from "../core/mod.ts";
 import { intId, redactDisplay } from "./_util.ts";
 
 const USER_SECRETS = ["apiToken", "passwordHash", "passwordSalt"];
+
+/** The typed document fields of {@linkcode User}, declared once in `User.fields`. */
+export interface User extends WritableFieldValues<typeof User.fields, never, "id"> {}
 
 /**
  * A console user (Cb Protection 8.0+). Its API token and password hash are never printed.
@@ -35,34 +44,59 @@ export class User extends MutableModel {
   static override creatable = true;
   /** Fields that must be set before a save. */
   static override required: readonly string[] = ["name"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** User id. */
     id: "integer",
+    /** Login name. */
     name: "string",
+    /** Comma-separated user group ids. */
     userGroupIds: "string",
+    /** E-mail address. */
     eMailAddress: "string",
+    /** First name. */
     firstName: "string",
+    /** Last name. */
     lastName: "string",
+    /** Title (`title`, text). */
     title: "string",
+    /** Salutation (`salutation`, text). */
     salutation: "string",
+    /** Department (`department`, text). */
     department: "string",
+    /** Home phone (`homePhone`, text). */
     homePhone: "string",
+    /** Cell phone (`cellPhone`, text). */
     cellPhone: "string",
+    /** Backup cell phone (`backupCellPhone`, text). */
     backupCellPhone: "string",
+    /** Pager (`pager`, text). */
     pager: "string",
+    /** Backup pager (`backupPager`, text). */
     backupPager: "string",
+    /** Comments (`comments`, text). */
     comments: "string",
+    /** Admin comments (`adminComments`, text). */
     adminComments: "string",
+    /** Password hash (`passwordHash`, text). */
     passwordHash: "string",
+    /** Password salt (`passwordSalt`, text). */
     passwordSalt: "string",
+    /** Api token (`apiToken`, text). */
     apiToken: "string",
+    /** Read only (`readOnly`, flag). */
     readOnly: "boolean",
+    /** External (`external`, flag). */
     external: "boolean",
+    /** Automatic (`automatic`, flag). */
     automatic: "boolean",
+    /** Unified (`unified`, flag). */
     unified: "boolean",
+    /** Whether the user may log in. */
     enabled: "boolean",
+    /** Registration date (`registrationDate`, date, raw text with `getRaw`). */
     registrationDate: "iso-date-time",
-  };
+  } as const;
 
   /**
    * Canonical id: an integer.
@@ -74,27 +108,15 @@ export class User extends MutableModel {
     return intId(id);
   }
 
-  /** User id. */
-  declare readonly id: number | undefined;
-  /** Login name. */
-  declare name: string | undefined;
-  /** First name. */
-  declare firstName: string | undefined;
-  /** Last name. */
-  declare lastName: string | undefined;
-  /** E-mail address. */
-  declare eMailAddress: string | undefined;
-  /** Comma-separated user group ids. */
-  declare userGroupIds: string | undefined;
-  /** Whether the user may log in. */
-  declare enabled: boolean | undefined;
-
   /** The change-tracking display, with the API token and password hash hidden. */
   override toString(): string {
     return redactDisplay(super.toString(), USER_SECRETS);
   }
 }
 installFields(User);
+
+/** The typed document fields of {@linkcode UserGroup}, declared once in `UserGroup.fields`. */
+export interface UserGroup extends WritableFieldValues<typeof UserGroup.fields, never, "id"> {}
 
 /**
  * A group of console users with permissions (Cb Protection 8.0+).
@@ -120,24 +142,39 @@ export class UserGroup extends MutableModel {
   static override creatable = true;
   /** Fields that must be set before a save. */
   static override required: readonly string[] = ["name"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Group id. */
     id: "integer",
+    /** Group name. */
     name: "string",
+    /** Description. */
     description: "string",
+    /** Permissions as a hex string. */
     permissions: "string",
+    /** Policy ids (`policyIds`, text). */
     policyIds: "string",
+    /** Enabled (`enabled`, flag). */
     enabled: "boolean",
+    /** Editable (`editable`, flag). */
     editable: "boolean",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
     dateCreated: "iso-date-time",
+    /** Created by (`createdBy`, text). */
     createdBy: "string",
+    /** Created by user id (`createdByUserId`, integer). */
     createdByUserId: "integer",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
     dateModified: "iso-date-time",
+    /** Modified by (`modifiedBy`, text). */
     modifiedBy: "string",
+    /** Modified by user id (`modifiedByUserId`, integer). */
     modifiedByUserId: "integer",
+    /** Automatic count (`automaticCount`, integer). */
     automaticCount: "integer",
+    /** Manual count (`manualCount`, integer). */
     manualCount: "integer",
-  };
+  } as const;
 
   /**
    * Canonical id: an integer.
@@ -149,18 +186,13 @@ export class UserGroup extends MutableModel {
     return intId(id);
   }
 
-  /** Group id. */
-  declare readonly id: number | undefined;
-  /** Group name. */
-  declare name: string | undefined;
-  /** Description. */
-  declare description: string | undefined;
-  /** Permissions as a hex string. */
-  declare permissions: string | undefined;
   /** Whether the group is enabled. */
   declare enabled: boolean | undefined;
 }
 installFields(UserGroup);
+
+/** The typed document fields of {@linkcode TrustedUser}, declared once in `TrustedUser.fields`. */
+export interface TrustedUser extends WritableFieldValues<typeof TrustedUser.fields, never, "id"> {}
 
 /**
  * A user whose writes are trusted (Cb Protection 8.0+). `name`, `userSid`, `description` and
@@ -189,21 +221,33 @@ export class TrustedUser extends MutableModel {
   static override creatable = true;
   /** Fields that must be set before a save. */
   static override required: readonly string[] = ["name", "userSid", "description", "platformId"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Trusted user id. */
     id: "integer",
+    /** User name. */
     name: "string",
+    /** Windows SID. */
     userSid: "string",
+    /** Description. */
     description: "string",
+    /** Platform id (`platformId`, integer). */
     platformId: "integer",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
     dateCreated: "iso-date-time",
+    /** Created by (`createdBy`, text). */
     createdBy: "string",
+    /** Created by user id (`createdByUserId`, integer). */
     createdByUserId: "integer",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
     dateModified: "iso-date-time",
+    /** Modified by (`modifiedBy`, text). */
     modifiedBy: "string",
+    /** Modified by user id (`modifiedByUserId`, integer). */
     modifiedByUserId: "integer",
+    /** Cl version (`clVersion`, integer). */
     clVersion: "integer",
-  };
+  } as const;
 
   /**
    * Canonical id: an integer.
@@ -215,14 +259,6 @@ export class TrustedUser extends MutableModel {
     return intId(id);
   }
 
-  /** Trusted user id. */
-  declare readonly id: number | undefined;
-  /** User name. */
-  declare name: string | undefined;
-  /** Windows SID. */
-  declare userSid: string | undefined;
-  /** Description. */
-  declare description: string | undefined;
   /** Platform: 1 Windows, 2 Mac, 4 Linux. */
   declare platformId: number | undefined;
 }

@@ -7,7 +7,7 @@
 
 import {
   type Document,
-  type FieldKind,
+  type FieldValues,
   installFields,
   InvalidHashError,
   Model,
@@ -72,6 +72,21 @@ export interface VersionInfo {
   original_filename: string;
 }
 
+/** The typed document fields of {@linkcode Binary}, declared once in `Binary.fields`. */
+export interface Binary extends
+  FieldValues<
+    typeof Binary.fields,
+    | "digsig_issuer"
+    | "digsig_prog_name"
+    | "digsig_publisher"
+    | "digsig_sign_time"
+    | "digsig_subject"
+    | "icon"
+    | "is_64bit"
+    | "is_executable_image"
+    | "signed"
+  > {}
+
 /**
  * A binary the server collected, selected by MD5 (upper-case).
  *
@@ -96,34 +111,85 @@ export class Binary extends Model {
   static override primaryKey = "md5";
   /** How `String(obj)` prints it. */
   static override display: "schema" | "legacy" = "legacy";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** The server's MD5 value, as sent. */
     md5: "string",
+    /** Original file name (from the version resource). */
     original_filename: "string",
+    /** Internal name. */
     internal_name: "string",
+    /** File description. */
     file_desc: "string",
+    /** File version (`file_version`, text). */
     file_version: "string",
+    /** Product name. */
     product_name: "string",
+    /** Product version. */
     product_version: "string",
+    /** Company name. */
     company_name: "string",
+    /** Legal copyright (`legal_copyright`, text). */
     legal_copyright: "string",
+    /** OS type (`Windows`, ...). */
     os_type: "string",
+    /** Number of hosts that have it. */
     host_count: "integer",
+    /** Orig mod len (`orig_mod_len`, integer). */
     orig_mod_len: "integer",
+    /** Copied mod len (`copied_mod_len`, integer). */
     copied_mod_len: "integer",
+    /** Is 64bit (`is_64bit`, flag). */
     is_64bit: "boolean",
+    /** Is executable image (`is_executable_image`, flag). */
     is_executable_image: "boolean",
+    /** `Signed`, `Unsigned`, ... */
     digsig_result: "string",
+    /** Digsig result code (`digsig_result_code`, text). */
     digsig_result_code: "string",
+    /** When the server first saw it. */
     server_added_timestamp: "iso-date-time",
+    /** Last seen (`last_seen`, date, raw text with `getRaw`). */
     last_seen: "iso-date-time",
+    /** Timestamp (`timestamp`, date, raw text with `getRaw`). */
     timestamp: "iso-date-time",
+    /** Cb version (`cb_version`, integer). */
     cb_version: "integer",
+    /** Group (`group`, list). */
     group: "array",
+    /** Observed filename (`observed_filename`, list). */
     observed_filename: "array",
+    /** Endpoint (`endpoint`, list). */
     endpoint: "array",
-    watchlists: "array",
-  };
+    /** Watchlists (`watchlists`, list). */
+    watchlists: [{ value: "any", wid: "any" }],
+    /** Alliance score virustotal (`alliance_score_virustotal`, text). */
+    alliance_score_virustotal: "string",
+    /** Digsig issuer (`digsig_issuer`, text). */
+    digsig_issuer: "string",
+    /** Digsig prog name (`digsig_prog_name`, text). */
+    digsig_prog_name: "string",
+    /** Digsig publisher (`digsig_publisher`, text). */
+    digsig_publisher: "string",
+    /** Signing time as the server sent it (see the `digsig_sign_time` getter). */
+    digsig_sign_time: "string",
+    /** Digsig subject (`digsig_subject`, text). */
+    digsig_subject: "string",
+    /** Event partition id (`event_partition_id`, list). */
+    event_partition_id: "array",
+    /** Facet id (`facet_id`, integer). */
+    facet_id: "integer",
+    /** Icon (`icon`, text). */
+    icon: "string",
+    /** Legal trademark (`legal_trademark`, text). */
+    legal_trademark: "string",
+    /** Private build (`private_build`, text). */
+    private_build: "string",
+    /** Signed (`signed`, text). */
+    signed: "string",
+    /** Special build (`special_build`, text). */
+    special_build: "string",
+  } as const;
   /** Default sort of binary searches: none. */
   static readonly defaultSort: string | undefined = undefined;
   /** Rows per page. */
@@ -162,29 +228,6 @@ export class Binary extends Model {
   static fromSearchRow(api: CbResponseAPI, row: Document): Binary {
     return api.fromRow(Binary, String(row.md5), row);
   }
-
-  /** The server's MD5 value, as sent. */
-  declare readonly md5: string | undefined;
-  /** Original file name (from the version resource). */
-  declare readonly original_filename: string | undefined;
-  /** Internal name. */
-  declare readonly internal_name: string | undefined;
-  /** File description. */
-  declare readonly file_desc: string | undefined;
-  /** Product name. */
-  declare readonly product_name: string | undefined;
-  /** Product version. */
-  declare readonly product_version: string | undefined;
-  /** Company name. */
-  declare readonly company_name: string | undefined;
-  /** Number of hosts that have it. */
-  declare readonly host_count: number | undefined;
-  /** `Signed`, `Unsigned`, ... */
-  declare readonly digsig_result: string | undefined;
-  /** When the server first saw it. */
-  declare readonly server_added_timestamp: Date | undefined;
-  /** OS type (`Windows`, ...). */
-  declare readonly os_type: string | undefined;
 
   /**
    * Builds a binary; use `cb.select(Binary, md5)`.

@@ -6,13 +6,13 @@
 
 import {
   ApiError,
-  type FieldKind,
   installFields,
   InvalidObjectError,
   type ModelId,
   MutableModel,
   type RequestOptions,
   ServerError,
+  type WritableFieldValues,
 } from "../core/mod.ts";
 import { toInt } from "../core/_parse.ts";
 import { ActionModel } from "./_actions.ts";
@@ -21,6 +21,10 @@ import { Binary } from "./binary.ts";
 import { Process, type ProcessQuery } from "./process.ts";
 import { ArrayQuery, type SearchQuery, SimpleQuery } from "./query.ts";
 import { ThreatReport, type ThreatReportQuery } from "./threat_report.ts";
+
+/** The typed document fields of {@linkcode Feed}, declared once in `Feed.fields`. */
+export interface Feed
+  extends WritableFieldValues<typeof Feed.fields, never, "id" | "manually_added"> {}
 
 /**
  * A threat intelligence feed. List with `cb.select(Feed)`, create with `cb.create(Feed)` (set
@@ -45,33 +49,57 @@ export class Feed extends MutableModel {
   static override creatable = true;
   /** Fields a save needs. */
   static override required: readonly string[] = ["feed_url"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Feed id. */
     id: "integer",
+    /** Local rating. */
     local_rating: "integer",
+    /** Order (`order`, integer). */
     order: "integer",
+    /** Whether the server downloads it through its proxy. */
     use_proxy: "boolean",
+    /** Whether it was added by hand (not from the alliance). */
     manually_added: "boolean",
+    /** Whether the feed is enabled. */
     enabled: "boolean",
+    /** Icon image bytes. */
     icon: "byte",
+    /** Small icon image bytes. */
     icon_small: "byte",
+    /** Provider home page. */
     provider_url: "string",
+    /** Ssl client crt (`ssl_client_crt`, text). */
     ssl_client_crt: "string",
+    /** Ssl client key (`ssl_client_key`, text). */
     ssl_client_key: "string",
+    /** Requires who (`requires_who`, text). */
     requires_who: "string",
+    /** Requires what (`requires_what`, text). */
     requires_what: "string",
+    /** Requires (`requires`, text). */
     requires: "string",
+    /** Category. */
     category: "string",
+    /** Display name. */
     display_name: "string",
+    /** Where the server downloads the feed. */
     feed_url: "string",
+    /** Username (`username`, text). */
     username: "string",
+    /** Password (`password`, text). */
     password: "string",
+    /** Whether the server checks the feed server's certificate. */
     validate_server_cert: "boolean",
+    /** Short name (`alliance_score_{name}` is the score field of its hits). */
     name: "string",
+    /** Technical details. */
     tech_data: "string",
+    /** Summary text. */
     summary: "string",
+    /** Provider rating (1-5). */
     provider_rating: "double",
-  };
+  } as const;
 
   /**
    * Canonical id: an integer.
@@ -92,39 +120,6 @@ export class Feed extends MutableModel {
   static query(api: CbResponseAPI): SimpleQuery<Feed> {
     return new SimpleQuery(api, Feed);
   }
-
-  /** Feed id. */
-  declare readonly id: number | undefined;
-  /** Short name (`alliance_score_{name}` is the score field of its hits). */
-  declare name: string | undefined;
-  /** Display name. */
-  declare display_name: string | undefined;
-  /** Where the server downloads the feed. */
-  declare feed_url: string | undefined;
-  /** Whether the feed is enabled. */
-  declare enabled: boolean | undefined;
-  /** Whether it was added by hand (not from the alliance). */
-  declare readonly manually_added: boolean | undefined;
-  /** Provider home page. */
-  declare provider_url: string | undefined;
-  /** Summary text. */
-  declare summary: string | undefined;
-  /** Technical details. */
-  declare tech_data: string | undefined;
-  /** Category. */
-  declare category: string | undefined;
-  /** Provider rating (1-5). */
-  declare provider_rating: number | undefined;
-  /** Local rating. */
-  declare local_rating: number | undefined;
-  /** Whether the server downloads it through its proxy. */
-  declare use_proxy: boolean | undefined;
-  /** Whether the server checks the feed server's certificate. */
-  declare validate_server_cert: boolean | undefined;
-  /** Icon image bytes. */
-  declare icon: Uint8Array | undefined;
-  /** Small icon image bytes. */
-  declare icon_small: Uint8Array | undefined;
 
   #scoreQuery<Q extends SearchQuery<Process> | SearchQuery<Binary>>(
     query: Q,
@@ -236,6 +231,9 @@ export class Feed extends MutableModel {
 }
 installFields(Feed);
 
+/** The typed document fields of {@linkcode FeedAction}, declared once in `FeedAction.fields`. */
+export interface FeedAction extends WritableFieldValues<typeof FeedAction.fields, never, "id"> {}
+
 /**
  * An action the server takes when a feed reports a hit (email, syslog, HTTP POST or alert).
  * `type` reads and sets `action_type` by name.
@@ -259,14 +257,19 @@ export class FeedAction extends ActionModel {
   static override creatable = true;
   /** Fields a save needs. */
   static override required: readonly string[] = ["action_type", "group_id", "watchlist_id"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Action id. */
     id: "integer",
+    /** JSON text with the action's settings (for example the email recipients). */
     action_data: "string",
+    /** 0 email, 1 syslog, 2 http_post, 3 alert. */
     action_type: "integer",
+    /** The feed id. */
     group_id: "integer",
+    /** Always -1 for feed actions. */
     watchlist_id: "integer",
-  };
+  } as const;
   /** The field `where()` names. */
   static readonly parentField: string = "group_id";
 
@@ -289,17 +292,6 @@ export class FeedAction extends ActionModel {
   static query(api: CbResponseAPI): ArrayQuery<FeedAction> {
     return new ArrayQuery(api, FeedAction);
   }
-
-  /** Action id. */
-  declare readonly id: number | undefined;
-  /** The feed id. */
-  declare group_id: number | undefined;
-  /** Always -1 for feed actions. */
-  declare watchlist_id: number | undefined;
-  /** 0 email, 1 syslog, 2 http_post, 3 alert. */
-  declare action_type: number | undefined;
-  /** JSON text with the action's settings (for example the email recipients). */
-  declare action_data: string | undefined;
 
   /** The feed id (same as `group_id`). */
   get feed_id(): number | undefined {

@@ -18,16 +18,24 @@
  */
 
 import {
-  type FieldKind,
   installFields,
   type ModelId,
   MutableModel,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
 import { toInt } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Process, processUniqueId } from "./process.ts";
 import { ArrayQuery, SimpleQuery } from "./query.ts";
+
+/** The typed document fields of {@linkcode Investigation}, declared once in `Investigation.fields`. */
+export interface Investigation extends
+  WritableFieldValues<
+    typeof Investigation.fields,
+    never,
+    "created_by_user_id" | "date_started" | "id" | "last_updated"
+  > {}
 
 /**
  * An investigation: a named collection of tagged events. Listed with `cb.select(Investigation)`;
@@ -49,15 +57,21 @@ import { ArrayQuery, SimpleQuery } from "./query.ts";
 export class Investigation extends MutableModel {
   /** The REST path of the collection (list, PUT and DELETE by id). */
   static override urlObject = "/api/investigations";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Investigation id. */
     id: "integer",
+    /** Name. */
     name: "string",
+    /** Notes. */
     notes: "string",
+    /** Id of the user who opened it. */
     created_by_user_id: "integer",
+    /** When it was opened. */
     date_started: "iso-date-time",
+    /** When it last changed. */
     last_updated: "iso-date-time",
-  };
+  } as const;
 
   /**
    * Canonical id: an integer.
@@ -97,19 +111,6 @@ export class Investigation extends MutableModel {
     return Investigation.query(api).where(`id:${Investigation.normaliseId(id)}`).one(options);
   }
 
-  /** Investigation id. */
-  declare readonly id: number | undefined;
-  /** Name. */
-  declare name: string | undefined;
-  /** Notes. */
-  declare notes: string | undefined;
-  /** Id of the user who opened it. */
-  declare readonly created_by_user_id: number | undefined;
-  /** When it was opened. */
-  declare readonly date_started: Date | undefined;
-  /** When it last changed. */
-  declare readonly last_updated: Date | undefined;
-
   /**
    * No request: the server has no GET route for one investigation. Unsaved changes are kept
    * (use `reset()` to drop them).
@@ -131,6 +132,14 @@ export class Investigation extends MutableModel {
   }
 }
 installFields(Investigation);
+
+/** The typed document fields of {@linkcode TaggedEvent}, declared once in `TaggedEvent.fields`. */
+export interface TaggedEvent extends
+  WritableFieldValues<
+    typeof TaggedEvent.fields,
+    never,
+    "date_tagged" | "id" | "tagged_by_user_id"
+  > {}
 
 /**
  * An event (process, file write, network connection, ...) tagged into an investigation. Create
@@ -163,21 +172,33 @@ export class TaggedEvent extends MutableModel {
   static override creatable = true;
   /** The field `where()` must name. */
   static readonly parentField: string = "investigation_id";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Tagged event id. */
     id: "integer",
+    /** The investigation it belongs to. */
     investigation_id: "integer",
+    /** The tagged event's own id (`{process unique id}` for process events). */
     event_id: "string",
+    /** Kind of event: `process`, `netconn`, `filemod`, ... */
     event_type: "string",
+    /** When it was tagged. */
     date_tagged: "iso-date-time",
+    /** When the process started. */
     start_date: "iso-date-time",
+    /** The process GUID. */
     unique_id: "string",
+    /** The process id as the server sends it. */
     process_id: "string",
+    /** The process segment. */
     segment_id: "integer",
+    /** The event's details. */
     event_data: "object",
+    /** Who tagged it. */
     tagged_by_user_id: "integer",
+    /** Notes. */
     notes: "string",
-  };
+  } as const;
 
   /**
    * Canonical id: an integer.
@@ -214,31 +235,6 @@ export class TaggedEvent extends MutableModel {
   static query(api: CbResponseAPI): ArrayQuery<TaggedEvent> {
     return new ArrayQuery(api, TaggedEvent);
   }
-
-  /** Tagged event id. */
-  declare readonly id: number | undefined;
-  /** The investigation it belongs to. */
-  declare investigation_id: number | undefined;
-  /** The tagged event's own id (`{process unique id}` for process events). */
-  declare event_id: string | undefined;
-  /** Kind of event: `process`, `netconn`, `filemod`, ... */
-  declare event_type: string | undefined;
-  /** When it was tagged. */
-  declare readonly date_tagged: Date | undefined;
-  /** When the process started. */
-  declare start_date: Date | undefined;
-  /** The process GUID. */
-  declare unique_id: string | undefined;
-  /** The process id as the server sends it. */
-  declare process_id: string | undefined;
-  /** The process segment. */
-  declare segment_id: number | undefined;
-  /** The event's details. */
-  declare event_data: Record<string, unknown>;
-  /** Who tagged it. */
-  declare readonly tagged_by_user_id: number | undefined;
-  /** Notes. */
-  declare notes: string | undefined;
 
   /**
    * No request: the server has no GET route for one tagged event. Unsaved changes are kept.

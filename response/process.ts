@@ -8,7 +8,7 @@
 import {
   ApiError,
   type Document,
-  type FieldKind,
+  type FieldValues,
   installFields,
   Model,
   type ModelApi,
@@ -107,6 +107,21 @@ export interface ProcessInit {
   suppressed?: boolean;
 }
 
+/** The typed document fields of {@linkcode Process}, declared once in `Process.fields`. */
+export interface Process extends
+  FieldValues<
+    typeof Process.fields,
+    | "cmdline"
+    | "comms_ip"
+    | "interface_ip"
+    | "last_server_update"
+    | "last_update"
+    | "path"
+    | "process_md5"
+    | "start"
+    | "username"
+  > {}
+
 /**
  * A process (one segment of it, or all segments on Cb Response 6.x where segment 0 means all).
  *
@@ -129,35 +144,91 @@ export class Process extends Model {
   static override urlObject = "/api/v1/process";
   /** How `String(obj)` prints it. */
   static override display: "schema" | "legacy" = "legacy";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** The process GUID. */
     id: "string",
+    /** Unique id (`unique_id`, text). */
     unique_id: "string",
+    /** The process's executable name. */
     process_name: "string",
+    /** The process id on the host. */
     process_pid: "integer",
+    /** Process md5 (`process_md5`, text). */
     process_md5: "string",
+    /** The host name. */
     hostname: "string",
+    /** Host type (`host_type`, text). */
     host_type: "string",
+    /** Os type (`os_type`, text). */
     os_type: "string",
+    /** Path (`path`, text). */
     path: "string",
+    /** The sensor id. */
     sensor_id: "integer",
+    /** The segment id of the row. */
     segment_id: "integer",
+    /** The parent's unique id (`{guid}-{segment}`). */
     parent_unique_id: "string",
+    /** The parent's GUID. */
     parent_id: "string",
+    /** The parent's executable name. */
     parent_name: "string",
+    /** The parent's process id. */
     parent_pid: "integer",
+    /** Parent md5 (`parent_md5`, text). */
     parent_md5: "string",
+    /** Whether the process has ended. */
     terminated: "boolean",
+    /** Sensor group name. */
     group: "string",
+    /** Counts of events per kind. */
     filemod_count: "integer",
+    /** Module loads. */
     modload_count: "integer",
+    /** Registry changes. */
     regmod_count: "integer",
+    /** Network connections. */
     netconn_count: "integer",
+    /** Child processes. */
     childproc_count: "integer",
+    /** Cross-process events. */
     crossproc_count: "integer",
+    /** Emet count (`emet_count`, integer). */
     emet_count: "integer",
+    /** Processblock count (`processblock_count`, integer). */
     processblock_count: "integer",
-  };
+    /** Binaries (`binaries`, object). */
+    binaries: "object",
+    /** Cmdline (`cmdline`, text). */
+    cmdline: "string",
+    /** Comms ip (`comms_ip`, text). */
+    comms_ip: "string",
+    /** Emet config (`emet_config`, text). */
+    emet_config: "string",
+    /** Filemod complete (`filemod_complete`, list). */
+    filemod_complete: "array",
+    /** Filtering known dlls (`filtering_known_dlls`, flag). */
+    filtering_known_dlls: "boolean",
+    /** Filtering known dls (`filtering_known_dls`, flag). */
+    filtering_known_dls: "boolean",
+    /** Interface ip (`interface_ip`, text). */
+    interface_ip: "string",
+    /** Last server update (`last_server_update`, text). */
+    last_server_update: "string",
+    /** Last update (`last_update`, text). */
+    last_update: "string",
+    /** Mod load (`mod_load`, integer). */
+    mod_load: "integer",
+    /** Start (`start`, text). */
+    start: "string",
+    /** Uid (`uid`, text). */
+    uid: "string",
+    /** Username (`username`, text). */
+    username: "string",
+    /** Watchlists (`watchlists`, list). */
+    watchlists: [{ segments_hit: "any", value: "any", wid: "any" }],
+  } as const;
   /** Searches sort by `last_update desc` unless told otherwise. */
   static readonly defaultSort: string | undefined = "last_update desc";
   /** Rows per page. */
@@ -215,43 +286,6 @@ export class Process extends Model {
     await proc.load(options);
     return proc;
   }
-
-  /** The process GUID. */
-  declare readonly id: string | undefined;
-  /** The process's executable name. */
-  declare readonly process_name: string | undefined;
-  /** The process id on the host. */
-  declare readonly process_pid: number | undefined;
-  /** The host name. */
-  declare readonly hostname: string | undefined;
-  /** The sensor id. */
-  declare readonly sensor_id: number | undefined;
-  /** The segment id of the row. */
-  declare readonly segment_id: number | undefined;
-  /** The parent's unique id (`{guid}-{segment}`). */
-  declare readonly parent_unique_id: string | undefined;
-  /** The parent's GUID. */
-  declare readonly parent_id: string | undefined;
-  /** The parent's executable name. */
-  declare readonly parent_name: string | undefined;
-  /** The parent's process id. */
-  declare readonly parent_pid: number | undefined;
-  /** Whether the process has ended. */
-  declare readonly terminated: boolean | undefined;
-  /** Sensor group name. */
-  declare readonly group: string | undefined;
-  /** Counts of events per kind. */
-  declare readonly filemod_count: number | undefined;
-  /** Module loads. */
-  declare readonly modload_count: number | undefined;
-  /** Registry changes. */
-  declare readonly regmod_count: number | undefined;
-  /** Network connections. */
-  declare readonly netconn_count: number | undefined;
-  /** Child processes. */
-  declare readonly childproc_count: number | undefined;
-  /** Cross-process events. */
-  declare readonly crossproc_count: number | undefined;
 
   #guid: string;
   #segment: number;

@@ -16,17 +16,21 @@
 
 import {
   type Document,
-  type FieldKind,
+  type FieldValues,
   installFields,
   Model,
   type ModelId,
   MutableModel,
   ObjectNotFoundError,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
 import { toInt } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SimpleQuery } from "./query.ts";
+
+/** The typed document fields of {@linkcode Site}, declared once in `Site.fields`. */
+export interface Site extends WritableFieldValues<typeof Site.fields, never, "group_ids" | "id"> {}
 
 /**
  * A site: a set of sensor groups sharing bandwidth throttle rules. Created with
@@ -54,12 +58,15 @@ export class Site extends MutableModel {
   static override creatable = true;
   /** Fields that must be set before a save. */
   static override required: readonly string[] = ["name"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Site id. */
     id: "integer",
+    /** Site name. */
     name: "string",
-    group_ids: "array",
-  };
+    /** Ids of the sensor groups in the site (as the server lists them). */
+    group_ids: ["integer"],
+  } as const;
 
   /**
    * Canonical id: an integer.
@@ -80,13 +87,6 @@ export class Site extends MutableModel {
   static query(api: CbResponseAPI): SimpleQuery<Site> {
     return new SimpleQuery(api, Site);
   }
-
-  /** Site id. */
-  declare readonly id: number | undefined;
-  /** Site name. */
-  declare name: string | undefined;
-  /** Ids of the sensor groups in the site (as the server lists them). */
-  declare readonly group_ids: number[];
 
   /**
    * Unwraps the answer: `GET /api/site/{id}` answers an array of one.
@@ -124,6 +124,9 @@ export class Site extends MutableModel {
 }
 installFields(Site);
 
+/** The typed document fields of {@linkcode ThrottleRule}, declared once in `ThrottleRule.fields`. */
+export interface ThrottleRule extends FieldValues<typeof ThrottleRule.fields> {}
+
 /**
  * A bandwidth throttle rule of a site (read-only: the Python library cannot change them
  * either).
@@ -144,16 +147,23 @@ installFields(Site);
 export class ThrottleRule extends Model {
   /** The REST path of the collection. */
   static override urlObject = "/api/throttle";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Rule id. */
     id: "integer",
+    /** Id of the site the rule belongs to. */
     site_id: "integer",
+    /** Rule name. */
     name: "string",
+    /** Start time of day (`HH:MM`). */
     from: "string",
+    /** End time of day (`HH:MM`). */
     to: "string",
+    /** Days the rule applies, as the server sends them (for example `"1,2,3,4,5"`). */
     day_of_week: "string",
+    /** Bandwidth cap in bytes per second. */
     bytes_per_second: "integer",
-  };
+  } as const;
 
   /**
    * Canonical id: an integer.
@@ -174,21 +184,6 @@ export class ThrottleRule extends Model {
   static query(api: CbResponseAPI): SimpleQuery<ThrottleRule> {
     return new SimpleQuery(api, ThrottleRule);
   }
-
-  /** Rule id. */
-  declare readonly id: number | undefined;
-  /** Id of the site the rule belongs to. */
-  declare readonly site_id: number | undefined;
-  /** Rule name. */
-  declare readonly name: string | undefined;
-  /** Start time of day (`HH:MM`). */
-  declare readonly from: string | undefined;
-  /** End time of day (`HH:MM`). */
-  declare readonly to: string | undefined;
-  /** Days the rule applies, as the server sends them (for example `"1,2,3,4,5"`). */
-  declare readonly day_of_week: string | undefined;
-  /** Bandwidth cap in bytes per second. */
-  declare readonly bytes_per_second: number | undefined;
 
   /**
    * The site of this rule (cached join on `site_id`).

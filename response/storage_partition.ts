@@ -22,7 +22,7 @@
 import {
   ApiError,
   type Document,
-  type FieldKind,
+  type FieldValues,
   installFields,
   ListQuery,
   Model,
@@ -65,6 +65,9 @@ export interface StoragePartitionInfo {
   [field: string]: unknown;
 }
 
+/** The typed document fields of {@linkcode StoragePartition}, declared once in `StoragePartition.fields`. */
+export interface StoragePartition extends FieldValues<typeof StoragePartition.fields, "info"> {}
+
 /**
  * One event partition (read-only document; `delete()`, `mount()` and `unmount()` act on the
  * server). Start a new hot partition with `cb.createNewPartition()`.
@@ -90,14 +93,31 @@ export class StoragePartition extends Model {
   static override urlObject = "/api/v1/storage/events/partition";
   /** The id field. */
   static override primaryKey = "name";
-  /**
-   * Documented fields and their types. The `info` object is read through
-   * {@linkcode StoragePartition.partitionInfo} (or `get("info")`).
-   */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Partition name (`writer`, `cbevents_2018_01_18_2030`, ...). */
     name: "string",
+    /** `hot`, `warm` or `cold`. */
     status: "string",
-  };
+    /**
+     * Sizes, dates and flags of the partition: read it as {@linkcode StoragePartition.partitionInfo}
+     * (`info` itself is the model's document).
+     */
+    info: {
+      deletedDocs: "integer",
+      dir: "string",
+      endDate: "string",
+      isLegacy: "boolean",
+      maxDoc: "integer",
+      numDocs: "integer",
+      partitionId: "integer",
+      schema: "string",
+      segmentCount: "integer",
+      sizeInBytes: "integer",
+      startDate: "string",
+      userMounted: "boolean",
+    },
+  } as const;
 
   /**
    * The list query (one GET; client-side `where`/`sort` like the other list queries).
@@ -121,11 +141,6 @@ export class StoragePartition extends Model {
     super(api, id, init);
     if (this.info.name === undefined && id !== undefined) this.info.name = String(id);
   }
-
-  /** Partition name (`writer`, `cbevents_2018_01_18_2030`, ...). */
-  declare readonly name: string | undefined;
-  /** `hot`, `warm` or `cold`. */
-  declare readonly status: string | undefined;
 
   /** The partition's `info` object (sizes, dates, `isLegacy`, ...); empty when not listed. */
   get partitionInfo(): StoragePartitionInfo {

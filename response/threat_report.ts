@@ -8,7 +8,6 @@
 import {
   ApiError,
   type Document,
-  type FieldKind,
   installFields,
   type LoadOptions,
   type ModelApi,
@@ -17,6 +16,7 @@ import {
   MutableModel,
   type RequestOptions,
   ServerError,
+  type WritableFieldValues,
 } from "../core/mod.ts";
 import { quotePath } from "../core/_encode.ts";
 import { toInt } from "../core/_parse.ts";
@@ -37,6 +37,14 @@ function splitReportId(id: ModelId, url?: string): [number, string] {
   return [feed, text.slice(i + 1)];
 }
 
+/** The typed document fields of {@linkcode ThreatReport}, declared once in `ThreatReport.fields`. */
+export interface ThreatReport extends
+  WritableFieldValues<
+    typeof ThreatReport.fields,
+    "iocs",
+    "feed_id" | "feed_name" | "id" | "link" | "score" | "tags" | "title"
+  > {}
+
 /**
  * A threat report of a feed. Select one with `cb.select(ThreatReport, "7:SOC-2018-0001")`,
  * search them with `cb.select(ThreatReport)` or `feed.reports()`; `disable()` marks one ignored.
@@ -56,22 +64,35 @@ function splitReportId(id: ModelId, url?: string): [number, string] {
 export class ThreatReport extends MutableModel {
   /** The REST path of the search. */
   static override urlObject = "/api/v1/threat_report";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Report id within its feed (text). */
     id: "string",
+    /** Feed id. */
     feed_id: "integer",
+    /** Feed name. */
     feed_name: "string",
+    /** Title. */
     title: "string",
+    /** Score (0-100). */
     score: "integer",
+    /** Link to the provider's page. */
     link: "string",
+    /** Whether the report is ignored (no more alerts). */
     is_ignored: "boolean",
+    /** Is deleted (`is_deleted`, flag). */
     is_deleted: "boolean",
+    /** Timestamp (`timestamp`, integer). */
     timestamp: "integer",
+    /** Create time (`create_time`, integer). */
     create_time: "integer",
+    /** Description (`description`, text). */
     description: "string",
-    tags: "array",
-    iocs: "object",
-  };
+    /** Tags. */
+    tags: ["string"],
+    /** Iocs (`iocs`, object). */
+    iocs: { ipv4: "any" },
+  } as const;
   /** Default sort of report searches: none. */
   static readonly defaultSort: string | undefined = undefined;
   /** Rows per page. */
@@ -127,24 +148,8 @@ export class ThreatReport extends MutableModel {
     super(api, id, { ...init, info });
   }
 
-  /** Report id within its feed (text). */
-  declare readonly id: string | undefined;
-  /** Feed id. */
-  declare readonly feed_id: number | undefined;
-  /** Feed name. */
-  declare readonly feed_name: string | undefined;
-  /** Title. */
-  declare readonly title: string | undefined;
-  /** Score (0-100). */
-  declare readonly score: number | undefined;
-  /** Link to the provider's page. */
-  declare readonly link: string | undefined;
-  /** Whether the report is ignored (no more alerts). */
-  declare is_ignored: boolean | undefined;
   /** Indicators by type (`md5`, `ipv4`, `dns`, `query`). */
   declare readonly iocs: Record<string, unknown[]>;
-  /** Tags. */
-  declare readonly tags: string[];
 
   /** `"{feed_id}:{report id}"`. */
   override get uniqueId(): ModelId | undefined {

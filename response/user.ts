@@ -31,7 +31,6 @@
 
 import {
   type Document,
-  type FieldKind,
   installFields,
   type ModelApi,
   type ModelId,
@@ -39,6 +38,7 @@ import {
   MutableModel,
   type RequestOptions,
   type SaveOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
 import { toInt } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
@@ -62,6 +62,10 @@ export interface GroupAccess {
   /** Sensor group name. */
   group_name: string;
 }
+
+/** The typed document fields of {@linkcode User}, declared once in `User.fields`. */
+export interface User
+  extends WritableFieldValues<typeof User.fields, "teams", "auth_token" | "id"> {}
 
 /**
  * A Cb Response user, keyed by user name. Create with `cb.create(User)`: the create keeps the
@@ -101,18 +105,27 @@ export class User extends MutableModel {
     "teams",
     "global_admin",
   ];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** The user name (the id). */
     username: "string",
+    /** Same as the user name, as the server sends it. */
     id: "string",
+    /** First name. */
     first_name: "string",
+    /** Last name. */
     last_name: "string",
+    /** E-mail address. */
     email: "string",
-    teams: "array",
+    /** Teams (`teams`, list). */
+    teams: [{ id: "any", name: "any" }],
+    /** Whether the user is a global administrator. */
     global_admin: "boolean",
+    /** A new password to send with the next save (the server never returns it). */
     password: "string",
+    /** The user's API token. Read it on purpose only: it is never printed. */
     auth_token: "string",
-  };
+  } as const;
 
   /**
    * The list query of `GET /api/users`.
@@ -137,24 +150,8 @@ export class User extends MutableModel {
     if (!("id" in this.info)) this.info.id = this.info.username ?? id ?? null;
   }
 
-  /** The user name (the id). */
-  declare username: string | undefined;
-  /** Same as the user name, as the server sends it. */
-  declare readonly id: string | undefined;
-  /** First name. */
-  declare first_name: string | undefined;
-  /** Last name. */
-  declare last_name: string | undefined;
-  /** E-mail address. */
-  declare email: string | undefined;
   /** Teams: `{id, name}` entries (team ids before a create). */
   declare teams: Array<TeamRef | number>;
-  /** Whether the user is a global administrator. */
-  declare global_admin: boolean | undefined;
-  /** A new password to send with the next save (the server never returns it). */
-  declare password: string | undefined;
-  /** The user's API token. Read it on purpose only: it is never printed. */
-  declare readonly auth_token: string | undefined;
 
   /**
    * Keeps `id` equal to the user name after every load.
@@ -275,6 +272,9 @@ async function resolveTeam(
   return await Team.query(api).where(`name:${team}`).one(options);
 }
 
+/** The typed document fields of {@linkcode Team}, declared once in `Team.fields`. */
+export interface Team extends WritableFieldValues<typeof Team.fields, "group_access", "id"> {}
+
 /**
  * A team: a named set of sensor-group permissions users belong to. List rows are partial; a
  * team loads itself (`GET /api/team/{id}`) when `load()`ed.
@@ -303,12 +303,15 @@ export class Team extends MutableModel {
   static override creatable = true;
   /** Fields that must be set before a save (schema `team`). */
   static override required: readonly string[] = ["name", "group_access"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Team id. */
     id: "integer",
+    /** Team name. */
     name: "string",
-    group_access: "array",
-  };
+    /** Group access (`group_access`, list). */
+    group_access: [{ group_id: "any", group_name: "any", access_category: "any" }],
+  } as const;
 
   /**
    * Canonical id: an integer.
@@ -330,10 +333,6 @@ export class Team extends MutableModel {
     return new SimpleQuery(api, Team);
   }
 
-  /** Team id. */
-  declare readonly id: number | undefined;
-  /** Team name. */
-  declare name: string | undefined;
   /** Sensor-group permissions. */
   declare group_access: GroupAccess[];
 
