@@ -5,6 +5,7 @@
  */
 
 import {
+  type FieldValues,
   installFields,
   Model,
   type ModelId,
@@ -228,6 +229,10 @@ export class Publisher extends MutableModel {
 }
 installFields(Publisher);
 
+/** The typed document fields of {@linkcode PublisherCertificate}, declared once in `PublisherCertificate.fields`. */
+// deno-lint-ignore no-empty-interface
+export interface PublisherCertificate extends FieldValues<typeof PublisherCertificate.fields> {}
+
 /**
  * A certificate of a publisher (read-only; Cb Protection 8.0 and later).
  *
@@ -245,6 +250,15 @@ installFields(Publisher);
 export class PublisherCertificate extends Model {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/publisherCertificate";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Certificate id (`certificateId`, integer). */
+    certificateId: "integer",
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Publisher id (`publisherId`, integer). */
+    publisherId: "integer",
+  } as const;
   /** The oldest server with this API. */
   static readonly minimumServerVersion: string = "8.0";
 
@@ -258,3 +272,4 @@ export class PublisherCertificate extends Model {
     return intId(id);
   }
 }
+installFields(PublisherCertificate, { writable: false });

@@ -164,6 +164,10 @@ export class PendingAnalysis extends MutableModel {
     uploaded: "boolean",
     /** Uploaded file size (`uploadedFileSize`, integer). */
     uploadedFileSize: "integer",
+    /** Id of the file analysis this entry belongs to. */
+    fileAnalysisId: "integer",
+    /** Id of the computer holding the file. */
+    computerId: "integer",
   } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";

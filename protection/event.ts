@@ -265,6 +265,10 @@ export class MeteredExecution extends Model {
 }
 installFields(MeteredExecution, { writable: false });
 
+/** The typed document fields of {@linkcode DriftReport}, declared once in `DriftReport.fields`. */
+// deno-lint-ignore no-empty-interface
+export interface DriftReport extends FieldValues<typeof DriftReport.fields> {}
+
 /**
  * A drift report (read-only; Cb Protection 8.0+).
  *
@@ -282,6 +286,19 @@ installFields(MeteredExecution, { writable: false });
 export class DriftReport extends Model {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/driftReport";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Baseline id (`baselineId`, integer). */
+    baselineId: "integer",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
+    dateCreated: "iso-date-time",
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Name (`name`, text). */
+    name: "string",
+    /** Target type (`targetType`, integer). */
+    targetType: "integer",
+  } as const;
   /** The oldest server with this API. */
   static readonly minimumServerVersion: string = "8.0";
 
@@ -295,6 +312,11 @@ export class DriftReport extends Model {
     return intId(id);
   }
 }
+installFields(DriftReport, { writable: false });
+
+/** The typed document fields of {@linkcode DriftReportContents}, declared once in `DriftReportContents.fields`. */
+// deno-lint-ignore no-empty-interface
+export interface DriftReportContents extends FieldValues<typeof DriftReportContents.fields> {}
 
 /**
  * One line of a drift report (read-only; Cb Protection 8.0+).
@@ -313,6 +335,19 @@ export class DriftReport extends Model {
 export class DriftReportContents extends Model {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/driftReportContents";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Computer count (`computerCount`, integer). */
+    computerCount: "integer",
+    /** File catalog id (`fileCatalogId`, integer). */
+    fileCatalogId: "integer",
+    /** File name (`fileName`, text). */
+    fileName: "string",
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Report id (`reportId`, integer). */
+    reportId: "integer",
+  } as const;
   /** The oldest server with this API. */
   static readonly minimumServerVersion: string = "8.0";
 
@@ -326,3 +361,4 @@ export class DriftReportContents extends Model {
     return intId(id);
   }
 }
+installFields(DriftReportContents, { writable: false });

@@ -162,6 +162,8 @@ export class FileInstanceDeleted extends Model {
     id: "integer",
     /** Path name (`pathName`, text). */
     pathName: "string",
+    /** Id of the computer the file was deleted from. */
+    computerId: "integer",
   } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
@@ -217,6 +219,8 @@ export class FileInstanceGroup extends Model {
     pathName: "string",
     /** User name (`userName`, text). */
     userName: "string",
+    /** Name of the group. */
+    name: "string",
   } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
@@ -320,6 +324,28 @@ export class InternalEvent extends Model {
     updaterName: "string",
     /** User name (`userName`, text). */
     userName: "string",
+    /** File instance group id (the route answers file instances). */
+    fileInstanceGroupId: "integer",
+    /** When the file instance was created. */
+    dateCreated: "iso-date-time",
+    /** Whether the file ran. */
+    executed: "boolean",
+    /** Local state of the file instance. */
+    localState: "integer",
+    /** Detailed local state. */
+    detailedLocalState: "integer",
+    /** Publisher id of a detached signature. */
+    detachedPublisherId: "integer",
+    /** Certificate id of a detached signature. */
+    detachedCertificateId: "integer",
+    /** Whether the instance is top-level. */
+    topLevel: "boolean",
+    /** Whether the instance is initialized. */
+    initialized: "boolean",
+    /** Certificate id of the file. */
+    certificateId: "integer",
+    /** Unified management source of the file instance. */
+    unifiedSource: "string",
   } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";

@@ -207,6 +207,10 @@ export class Updater extends MutableModel {
 }
 installFields(Updater);
 
+/** The typed document fields of {@linkcode ScriptRule}, declared once in `ScriptRule.fields`. */
+// deno-lint-ignore no-empty-interface
+export interface ScriptRule extends WritableFieldValues<typeof ScriptRule.fields> {}
+
 /**
  * A script rule (Cb Protection 8.0+); changes are saved with a PUT.
  *
@@ -224,6 +228,19 @@ installFields(Updater);
 export class ScriptRule extends MutableModel {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/scriptRule";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Enabled (`enabled`, flag). */
+    enabled: "boolean",
+    /** Extensions (`extensions`, text). */
+    extensions: "string",
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Interpreters (`interpreters`, text). */
+    interpreters: "string",
+    /** Name (`name`, text). */
+    name: "string",
+  } as const;
   /** The oldest server with this API. */
   static readonly minimumServerVersion: string = "8.0";
 
@@ -237,6 +254,11 @@ export class ScriptRule extends MutableModel {
     return intId(id);
   }
 }
+installFields(ScriptRule);
+
+/** The typed document fields of {@linkcode TrustedDirectory}, declared once in `TrustedDirectory.fields`. */
+// deno-lint-ignore no-empty-interface
+export interface TrustedDirectory extends WritableFieldValues<typeof TrustedDirectory.fields> {}
 
 /**
  * A trusted directory (Cb Protection 8.0+); changes are saved with a PUT.
@@ -255,6 +277,19 @@ export class ScriptRule extends MutableModel {
 export class TrustedDirectory extends MutableModel {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/trustedDirectory";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Computer id (`computerId`, integer). */
+    computerId: "integer",
+    /** Description (`description`, text). */
+    description: "string",
+    /** Enabled (`enabled`, flag). */
+    enabled: "boolean",
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Path (`path`, text). */
+    path: "string",
+  } as const;
   /** The oldest server with this API. */
   static readonly minimumServerVersion: string = "8.0";
 
@@ -268,3 +303,4 @@ export class TrustedDirectory extends MutableModel {
     return intId(id);
   }
 }
+installFields(TrustedDirectory);

@@ -6,6 +6,7 @@
  */
 
 import {
+  type FieldValues,
   installFields,
   Model,
   type ModelId,
@@ -264,6 +265,11 @@ export class TrustedUser extends MutableModel {
 }
 installFields(TrustedUser);
 
+/** The typed document fields of {@linkcode GrantedUserPolicyPermission}, declared once in `GrantedUserPolicyPermission.fields`. */
+// deno-lint-ignore no-empty-interface
+export interface GrantedUserPolicyPermission
+  extends FieldValues<typeof GrantedUserPolicyPermission.fields> {}
+
 /**
  * A policy permission granted to a user (read-only; Cb Protection 8.0+).
  *
@@ -280,6 +286,21 @@ installFields(TrustedUser);
 export class GrantedUserPolicyPermission extends Model {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/grantedUserPolicyPermission";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Permissions (`permissions`, text). */
+    permissions: "string",
+    /** Policy id (`policyId`, integer). */
+    policyId: "integer",
+    /** Policy name (`policyName`, text). */
+    policyName: "string",
+    /** User id (`userId`, integer). */
+    userId: "integer",
+    /** User name (`userName`, text). */
+    userName: "string",
+  } as const;
   /** The oldest server with this API. */
   static readonly minimumServerVersion: string = "8.0";
 
@@ -293,3 +314,4 @@ export class GrantedUserPolicyPermission extends Model {
     return intId(id);
   }
 }
+installFields(GrantedUserPolicyPermission, { writable: false });

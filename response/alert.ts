@@ -168,6 +168,10 @@ export class Alert extends MutableModel {
     watchlist_id: "string",
     /** Watchlist name (`watchlist_name`, text). */
     watchlist_name: "string",
+    /** Whether the alert is ignored (set by `AlertQuery.setIgnored`). */
+    is_ignored: "boolean",
+    /** File names the binary was seen with (binary alerts). */
+    observed_filename: ["string"],
   } as const;
   /** Default sort of alert searches: none. */
   static readonly defaultSort: string | undefined = undefined;

@@ -189,6 +189,8 @@ export class Binary extends Model {
     signed: "string",
     /** Special build (`special_build`, text). */
     special_build: "string",
+    /** Version-resource comments of the file. */
+    comments: "string",
   } as const;
   /** Default sort of binary searches: none. */
   static readonly defaultSort: string | undefined = undefined;

@@ -228,6 +228,14 @@ export class Process extends Model {
     username: "string",
     /** Watchlists (`watchlists`, list). */
     watchlists: [{ segments_hit: "any", value: "any", wid: "any" }],
+    /** Earliest `last_update` over the process segments (search rows). */
+    min_last_update: "iso-date-time",
+    /** Latest `last_update` over the process segments (search rows). */
+    max_last_update: "iso-date-time",
+    /** Earliest `last_server_update` over the segments (search rows). */
+    min_last_server_update: "iso-date-time",
+    /** Latest `last_server_update` over the segments (search rows). */
+    max_last_server_update: "iso-date-time",
   } as const;
   /** Searches sort by `last_update desc` unless told otherwise. */
   static readonly defaultSort: string | undefined = "last_update desc";

@@ -92,6 +92,10 @@ export class ThreatReport extends MutableModel {
     tags: ["string"],
     /** Iocs (`iocs`, object). */
     iocs: { ipv4: "any" },
+    /** Category of the feed that holds the report. */
+    feed_category: "string",
+    /** Whether the report is a query report (`iocs.query`). */
+    has_query: "boolean",
   } as const;
   /** Default sort of report searches: none. */
   static readonly defaultSort: string | undefined = undefined;
