@@ -66,6 +66,7 @@ export { ObjectCache, type ObjectCacheOptions } from "./cache.ts";
 export {
   displayValue,
   type Document,
+  type IdKind,
   installFields,
   type LoadOptions,
   Model,

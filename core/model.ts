@@ -32,6 +32,12 @@ export type { FieldKind, FieldMap, FieldSpec } from "./fields.ts";
 /** A model's unique id: a number or a string. */
 export type ModelId = string | number;
 
+/**
+ * How a model's ids given by a caller are made canonical: `integer` reads numeric text as a
+ * number (`"3"` is id 3), `any` keeps the id as given.
+ */
+export type IdKind = "any" | "integer";
+
 /** A JSON document as the server sends it. */
 export type Document = Record<string, unknown>;
 
@@ -159,14 +165,18 @@ export abstract class Model {
   /** `schema` prints the 79-dash display, `legacy` the `key : value` one. */
   static display: "schema" | "legacy" = "schema";
 
+  /** How caller ids are made canonical (see {@linkcode IdKind}); models override it. */
+  static idKind: IdKind = "any";
+
   /**
-   * Turns a caller's id into the canonical id.
+   * Turns a caller's id into the canonical id, by the class's {@linkcode Model.idKind}
+   * (models with other rules, such as upper-case MD5s, override this).
    *
    * @param id The id as given.
    * @returns The id to use.
    */
   static normaliseId(id: ModelId): ModelId {
-    return id;
+    return this.idKind === "integer" ? toInt(id) ?? id : id;
   }
 
   /** The API object this model belongs to. */

@@ -6,12 +6,11 @@
 
 import {
   type BaseAPI,
+  type IdKind,
   installFields,
-  type ModelId,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
 import { DefenseMutableModel } from "./model.ts";
 import { Policy } from "./policy.ts";
 import type { LiveResponseSession, SessionOptions } from "../live_response/mod.ts";
@@ -201,15 +200,8 @@ export class Device extends DefenseMutableModel {
     windowsPlatform: "string",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The policy the device is in (cached join: at most one request).

@@ -6,13 +6,12 @@
 
 import {
   ApiError,
+  type IdKind,
   installFields,
-  type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
 import { checkSuccess, serverMessage } from "./_base.ts";
 import { DefenseMutableModel } from "./model.ts";
 
@@ -97,15 +96,8 @@ export class Policy extends DefenseMutableModel {
     policy: "object",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /** The rules of the policy by rule id (read from `policy.rules`). */
   get rules(): Map<number, PolicyRule> {

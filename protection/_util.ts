@@ -12,7 +12,6 @@ import {
   ObjectNotFoundError,
   type RequestOptions,
 } from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
 import { openZipMember } from "../core/_zip.ts";
 import type { CbProtectionAPI } from "./api.ts";
 import type { ProtectionModelClass } from "./query.ts";
@@ -142,14 +141,4 @@ export function redactDisplay(text: string, keys: readonly string[]): string {
     out = out.replace(schema, "$1[redacted]").replace(legacy, "$1[redacted]");
   }
   return out;
-}
-
-/**
- * Canonical Protection id: an integer when the id looks like one.
- *
- * @param id The id.
- * @returns The id to use.
- */
-export function intId(id: ModelId): ModelId {
-  return toInt(id) ?? id;
 }

@@ -5,13 +5,13 @@
  */
 
 import {
+  type IdKind,
   installFields,
-  type ModelId,
   MutableModel,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { intId, join } from "./_util.ts";
+import { join } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import { FileCatalog } from "./file_catalog.ts";
 
@@ -123,15 +123,8 @@ export class ApprovalRequest extends MutableModel {
   /** Status: closed. */
   static readonly StatusClosed = 3;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The requested file (cached join on `fileCatalogId`).

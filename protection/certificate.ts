@@ -6,14 +6,14 @@
 
 import {
   type FieldValues,
+  type IdKind,
   installFields,
   Model,
-  type ModelId,
   MutableModel,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { intId, join } from "./_util.ts";
+import { join } from "./_util.ts";
 import { Computer } from "./computer.ts";
 
 /** The typed document fields of {@linkcode Certificate}, declared once in `Certificate.fields`. */
@@ -106,15 +106,8 @@ export class Certificate extends MutableModel {
   /** State: mixed. */
   static readonly StateMixed = 4;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The issuing certificate (cached join on `parentCertificateId`).
@@ -212,15 +205,8 @@ export class Publisher extends MutableModel {
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /** Publisher name. */
   get name(): string | undefined {
@@ -230,7 +216,6 @@ export class Publisher extends MutableModel {
 installFields(Publisher);
 
 /** The typed document fields of {@linkcode PublisherCertificate}, declared once in `PublisherCertificate.fields`. */
-// deno-lint-ignore no-empty-interface
 export interface PublisherCertificate extends FieldValues<typeof PublisherCertificate.fields> {}
 
 /**
@@ -262,14 +247,7 @@ export class PublisherCertificate extends Model {
   /** The oldest server with this API. */
   static readonly minimumServerVersion: string = "8.0";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(PublisherCertificate, { writable: false });

@@ -5,15 +5,15 @@
  */
 
 import {
+  type IdKind,
   installFields,
   type LoadOptions,
-  type ModelId,
   MutableModel,
   type RequestOptions,
   type SaveOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { intId, join, redactDisplay } from "./_util.ts";
+import { join, redactDisplay } from "./_util.ts";
 import type { CbProtectionAPI } from "./api.ts";
 import type { ProtectionQuery } from "./query.ts";
 import { FileInstance } from "./file_instance.ts";
@@ -229,15 +229,8 @@ export class Computer extends MutableModel {
     virtualPlatform: "string",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   #saving = false;
   #refreshing = false;

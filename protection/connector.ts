@@ -6,13 +6,13 @@
  */
 
 import {
+  type IdKind,
   installFields,
-  type ModelId,
   MutableModel,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { downloadFirstMember, intId, join } from "./_util.ts";
+import { downloadFirstMember, join } from "./_util.ts";
 import type { CbProtectionAPI } from "./api.ts";
 import { FileCatalog, fileHashOf } from "./file_catalog.ts";
 import type { ProtectionQuery } from "./query.ts";
@@ -76,15 +76,8 @@ export class Connector extends MutableModel {
     isInternal: "boolean",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The analyses waiting for this connector (a query on `connectorId:{id}`).
@@ -192,15 +185,8 @@ export class PendingAnalysis extends MutableModel {
   /** Result: malicious. */
   static readonly ResultMalicious = 3;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /** Whether the file is uploaded (and {@linkcode PendingAnalysis.file} can download it). */
   get uploaded(): boolean {
@@ -372,15 +358,8 @@ export class Notification extends MutableModel {
     version: "string",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /** Notification type. */
   declare type: string | undefined;

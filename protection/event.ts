@@ -6,12 +6,12 @@
 
 import {
   type FieldValues,
+  type IdKind,
   installFields,
   Model,
-  type ModelId,
   type RequestOptions,
 } from "../core/mod.ts";
-import { intId, join } from "./_util.ts";
+import { join } from "./_util.ts";
 import { FileCatalog } from "./file_catalog.ts";
 
 /** The typed document fields of {@linkcode Event}, declared once in `Event.fields`. */
@@ -104,15 +104,8 @@ export class Event extends Model {
     userName: "string",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The file the event is about (cached join on `fileCatalogId`).
@@ -194,15 +187,8 @@ export class Notifier extends Model {
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(Notifier, { writable: false });
 
@@ -253,20 +239,12 @@ export class MeteredExecution extends Model {
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(MeteredExecution, { writable: false });
 
 /** The typed document fields of {@linkcode DriftReport}, declared once in `DriftReport.fields`. */
-// deno-lint-ignore no-empty-interface
 export interface DriftReport extends FieldValues<typeof DriftReport.fields> {}
 
 /**
@@ -302,20 +280,12 @@ export class DriftReport extends Model {
   /** The oldest server with this API. */
   static readonly minimumServerVersion: string = "8.0";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(DriftReport, { writable: false });
 
 /** The typed document fields of {@linkcode DriftReportContents}, declared once in `DriftReportContents.fields`. */
-// deno-lint-ignore no-empty-interface
 export interface DriftReportContents extends FieldValues<typeof DriftReportContents.fields> {}
 
 /**
@@ -351,14 +321,7 @@ export class DriftReportContents extends Model {
   /** The oldest server with this API. */
   static readonly minimumServerVersion: string = "8.0";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(DriftReportContents, { writable: false });

@@ -5,13 +5,13 @@
  */
 
 import {
+  type IdKind,
   installFields,
-  type ModelId,
   MutableModel,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { downloadFirstMember, intId, join } from "./_util.ts";
+import { downloadFirstMember, join } from "./_util.ts";
 import { Certificate, Publisher } from "./certificate.ts";
 import { Computer } from "./computer.ts";
 
@@ -157,15 +157,8 @@ export class FileCatalog extends MutableModel {
     return this.get<string>("publisher");
   }
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /** The first hash the entry has: MD5, else SHA-1, else SHA-256. */
   get fileHash(): string | undefined {
@@ -258,15 +251,8 @@ export class FileAnalysis extends MutableModel {
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(FileAnalysis);
 
@@ -323,15 +309,8 @@ export class FileUpload extends MutableModel {
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The uploaded file: `GET fileUpload/{id}?downloadFile=true` (a ZIP), the first member

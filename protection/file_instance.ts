@@ -7,14 +7,14 @@
 
 import {
   type FieldValues,
+  type IdKind,
   installFields,
   Model,
-  type ModelId,
   MutableModel,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { intId, join } from "./_util.ts";
+import { join } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import { FileCatalog } from "./file_catalog.ts";
 
@@ -90,15 +90,8 @@ export class FileInstance extends MutableModel {
     unifiedSource: "string",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The computer the file is on (cached join on `computerId`).
@@ -168,15 +161,8 @@ export class FileInstanceDeleted extends Model {
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(FileInstanceDeleted, { writable: false });
 
@@ -225,15 +211,8 @@ export class FileInstanceGroup extends Model {
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(FileInstanceGroup, { writable: false });
 
@@ -350,14 +329,7 @@ export class InternalEvent extends Model {
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(InternalEvent, { writable: false });

@@ -5,13 +5,13 @@
  */
 
 import {
+  type IdKind,
   installFields,
-  type ModelId,
   MutableModel,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { intId, join } from "./_util.ts";
+import { join } from "./_util.ts";
 import { FileCatalog } from "./file_catalog.ts";
 import { User } from "./user.ts";
 
@@ -140,15 +140,8 @@ export class FileRule extends MutableModel {
     fileRuleType: "string",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The file of the rule (cached join on `fileCatalogId`).

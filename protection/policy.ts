@@ -4,13 +4,7 @@
  * @module
  */
 
-import {
-  installFields,
-  type ModelId,
-  MutableModel,
-  type WritableFieldValues,
-} from "../core/mod.ts";
-import { intId } from "./_util.ts";
+import { type IdKind, installFields, MutableModel, type WritableFieldValues } from "../core/mod.ts";
 
 /**
  * Enforcement levels of a policy (`enforcementLevel`, `disconnectedEnforcementLevel`).
@@ -121,15 +115,8 @@ export class Policy extends MutableModel {
     clVersionMax: "integer",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /** Creation time. */
   declare readonly dateCreated: Date | undefined;

@@ -7,13 +7,12 @@
 
 import {
   type FieldValues,
+  type IdKind,
   installFields,
   Model,
-  type ModelId,
   MutableModel,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { intId } from "./_util.ts";
 
 /** The typed document fields of {@linkcode ServerConfig}, declared once in `ServerConfig.fields`. */
 export interface ServerConfig extends FieldValues<typeof ServerConfig.fields> {}
@@ -52,15 +51,8 @@ export class ServerConfig extends Model {
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(ServerConfig, { writable: false });
 
@@ -135,15 +127,8 @@ export class ServerPerformance extends Model {
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(ServerPerformance, { writable: false });
 
@@ -195,20 +180,12 @@ export class Updater extends MutableModel {
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(Updater);
 
 /** The typed document fields of {@linkcode ScriptRule}, declared once in `ScriptRule.fields`. */
-// deno-lint-ignore no-empty-interface
 export interface ScriptRule extends WritableFieldValues<typeof ScriptRule.fields> {}
 
 /**
@@ -244,20 +221,12 @@ export class ScriptRule extends MutableModel {
   /** The oldest server with this API. */
   static readonly minimumServerVersion: string = "8.0";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(ScriptRule);
 
 /** The typed document fields of {@linkcode TrustedDirectory}, declared once in `TrustedDirectory.fields`. */
-// deno-lint-ignore no-empty-interface
 export interface TrustedDirectory extends WritableFieldValues<typeof TrustedDirectory.fields> {}
 
 /**
@@ -293,14 +262,7 @@ export class TrustedDirectory extends MutableModel {
   /** The oldest server with this API. */
   static readonly minimumServerVersion: string = "8.0";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(TrustedDirectory);

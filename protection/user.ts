@@ -7,13 +7,13 @@
 
 import {
   type FieldValues,
+  type IdKind,
   installFields,
   Model,
-  type ModelId,
   MutableModel,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { intId, redactDisplay } from "./_util.ts";
+import { redactDisplay } from "./_util.ts";
 
 const USER_SECRETS = ["apiToken", "passwordHash", "passwordSalt"];
 
@@ -99,15 +99,8 @@ export class User extends MutableModel {
     registrationDate: "iso-date-time",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /** The change-tracking display, with the API token and password hash hidden. */
   override toString(): string {
@@ -177,15 +170,8 @@ export class UserGroup extends MutableModel {
     manualCount: "integer",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /** Whether the group is enabled. */
   declare enabled: boolean | undefined;
@@ -250,15 +236,8 @@ export class TrustedUser extends MutableModel {
     clVersion: "integer",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /** Platform: 1 Windows, 2 Mac, 4 Linux. */
   declare platformId: number | undefined;
@@ -266,7 +245,6 @@ export class TrustedUser extends MutableModel {
 installFields(TrustedUser);
 
 /** The typed document fields of {@linkcode GrantedUserPolicyPermission}, declared once in `GrantedUserPolicyPermission.fields`. */
-// deno-lint-ignore no-empty-interface
 export interface GrantedUserPolicyPermission
   extends FieldValues<typeof GrantedUserPolicyPermission.fields> {}
 
@@ -304,14 +282,7 @@ export class GrantedUserPolicyPermission extends Model {
   /** The oldest server with this API. */
   static readonly minimumServerVersion: string = "8.0";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
 installFields(GrantedUserPolicyPermission, { writable: false });

@@ -6,15 +6,14 @@
 
 import {
   ApiError,
+  type IdKind,
   installFields,
   InvalidObjectError,
-  type ModelId,
   MutableModel,
   type RequestOptions,
   ServerError,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
 import { ActionModel } from "./_actions.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
@@ -101,15 +100,8 @@ export class Feed extends MutableModel {
     provider_rating: "double",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The list query of `GET /api/v1/feed` (client-side `where("name:SOC")`).

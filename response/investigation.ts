@@ -18,6 +18,7 @@
  */
 
 import {
+  type IdKind,
   installFields,
   type ModelId,
   MutableModel,
@@ -73,15 +74,8 @@ export class Investigation extends MutableModel {
     last_updated: "iso-date-time",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The list query of `GET /api/investigations`.
@@ -200,15 +194,8 @@ export class TaggedEvent extends MutableModel {
     notes: "string",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The route listing the events of one investigation.

@@ -19,14 +19,13 @@
 
 import {
   type Document,
+  type IdKind,
   installFields,
-  type ModelId,
   MutableModel,
   ObjectNotFoundError,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SimpleQuery } from "./query.ts";
 import { Sensor, type SensorQuery } from "./sensor.ts";
@@ -145,15 +144,8 @@ export class SensorGroup extends MutableModel {
     process_filter_level: "integer",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The list query of `GET /api/group`.

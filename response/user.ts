@@ -31,6 +31,7 @@
 
 import {
   type Document,
+  type IdKind,
   installFields,
   type ModelApi,
   type ModelId,
@@ -313,15 +314,8 @@ export class Team extends MutableModel {
     group_access: [{ group_id: "any", group_name: "any", access_category: "any" }],
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The list query of `GET /api/teams`.
