@@ -112,7 +112,12 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
     extra: readonly unknown[] = [],
   ): M {
     const canonical = cls.normaliseId(id);
-    return this.cachedObject(cls, canonical, () => new cls(this, canonical, { info, full }), extra);
+    return this.cachedObject(
+      cls,
+      canonical,
+      () => new cls(this as never, canonical, { info, full }),
+      extra,
+    );
   }
 
   /**
@@ -138,7 +143,7 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
       await hit.load(options);
       return hit;
     }
-    const made = new cls(this, canonical, {});
+    const made = new cls(this as never, canonical, {});
     await made.load(options);
     this.cache.set(key, made);
     return made;
@@ -170,7 +175,10 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
         `Cannot create object of type ${cls.name}: the server does not create it through the API`,
       );
     }
-    const obj = new cls(this, undefined, { info: { [cls.primaryKey]: null }, full: false });
+    const obj = new cls(this as never, undefined, {
+      info: { [cls.primaryKey]: null },
+      full: false,
+    });
     for (const [k, v] of Object.entries(data)) obj.set(k, v);
     return obj;
   }

@@ -61,8 +61,11 @@ export interface ModelInit {
 
 /** The static side of a model class, as `select` and queries use it. */
 export interface ModelClass<M extends Model = Model> {
-  /** Builds a model bound to an API. */
-  new (api: ModelApi, id: ModelId | undefined, init?: ModelInit): M;
+  /**
+   * Builds a model bound to an API. Each model types `api` as its product's API, so the
+   * parameter is `never` here: the API objects that build models pass themselves.
+   */
+  new (api: never, id: ModelId | undefined, init?: ModelInit): M;
   /** REST path of the collection. */
   readonly urlObject: string;
   /** Name of the document field holding the id. */
@@ -150,7 +153,7 @@ export function displayValue(key: string, value: unknown): string {
  * assert.ok(String(bin).startsWith("Binary:"));
  * ```
  */
-export abstract class Model {
+export abstract class Model<Api extends ModelApi = ModelApi> {
   /** REST path of the collection. */
   static urlObject = "";
   /** Name of the id field. */
@@ -179,8 +182,8 @@ export abstract class Model {
     return this.idKind === "integer" ? toInt(id) ?? id : id;
   }
 
-  /** The API object this model belongs to. */
-  protected readonly cb: ModelApi;
+  /** The API object this model belongs to (typed as the product's API). */
+  protected readonly cb: Api;
   #info: Document;
   #id: ModelId | undefined;
   #full: boolean;
@@ -193,7 +196,7 @@ export abstract class Model {
    * @param id The unique id, if known.
    * @param init The initial document.
    */
-  constructor(api: ModelApi, id: ModelId | undefined, init: ModelInit = {}) {
+  constructor(api: Api, id: ModelId | undefined, init: ModelInit = {}) {
     this.cb = api;
     this.#id = id;
     this.#info = init.info ? { ...init.info } : {};
@@ -544,7 +547,7 @@ export interface SaveOptions extends LoadOptions {}
  * assert.ok(!group.isDirty() && group.name === "Renamed");
  * ```
  */
-export abstract class MutableModel extends Model {
+export abstract class MutableModel<Api extends ModelApi = ModelApi> extends Model<Api> {
   /** HTTP method of a create. */
   static createMethod = "POST";
   /** HTTP method of an update. */

@@ -5,7 +5,6 @@
  */
 
 import {
-  type BaseAPI,
   type IdKind,
   installFields,
   type RequestOptions,
@@ -14,7 +13,6 @@ import {
 import { DefenseMutableModel } from "./model.ts";
 import { Policy } from "./policy.ts";
 import type { LiveResponseSession, SessionOptions } from "../live_response/mod.ts";
-import type { CbDefenseAPI } from "./api.ts";
 
 /** The typed document fields of {@linkcode Device}, declared once in `Device.fields`. */
 export interface Device extends
@@ -63,7 +61,7 @@ export interface Device extends
  *
  * @example Move the documentation's device into another policy
  * ```ts
- * import { CbDefenseAPI, Device } from "@cbapi/cbapi/defense";
+ * import { Device } from "@cbapi/cbapi/defense";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * import assert from "node:assert/strict";
  * await using emu = await CbEmulator.start();
@@ -213,7 +211,7 @@ export class Device extends DefenseMutableModel {
   async policy(options: RequestOptions = {}): Promise<Policy | undefined> {
     const id = this.policyId;
     if (id === undefined) return undefined;
-    return await (this.cb as BaseAPI).selectById(Policy, id, options);
+    return await this.cb.selectById(Policy, id, options);
   }
 
   /**
@@ -229,7 +227,7 @@ export class Device extends DefenseMutableModel {
     if (id === undefined) {
       throw new TypeError("This device has no deviceId: load it with cb.select(Device, id) first");
     }
-    return await (this.cb as CbDefenseAPI).liveResponse.requestSession(id, options);
+    return await this.cb.liveResponse.requestSession(id, options);
   }
 
   /** The body of an update: only the changed fields. */

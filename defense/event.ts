@@ -5,7 +5,6 @@
  */
 
 import {
-  type BaseAPI,
   type Document,
   type FieldValues,
   installFields,
@@ -14,6 +13,7 @@ import {
 } from "../core/mod.ts";
 import { unwrapDocument } from "./_base.ts";
 import { Device } from "./device.ts";
+import type { CbDefenseAPI } from "./api.ts";
 
 /** The typed document fields of {@linkcode Event}, declared once in `Event.fields`. */
 export interface Event extends FieldValues<typeof Event.fields> {}
@@ -36,7 +36,7 @@ export interface Event extends FieldValues<typeof Event.fields> {}
  * }
  * ```
  */
-export class Event extends Model {
+export class Event extends Model<CbDefenseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/integrationServices/v3/event";
   /** The id field. */
@@ -124,7 +124,7 @@ export class Event extends Model {
   async device(options: RequestOptions = {}): Promise<Device | undefined> {
     const id = this.deviceDetails.deviceId;
     if (typeof id !== "number" && typeof id !== "string") return undefined;
-    return await (this.cb as BaseAPI).selectById(Device, id, options);
+    return await this.cb.selectById(Device, id, options);
   }
 }
 installFields(Event, { writable: false });

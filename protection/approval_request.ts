@@ -14,6 +14,7 @@ import {
 import { join } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import { FileCatalog } from "./file_catalog.ts";
+import type { CbProtectionAPI } from "./api.ts";
 
 /** The typed document fields of {@linkcode ApprovalRequest}, declared once in `ApprovalRequest.fields`. */
 export interface ApprovalRequest
@@ -40,7 +41,7 @@ export interface ApprovalRequest
  * }
  * ```
  */
-export class ApprovalRequest extends MutableModel {
+export class ApprovalRequest extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/approvalRequest";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */

@@ -15,6 +15,7 @@ import {
 } from "../core/mod.ts";
 import { join } from "./_util.ts";
 import { Computer } from "./computer.ts";
+import type { CbProtectionAPI } from "./api.ts";
 
 /** The typed document fields of {@linkcode Certificate}, declared once in `Certificate.fields`. */
 export interface Certificate extends WritableFieldValues<typeof Certificate.fields, never, "id"> {}
@@ -35,7 +36,7 @@ export interface Certificate extends WritableFieldValues<typeof Certificate.fiel
  * assert.ok(parent?.id === 1 && publisher !== undefined);
  * ```
  */
-export class Certificate extends MutableModel {
+export class Certificate extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/certificate";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -162,7 +163,7 @@ export interface Publisher extends WritableFieldValues<typeof Publisher.fields, 
  * }
  * ```
  */
-export class Publisher extends MutableModel {
+export class Publisher extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/publisher";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -232,7 +233,7 @@ export interface PublisherCertificate extends FieldValues<typeof PublisherCertif
  * assert.ok(rows.length > 0);
  * ```
  */
-export class PublisherCertificate extends Model {
+export class PublisherCertificate extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/publisherCertificate";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */

@@ -68,7 +68,7 @@ export interface Computer extends
  * assert.ok((await computer.policy())?.id === computer.policyId);
  * ```
  */
-export class Computer extends MutableModel {
+export class Computer extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/computer";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -337,7 +337,7 @@ export class Computer extends MutableModel {
    * @returns A new query.
    */
   fileInstances(): ProtectionQuery<FileInstance> {
-    return (this.cb as CbProtectionAPI).select(FileInstance).where(
+    return this.cb.select(FileInstance).where(
       `computerId:${this.uniqueId}`,
     );
   }

@@ -40,7 +40,7 @@ export interface Connector
  * for await (const pending of connector.pendingAnalyses()) assert.ok(pending.fileHash !== undefined);
  * ```
  */
-export class Connector extends MutableModel {
+export class Connector extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/connector";
   /** Whether `cb.create()` may build one. */
@@ -85,7 +85,7 @@ export class Connector extends MutableModel {
    * @returns A new query.
    */
   pendingAnalyses(): ProtectionQuery<PendingAnalysis> {
-    return (this.cb as CbProtectionAPI).select(PendingAnalysis).where(
+    return this.cb.select(PendingAnalysis).where(
       `connectorId:${this.uniqueId}`,
     );
   }
@@ -114,7 +114,7 @@ export interface PendingAnalysis
  * assert.ok(n.fileAnalysisId === pa.id);
  * ```
  */
-export class PendingAnalysis extends MutableModel {
+export class PendingAnalysis extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/pendingAnalysis";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -218,7 +218,7 @@ export class PendingAnalysis extends MutableModel {
    * @returns The unsaved notification.
    */
   createNotification(data: Record<string, unknown> = {}): Notification {
-    const n = (this.cb as CbProtectionAPI).create(Notification, data);
+    const n = this.cb.create(Notification, data);
     n.fileAnalysisId = this.id;
     return n;
   }
@@ -256,7 +256,7 @@ export interface Notification
  * assert.ok(typeof n.id === "number");
  * ```
  */
-export class Notification extends MutableModel {
+export class Notification extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/notification";
   /** Whether `cb.create()` may build one. */

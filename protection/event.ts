@@ -13,6 +13,7 @@ import {
 } from "../core/mod.ts";
 import { join } from "./_util.ts";
 import { FileCatalog } from "./file_catalog.ts";
+import type { CbProtectionAPI } from "./api.ts";
 
 /** The typed document fields of {@linkcode Event}, declared once in `Event.fields`. */
 export interface Event extends FieldValues<typeof Event.fields> {}
@@ -33,7 +34,7 @@ export interface Event extends FieldValues<typeof Event.fields> {}
  * }
  * ```
  */
-export class Event extends Model {
+export class Event extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/event";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -136,7 +137,7 @@ export interface Notifier extends FieldValues<typeof Notifier.fields> {}
  * assert.ok(typeof notifier.get("name") === "string");
  * ```
  */
-export class Notifier extends Model {
+export class Notifier extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/notifier";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -208,7 +209,7 @@ export interface MeteredExecution extends FieldValues<typeof MeteredExecution.fi
  * assert.ok(await cb.select(MeteredExecution).count() > 0);
  * ```
  */
-export class MeteredExecution extends Model {
+export class MeteredExecution extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/meteredExecution";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -261,7 +262,7 @@ export interface DriftReport extends FieldValues<typeof DriftReport.fields> {}
  * assert.ok(typeof report.get("name") === "string");
  * ```
  */
-export class DriftReport extends Model {
+export class DriftReport extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/driftReport";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -302,7 +303,7 @@ export interface DriftReportContents extends FieldValues<typeof DriftReportConte
  * assert.ok(rows.length > 0);
  * ```
  */
-export class DriftReportContents extends Model {
+export class DriftReportContents extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/driftReportContents";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */

@@ -14,6 +14,7 @@ import {
 import { downloadFirstMember, join } from "./_util.ts";
 import { Certificate, Publisher } from "./certificate.ts";
 import { Computer } from "./computer.ts";
+import type { CbProtectionAPI } from "./api.ts";
 
 /**
  * The first of `md5`, `sha1`, `sha256` that a document has.
@@ -52,7 +53,7 @@ export interface FileCatalog extends
  * assert.ok(fc.fileHash !== undefined && publisher !== undefined);
  * ```
  */
-export class FileCatalog extends MutableModel {
+export class FileCatalog extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileCatalog";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -214,7 +215,7 @@ export interface FileAnalysis extends WritableFieldValues<typeof FileAnalysis.fi
  * assert.ok(fa.get("fileCatalogId") !== undefined);
  * ```
  */
-export class FileAnalysis extends MutableModel {
+export class FileAnalysis extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileAnalysis";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -274,7 +275,7 @@ export interface FileUpload extends WritableFieldValues<typeof FileUpload.fields
  * assert.ok(bytes[0] === 0x4d && bytes[1] === 0x5a); // "MZ"
  * ```
  */
-export class FileUpload extends MutableModel {
+export class FileUpload extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileUpload";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */

@@ -17,6 +17,7 @@ import {
 import { join } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import { FileCatalog } from "./file_catalog.ts";
+import type { CbProtectionAPI } from "./api.ts";
 
 /** The typed document fields of {@linkcode FileInstance}, declared once in `FileInstance.fields`. */
 export interface FileInstance extends
@@ -47,7 +48,7 @@ export interface FileInstance extends
  * }
  * ```
  */
-export class FileInstance extends MutableModel {
+export class FileInstance extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileInstance";
   /** Updates are POSTed to the instance path. */
@@ -132,7 +133,7 @@ export interface FileInstanceDeleted extends FieldValues<typeof FileInstanceDele
  * assert.ok(gone.every((d) => typeof d.get("fileName") === "string"));
  * ```
  */
-export class FileInstanceDeleted extends Model {
+export class FileInstanceDeleted extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileInstanceDeleted";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -182,7 +183,7 @@ export interface FileInstanceGroup extends FieldValues<typeof FileInstanceGroup.
  * assert.ok(await cb.select(FileInstanceGroup).count() > 0);
  * ```
  */
-export class FileInstanceGroup extends Model {
+export class FileInstanceGroup extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileInstanceGroup";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -234,7 +235,7 @@ export interface InternalEvent extends FieldValues<typeof InternalEvent.fields> 
  * assert.ok(first !== undefined);
  * ```
  */
-export class InternalEvent extends Model {
+export class InternalEvent extends Model<CbProtectionAPI> {
   /** The REST path of the collection (the file-instance path, as in the Python library). */
   static override urlObject = "/api/bit9platform/v1/fileInstance";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */

@@ -14,6 +14,7 @@ import {
 import { join } from "./_util.ts";
 import { FileCatalog } from "./file_catalog.ts";
 import { User } from "./user.ts";
+import type { CbProtectionAPI } from "./api.ts";
 
 /** The typed document fields of {@linkcode FileRule}, declared once in `FileRule.fields`. */
 export interface FileRule
@@ -41,7 +42,7 @@ export interface FileRule
  * assert.ok(typeof rule.id === "number" && rule.fileState === FileRule.StateBanned);
  * ```
  */
-export class FileRule extends MutableModel {
+export class FileRule extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileRule";
   /** Whether `cb.create()` may build one. */

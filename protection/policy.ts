@@ -5,6 +5,7 @@
  */
 
 import { type IdKind, installFields, MutableModel, type WritableFieldValues } from "../core/mod.ts";
+import type { CbProtectionAPI } from "./api.ts";
 
 /**
  * Enforcement levels of a policy (`enforcementLevel`, `disconnectedEnforcementLevel`).
@@ -54,7 +55,7 @@ export interface Policy
  * assert.ok(typeof policy.id === "number");
  * ```
  */
-export class Policy extends MutableModel {
+export class Policy extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/policy";
   /** Whether `cb.create()` may build one. */

@@ -13,6 +13,7 @@ import {
   MutableModel,
   type WritableFieldValues,
 } from "../core/mod.ts";
+import type { CbProtectionAPI } from "./api.ts";
 
 /** The typed document fields of {@linkcode ServerConfig}, declared once in `ServerConfig.fields`. */
 export interface ServerConfig extends FieldValues<typeof ServerConfig.fields> {}
@@ -32,7 +33,7 @@ export interface ServerConfig extends FieldValues<typeof ServerConfig.fields> {}
  * assert.ok(row.get("value") === cb.serverVersion);
  * ```
  */
-export class ServerConfig extends Model {
+export class ServerConfig extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/serverConfig";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -72,7 +73,7 @@ export interface ServerPerformance extends FieldValues<typeof ServerPerformance.
  * assert.ok(await cb.select(ServerPerformance).count() > 0);
  * ```
  */
-export class ServerPerformance extends Model {
+export class ServerPerformance extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/serverPerformance";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -151,7 +152,7 @@ export interface Updater extends WritableFieldValues<typeof Updater.fields> {}
  * assert.ok(updater.get("enabled") === false);
  * ```
  */
-export class Updater extends MutableModel {
+export class Updater extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/updater";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -202,7 +203,7 @@ export interface ScriptRule extends WritableFieldValues<typeof ScriptRule.fields
  * await rule.save();
  * ```
  */
-export class ScriptRule extends MutableModel {
+export class ScriptRule extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/scriptRule";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -243,7 +244,7 @@ export interface TrustedDirectory extends WritableFieldValues<typeof TrustedDire
  * assert.ok(dirs.length > 0);
  * ```
  */
-export class TrustedDirectory extends MutableModel {
+export class TrustedDirectory extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/trustedDirectory";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */

@@ -14,6 +14,7 @@ import {
   type WritableFieldValues,
 } from "../core/mod.ts";
 import { redactDisplay } from "./_util.ts";
+import type { CbProtectionAPI } from "./api.ts";
 
 const USER_SECRETS = ["apiToken", "passwordHash", "passwordSalt"];
 
@@ -36,7 +37,7 @@ export interface User extends WritableFieldValues<typeof User.fields, never, "id
  * await user.delete();
  * ```
  */
-export class User extends MutableModel {
+export class User extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/user";
   /** The oldest server with this API. */
@@ -127,7 +128,7 @@ export interface UserGroup extends WritableFieldValues<typeof UserGroup.fields, 
  * assert.ok(group.enabled !== undefined);
  * ```
  */
-export class UserGroup extends MutableModel {
+export class UserGroup extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/userGroup";
   /** The oldest server with this API. */
@@ -199,7 +200,7 @@ export interface TrustedUser extends WritableFieldValues<typeof TrustedUser.fiel
  * assert.ok(typeof tu.id === "number");
  * ```
  */
-export class TrustedUser extends MutableModel {
+export class TrustedUser extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/trustedUser";
   /** The oldest server with this API. */
@@ -261,7 +262,7 @@ export interface GrantedUserPolicyPermission
  * assert.ok(await cb.select(GrantedUserPolicyPermission).count() > 0);
  * ```
  */
-export class GrantedUserPolicyPermission extends Model {
+export class GrantedUserPolicyPermission extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/grantedUserPolicyPermission";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */

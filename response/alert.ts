@@ -62,7 +62,7 @@ export interface Alert extends
  * await alert!.save();
  * ```
  */
-export class Alert extends MutableModel {
+export class Alert extends MutableModel<CbResponseAPI> {
   /** The REST path of the search. */
   static override urlObject = "/api/v1/alert";
   /** The id field. */
@@ -217,7 +217,7 @@ export class Alert extends MutableModel {
     if (id === undefined || id === null) return this;
     const data = await this.cb.connection.getObject<SearchResultData>(Alert.urlObject, [
       ["cb.urlver", "1"],
-      ...((this.cb as CbResponseAPI).versionAtLeast("5.1.1") ? [["facet", "false"] as const] : []),
+      ...(this.cb.versionAtLeast("5.1.1") ? [["facet", "false"] as const] : []),
       ["q", `unique_id:${id}`],
       ["start", 0],
       ["rows", 1],
@@ -245,7 +245,7 @@ export class Alert extends MutableModel {
     if (!String(this.alert_type ?? "").includes("process") || typeof id !== "string" || !id) {
       return undefined;
     }
-    return await Process.selectById(this.cb as CbResponseAPI, id, options);
+    return await Process.selectById(this.cb, id, options);
   }
 
   /**
@@ -256,7 +256,7 @@ export class Alert extends MutableModel {
    */
   async binary(options: RequestOptions = {}): Promise<Binary | undefined> {
     const md5 = this.md5;
-    return md5 ? await (this.cb as CbResponseAPI).selectById(Binary, md5, options) : undefined;
+    return md5 ? await this.cb.selectById(Binary, md5, options) : undefined;
   }
 
   /**
@@ -267,9 +267,7 @@ export class Alert extends MutableModel {
    */
   async sensor(options: RequestOptions = {}): Promise<Sensor | undefined> {
     const id = this.sensor_id;
-    return id === undefined
-      ? undefined
-      : await (this.cb as CbResponseAPI).selectById(Sensor, id, options);
+    return id === undefined ? undefined : await this.cb.selectById(Sensor, id, options);
   }
 
   /**
@@ -280,9 +278,7 @@ export class Alert extends MutableModel {
    */
   async feed(options: RequestOptions = {}): Promise<Feed | undefined> {
     const id = this.feed_id;
-    return id === undefined || id < 0
-      ? undefined
-      : await (this.cb as CbResponseAPI).selectById(Feed, id, options);
+    return id === undefined || id < 0 ? undefined : await this.cb.selectById(Feed, id, options);
   }
 
   /**
@@ -294,7 +290,7 @@ export class Alert extends MutableModel {
   async watchlist(options: RequestOptions = {}): Promise<Watchlist | undefined> {
     const id = this.info.watchlist_id;
     if (this.feed_id !== -1 || id === undefined || id === null || id === "") return undefined;
-    return await (this.cb as CbResponseAPI).selectById(Watchlist, String(id), options);
+    return await this.cb.selectById(Watchlist, String(id), options);
   }
 }
 installFields(Alert);

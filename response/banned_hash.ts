@@ -37,7 +37,7 @@ export interface BannedHash
  * assert.ok(bh.enabled === true);
  * ```
  */
-export class BannedHash extends MutableModel {
+export class BannedHash extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/banning/blacklist";
   /** The id field. */
@@ -106,7 +106,7 @@ export class BannedHash extends MutableModel {
    */
   async binary(options: RequestOptions = {}): Promise<Binary | undefined> {
     const md5 = this.md5hash;
-    return md5 ? await (this.cb as CbResponseAPI).selectById(Binary, md5, options) : undefined;
+    return md5 ? await this.cb.selectById(Binary, md5, options) : undefined;
   }
 }
 installFields(BannedHash);

@@ -11,7 +11,6 @@ import {
   installFields,
   InvalidHashError,
   Model,
-  type ModelApi,
   type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
@@ -104,7 +103,7 @@ export interface Binary extends
  * assert.ok(new TextDecoder().decode(value!.subarray(0, 2)) === "MZ");
  * ```
  */
-export class Binary extends Model {
+export class Binary extends Model<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/binary";
   /** The id field. */
@@ -238,7 +237,11 @@ export class Binary extends Model {
    * @param id The MD5.
    * @param init The initial document.
    */
-  constructor(api: ModelApi, id: ModelId | undefined, init?: { info?: Document; full?: boolean }) {
+  constructor(
+    api: CbResponseAPI,
+    id: ModelId | undefined,
+    init?: { info?: Document; full?: boolean },
+  ) {
     super(api, id === undefined ? undefined : Binary.normaliseId(id), init);
   }
 
@@ -477,7 +480,7 @@ export class Binary extends Model {
       const n = toInt(id);
       if (n === undefined) continue;
       out.push(
-        (this.cb as CbResponseAPI).fromRow(Sensor, n, { id: n, computer_name: host }, false),
+        this.cb.fromRow(Sensor, n, { id: n, computer_name: host }, false),
       );
     }
     return out;

@@ -41,7 +41,7 @@ export interface Feed
  * assert.ok(await reports.count() === 3);
  * ```
  */
-export class Feed extends MutableModel {
+export class Feed extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/feed";
   /** Whether `cb.create()` may build one. */
@@ -152,7 +152,7 @@ export class Feed extends MutableModel {
    * ```
    */
   searchProcesses(minScore?: number, maxScore?: number): ProcessQuery | undefined {
-    return this.#scoreQuery(Process.query(this.cb as CbResponseAPI), minScore, maxScore);
+    return this.#scoreQuery(Process.query(this.cb), minScore, maxScore);
   }
 
   /**
@@ -164,7 +164,7 @@ export class Feed extends MutableModel {
    * @throws {InvalidObjectError} When the feed has no name.
    */
   searchBinaries(minScore?: number, maxScore?: number): SearchQuery<Binary> | undefined {
-    return this.#scoreQuery(Binary.query(this.cb as CbResponseAPI), minScore, maxScore);
+    return this.#scoreQuery(Binary.query(this.cb), minScore, maxScore);
   }
 
   /**
@@ -173,7 +173,7 @@ export class Feed extends MutableModel {
    * @returns A query over the actions.
    */
   actions(): ArrayQuery<FeedAction> {
-    return FeedAction.query(this.cb as CbResponseAPI).where(`group_id:${this.uniqueId}`);
+    return FeedAction.query(this.cb).where(`group_id:${this.uniqueId}`);
   }
 
   /**
@@ -182,7 +182,7 @@ export class Feed extends MutableModel {
    * @returns A threat report query; add `where()` clauses to narrow it.
    */
   reports(): ThreatReportQuery {
-    return ThreatReport.query(this.cb as CbResponseAPI).where(`feed_id:${this.uniqueId}`);
+    return ThreatReport.query(this.cb).where(`feed_id:${this.uniqueId}`);
   }
 
   /**
@@ -191,7 +191,7 @@ export class Feed extends MutableModel {
    * @returns The action; set `type` and `action_data`, then save.
    */
   createAction(): FeedAction {
-    const api = this.cb as CbResponseAPI;
+    const api = this.cb;
     return api.create(FeedAction, { group_id: this.uniqueId, watchlist_id: -1 });
   }
 
@@ -298,9 +298,7 @@ export class FeedAction extends ActionModel {
    */
   async feed(options: RequestOptions = {}): Promise<Feed | undefined> {
     const id = this.group_id;
-    return id === undefined
-      ? undefined
-      : await (this.cb as CbResponseAPI).selectById(Feed, id, options);
+    return id === undefined ? undefined : await this.cb.selectById(Feed, id, options);
   }
 
   /** `/api/v1/feed/{feed id}/action/{id}`. */

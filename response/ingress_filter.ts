@@ -62,7 +62,7 @@ export interface IngressFilter extends
  * await f.delete();
  * ```
  */
-export class IngressFilter extends MutableModel {
+export class IngressFilter extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/ingress_whitelist";
   /** Whether `cb.create()` may build one. */

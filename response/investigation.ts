@@ -55,7 +55,7 @@ export interface Investigation extends
  * assert.equal(emu.state.investigations.get(2)?.notes, "escalated");
  * ```
  */
-export class Investigation extends MutableModel {
+export class Investigation extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection (list, PUT and DELETE by id). */
   static override urlObject = "/api/investigations";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -122,7 +122,7 @@ export class Investigation extends MutableModel {
    * @returns A query of the tagged events.
    */
   events(): ArrayQuery<TaggedEvent> {
-    return TaggedEvent.query(this.cb as CbResponseAPI).where(`investigation_id:${this.uniqueId}`);
+    return TaggedEvent.query(this.cb).where(`investigation_id:${this.uniqueId}`);
   }
 }
 installFields(Investigation);
@@ -159,7 +159,7 @@ export interface TaggedEvent extends
  * assert.equal((await ev.process())?.id, proc.id);
  * ```
  */
-export class TaggedEvent extends MutableModel {
+export class TaggedEvent extends MutableModel<CbResponseAPI> {
   /** The REST path of creates, PUT and DELETE by id. */
   static override urlObject = "/api/tagged_event";
   /** Whether `cb.create()` may build one. */
@@ -243,7 +243,7 @@ export class TaggedEvent extends MutableModel {
   async process(options: RequestOptions = {}): Promise<Process | undefined> {
     const guid = this.unique_id;
     if (!guid) return undefined;
-    const api = this.cb as CbResponseAPI;
+    const api = this.cb;
     const segment = this.segment_id;
     const id = guid.length === 36 && segment !== undefined
       ? processUniqueId(guid, segment, api.versionAtLeast("6.0.0") ? 12 : 8)
@@ -260,9 +260,7 @@ export class TaggedEvent extends MutableModel {
    */
   async investigation(options: RequestOptions = {}): Promise<Investigation | undefined> {
     const id = this.investigation_id;
-    return id === undefined
-      ? undefined
-      : await Investigation.selectById(this.cb as CbResponseAPI, id, options);
+    return id === undefined ? undefined : await Investigation.selectById(this.cb, id, options);
   }
 }
 installFields(TaggedEvent);

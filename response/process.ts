@@ -11,7 +11,6 @@ import {
   type FieldValues,
   installFields,
   Model,
-  type ModelApi,
   type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
@@ -139,7 +138,7 @@ export interface Process extends
  * }
  * ```
  */
-export class Process extends Model {
+export class Process extends Model<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/process";
   /** How `String(obj)` prints it. */
@@ -319,7 +318,7 @@ export class Process extends Model {
    * @param id A 36-character GUID, or a GUID with its segment (`guid-0000000001`).
    * @param init The initial document and segment.
    */
-  constructor(api: ModelApi, id: ModelId | undefined, init: ProcessInit = {}) {
+  constructor(api: CbResponseAPI, id: ModelId | undefined, init: ProcessInit = {}) {
     super(api, id, { ...init, full: init.full === true || init.suppressed === true });
     this.#suppressed = init.suppressed === true;
     const v6 = (api as Partial<CbResponseAPI>).versionAtLeast?.("6.0.0") ?? true;
@@ -525,7 +524,7 @@ export class Process extends Model {
   async sensor(options: RequestOptions = {}): Promise<Sensor | undefined> {
     const id = this.field<number>("sensor_id");
     if (id === undefined) return undefined;
-    return await (this.cb as CbResponseAPI).selectById(Sensor, id, options);
+    return await this.cb.selectById(Sensor, id, options);
   }
 
   /**
@@ -537,7 +536,7 @@ export class Process extends Model {
   async binary(options: RequestOptions = {}): Promise<Binary | undefined> {
     const md5 = this.process_md5;
     if (!md5 || /^0+$/.test(md5)) return undefined;
-    return await (this.cb as CbResponseAPI).selectById(Binary, md5, options);
+    return await this.cb.selectById(Binary, md5, options);
   }
 
   /**
@@ -634,7 +633,7 @@ export class Process extends Model {
 
   /** The API this process belongs to. */
   get #api(): CbResponseAPI {
-    return this.cb as CbResponseAPI;
+    return this.cb;
   }
 
   /** Loads (once) the event document of a segment. */

@@ -10,7 +10,6 @@ import {
   type Document,
   installFields,
   ListQuery,
-  type ModelApi,
   type ModelId,
   MutableModel,
   type RequestOptions,
@@ -86,7 +85,7 @@ export interface Sensor extends
  * assert.ok(await sensor!.unisolate({ timeout: 5_000, pollInterval: 10 }));
  * ```
  */
-export class Sensor extends MutableModel {
+export class Sensor extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/sensor";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -226,7 +225,11 @@ export class Sensor extends MutableModel {
    * @param id The id.
    * @param init The initial document.
    */
-  constructor(api: ModelApi, id: ModelId | undefined, init?: { info?: Document; full?: boolean }) {
+  constructor(
+    api: CbResponseAPI,
+    id: ModelId | undefined,
+    init?: { info?: Document; full?: boolean },
+  ) {
     super(api, id, init);
   }
 
@@ -276,7 +279,7 @@ export class Sensor extends MutableModel {
   async group(options: RequestOptions = {}): Promise<SensorGroup | undefined> {
     const gid = this.field<number>("group_id");
     if (gid === undefined) return undefined;
-    return await (this.cb as CbResponseAPI).selectById(SensorGroup, gid, options);
+    return await this.cb.selectById(SensorGroup, gid, options);
   }
 
   /**
@@ -395,7 +398,7 @@ export class Sensor extends MutableModel {
       );
     }
     const osType = this.field<number>("os_type");
-    return await (this.cb as CbResponseAPI).liveResponse.requestSession(
+    return await this.cb.liveResponse.requestSession(
       this.uniqueId as number,
       osType !== undefined && options.osType === undefined ? { ...options, osType } : options,
     );
@@ -431,7 +434,7 @@ export class Sensor extends MutableModel {
     const value = body.event_log_flush_time;
     if (!dirty || value === null || value === undefined) {
       body.event_log_flush_time = null;
-    } else if ((this.cb as CbResponseAPI).versionAtLeast("6.0.1")) {
+    } else if (this.cb.versionAtLeast("6.0.1")) {
       const date = new Date(
         String(value).replace(" ", "T") + (String(value).match(/[Zz+-]\d*:?\d*$/) ? "" : "Z"),
       );

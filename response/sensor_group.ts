@@ -71,7 +71,7 @@ export interface SensorGroup extends WritableFieldValues<typeof SensorGroup.fiel
  * assert.ok(typeof sg.id === "number");
  * ```
  */
-export class SensorGroup extends MutableModel {
+export class SensorGroup extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/group";
   /** Whether `cb.create()` may build one. */
@@ -195,7 +195,7 @@ export class SensorGroup extends MutableModel {
    */
   async site(options: RequestOptions = {}): Promise<Site | undefined> {
     const id = this.site_id;
-    return id === undefined ? undefined : await (this.cb as CbResponseAPI).selectById(
+    return id === undefined ? undefined : await this.cb.selectById(
       Site,
       id,
       options,
@@ -253,7 +253,7 @@ export class SensorGroup extends MutableModel {
    * @returns A sensor query filtered on this group.
    */
   sensors(): SensorQuery {
-    return (this.cb as CbResponseAPI).select(Sensor).where(`groupid:${this.uniqueId}`);
+    return this.cb.select(Sensor).where(`groupid:${this.uniqueId}`);
   }
 
   /**

@@ -50,7 +50,7 @@ export interface Site extends WritableFieldValues<typeof Site.fields, never, "gr
  * await site.delete();
  * ```
  */
-export class Site extends MutableModel {
+export class Site extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/site";
   /** Whether `cb.create()` may build one. */
@@ -111,7 +111,7 @@ export class Site extends MutableModel {
    * @returns A query of the site's rules.
    */
   throttleRules(): SimpleQuery<ThrottleRule> {
-    return ThrottleRule.query(this.cb as CbResponseAPI).where(`site_id:${this.uniqueId}`);
+    return ThrottleRule.query(this.cb).where(`site_id:${this.uniqueId}`);
   }
 }
 installFields(Site);
@@ -136,7 +136,7 @@ export interface ThrottleRule extends FieldValues<typeof ThrottleRule.fields> {}
  * }
  * ```
  */
-export class ThrottleRule extends Model {
+export class ThrottleRule extends Model<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/throttle";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -179,7 +179,7 @@ export class ThrottleRule extends Model {
    */
   async site(options: RequestOptions = {}): Promise<Site | undefined> {
     const id = this.site_id;
-    return id === undefined ? undefined : await (this.cb as CbResponseAPI).selectById(
+    return id === undefined ? undefined : await this.cb.selectById(
       Site,
       id,
       options,

@@ -26,7 +26,6 @@ import {
   installFields,
   ListQuery,
   Model,
-  type ModelApi,
   type ModelId,
   type ModelInit,
   type RequestOptions,
@@ -88,7 +87,7 @@ export interface StoragePartition extends FieldValues<typeof StoragePartition.fi
  * assert.equal(hot.partitionInfo.endDate, null);
  * ```
  */
-export class StoragePartition extends Model {
+export class StoragePartition extends Model<CbResponseAPI> {
   /** The list route (an object keyed by partition name). */
   static override urlObject = "/api/v1/storage/events/partition";
   /** The id field. */
@@ -137,7 +136,7 @@ export class StoragePartition extends Model {
    * @param id The partition name.
    * @param init The document.
    */
-  constructor(api: ModelApi, id: ModelId | undefined, init: ModelInit = {}) {
+  constructor(api: CbResponseAPI, id: ModelId | undefined, init: ModelInit = {}) {
     super(api, id, init);
     if (this.info.name === undefined && id !== undefined) this.info.name = String(id);
   }

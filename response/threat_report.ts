@@ -10,7 +10,6 @@ import {
   type Document,
   installFields,
   type LoadOptions,
-  type ModelApi,
   type ModelId,
   type ModelInit,
   MutableModel,
@@ -61,7 +60,7 @@ export interface ThreatReport extends
  * assert.ok(report.is_ignored === true);
  * ```
  */
-export class ThreatReport extends MutableModel {
+export class ThreatReport extends MutableModel<CbResponseAPI> {
   /** The REST path of the search. */
   static override urlObject = "/api/v1/threat_report";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
@@ -142,7 +141,7 @@ export class ThreatReport extends MutableModel {
    * @param id `"{feed_id}:{report id}"`.
    * @param init The initial document.
    */
-  constructor(api: ModelApi, id: ModelId | undefined, init: ModelInit = {}) {
+  constructor(api: CbResponseAPI, id: ModelId | undefined, init: ModelInit = {}) {
     const info = { ...init.info };
     if (id !== undefined && (info.feed_id === undefined || info.id === undefined)) {
       const [feed, report] = splitReportId(id, api.url);
@@ -179,9 +178,7 @@ export class ThreatReport extends MutableModel {
    */
   async feed(options: RequestOptions = {}): Promise<Feed | undefined> {
     const id = this.feed_id;
-    return id === undefined
-      ? undefined
-      : await (this.cb as CbResponseAPI).selectById(Feed, id, options);
+    return id === undefined ? undefined : await this.cb.selectById(Feed, id, options);
   }
 
   /**

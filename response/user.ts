@@ -33,7 +33,6 @@ import {
   type Document,
   type IdKind,
   installFields,
-  type ModelApi,
   type ModelId,
   type ModelInit,
   MutableModel,
@@ -86,7 +85,7 @@ export interface User
  * assert.equal(user.first_name, "Bit9");
  * ```
  */
-export class User extends MutableModel {
+export class User extends MutableModel<CbResponseAPI> {
   /** The REST path of one user (`/api/user/{username}`) and of creates. */
   static override urlObject = "/api/user";
   /** The list route. */
@@ -146,7 +145,7 @@ export class User extends MutableModel {
    * @param id The user name, if known.
    * @param init The initial document.
    */
-  constructor(api: ModelApi, id: ModelId | undefined, init: ModelInit = {}) {
+  constructor(api: CbResponseAPI, id: ModelId | undefined, init: ModelInit = {}) {
     super(api, id, init);
     if (!("id" in this.info)) this.info.id = this.info.username ?? id ?? null;
   }
@@ -202,7 +201,7 @@ export class User extends MutableModel {
     if (this.isDirty() && !this.isNew()) {
       const teams = teamEntries(this.info.teams);
       if (teams.some((t) => typeof t !== "object")) {
-        const api = this.cb as CbResponseAPI;
+        const api = this.cb;
         const full: TeamRef[] = [];
         for (const t of teams) {
           if (typeof t === "object") full.push(t);
@@ -223,7 +222,7 @@ export class User extends MutableModel {
    * @throws {ObjectNotFoundError} When no such team exists.
    */
   async addTeam(team: Team | number | string, options: RequestOptions = {}): Promise<void> {
-    const t = await resolveTeam(this.cb as CbResponseAPI, team, options);
+    const t = await resolveTeam(this.cb, team, options);
     const entry: TeamRef = { id: t.uniqueId as number, name: t.get<string>("name") };
     const rest = teamEntries(this.info.teams).filter((e) => teamId(e) !== entry.id);
     this.setRaw("teams", [...rest, entry]);
@@ -244,7 +243,7 @@ export class User extends MutableModel {
     else if (typeof team === "number") id = team;
     else {
       const local = entries.find((e) => typeof e === "object" && e.name === team);
-      id = local ? teamId(local) : (await resolveTeam(this.cb as CbResponseAPI, team, options))
+      id = local ? teamId(local) : (await resolveTeam(this.cb, team, options))
         .uniqueId as number;
     }
     const kept = entries.filter((e) => teamId(e) !== id);
@@ -293,7 +292,7 @@ export interface Team extends WritableFieldValues<typeof Team.fields, "group_acc
  * assert.equal(team.group_access[0]?.access_category, "Viewer");
  * ```
  */
-export class Team extends MutableModel {
+export class Team extends MutableModel<CbResponseAPI> {
   /** The REST path of one team and of creates. */
   static override urlObject = "/api/team";
   /** The list route. */
@@ -360,7 +359,7 @@ export class Team extends MutableModel {
     options: RequestOptions,
   ): Promise<void> {
     const sg = typeof group === "number"
-      ? await (this.cb as CbResponseAPI).selectById(SensorGroup, group, options)
+      ? await this.cb.selectById(SensorGroup, group, options)
       : group;
     const entry: GroupAccess = {
       group_id: sg.uniqueId as number,

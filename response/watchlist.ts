@@ -46,7 +46,7 @@ export interface Watchlist extends
  * assert.ok(hits >= 0);
  * ```
  */
-export class Watchlist extends MutableModel {
+export class Watchlist extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/watchlist";
   /** Whether `cb.create()` may build one. */
@@ -161,7 +161,7 @@ export class Watchlist extends MutableModel {
    * @throws {InvalidObjectError} When `index_type` is neither `events` nor `modules`.
    */
   search(): ProcessQuery | SearchQuery<Binary> {
-    const api = this.cb as CbResponseAPI;
+    const api = this.cb;
     const raw = this.search_query ?? "";
     if (this.index_type === "events") return Process.query(api).withRawQuery(raw);
     if (this.index_type === "modules") return Binary.query(api).withRawQuery(raw);
@@ -178,7 +178,7 @@ export class Watchlist extends MutableModel {
    * @returns A query over the actions.
    */
   actions(): ArrayQuery<WatchlistAction> {
-    return WatchlistAction.query(this.cb as CbResponseAPI).where(`watchlist_id:${this.uniqueId}`);
+    return WatchlistAction.query(this.cb).where(`watchlist_id:${this.uniqueId}`);
   }
 
   /**
@@ -187,7 +187,7 @@ export class Watchlist extends MutableModel {
    * @returns The action; set `type` and `action_data`, then save.
    */
   createAction(): WatchlistAction {
-    return (this.cb as CbResponseAPI).create(WatchlistAction, { watchlist_id: this.uniqueId });
+    return this.cb.create(WatchlistAction, { watchlist_id: this.uniqueId });
   }
 }
 installFields(Watchlist);
@@ -267,7 +267,7 @@ export class WatchlistAction extends ActionModel {
     const id = this.watchlist_id;
     return id === undefined || id === null
       ? undefined
-      : await (this.cb as CbResponseAPI).selectById(Watchlist, id, options);
+      : await this.cb.selectById(Watchlist, id, options);
   }
 
   /** `/api/v1/watchlist/{watchlist id}/action/{id}`. */

@@ -98,11 +98,11 @@ export class FieldsCase {
    * @returns The model.
    */
   build<M extends Model>(
-    cls: new (api: ModelApi, id: ModelId | undefined, init?: ModelInit) => M,
+    cls: new (api: never, id: ModelId | undefined, init?: ModelInit) => M,
   ): M {
     const pk = (cls as unknown as { primaryKey: string }).primaryKey;
     const id = (this.doc[pk] ?? 1) as ModelId;
-    return new cls(API, id, { info: structuredClone(this.doc), full: true });
+    return new cls(API as never, id, { info: structuredClone(this.doc), full: true });
   }
 
   /**
