@@ -10,18 +10,17 @@ import {
   type FieldValues,
   installFields,
   InvalidHashError,
-  Model,
   type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
   ServerError,
 } from "../core/mod.ts";
-import { parseTimestamp, toInt, toNumber } from "../core/_parse.ts";
+import { parseTimestamp, toInt } from "../core/_parse.ts";
 import { openZipMember } from "../core/_zip.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SearchQuery } from "./query.ts";
-import { tagMap } from "./_event_parse.ts";
 import { Sensor } from "./sensor.ts";
+import { FeedTaggedModel } from "./feed_tags.ts";
 
 const MD5_REGEXP = /^[0-9A-Fa-f]{32}$/;
 
@@ -103,7 +102,7 @@ export interface Binary extends
  * assert.ok(new TextDecoder().decode(value!.subarray(0, 2)) === "MZ");
  * ```
  */
-export class Binary extends Model<CbResponseAPI> {
+export class Binary extends FeedTaggedModel {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/binary";
   /** The id field. */
@@ -370,52 +369,6 @@ export class Binary extends Model<CbResponseAPI> {
   #text(name: string): string {
     const v = this.info[name];
     return v === undefined || v === null ? "" : String(v);
-  }
-
-  /** The feeds that tagged this binary (fields `alliance_{kind}_{feed}` of the loaded document). */
-  get tags(): string[] {
-    return Object.keys(tagMap(this.info));
-  }
-
-  /**
-   * Everything a feed said of this binary: `{ score, link, data, ... }` as sent.
-   *
-   * @param feed The feed name, e.g. `virustotal`.
-   * @returns The tag's fields (empty when the feed did not tag it).
-   */
-  tagInfo(feed: string): Record<string, unknown> {
-    return { ...tagMap(this.info)[feed] };
-  }
-
-  /**
-   * A feed's data (`alliance_data_{feed}`).
-   *
-   * @param feed The feed name.
-   * @returns The data, or undefined.
-   */
-  tagData(feed: string): unknown {
-    return tagMap(this.info)[feed]?.data;
-  }
-
-  /**
-   * A feed's score (`alliance_score_{feed}`, sent as a number or as text).
-   *
-   * @param feed The feed name.
-   * @returns The score, or undefined.
-   */
-  tagScore(feed: string): number | undefined {
-    return toNumber(tagMap(this.info)[feed]?.score);
-  }
-
-  /**
-   * A feed's link (`alliance_link_{feed}`).
-   *
-   * @param feed The feed name.
-   * @returns The link, or undefined.
-   */
-  tagLink(feed: string): string | undefined {
-    const v = tagMap(this.info)[feed]?.link;
-    return v === undefined || v === null ? undefined : String(v);
   }
 
   /**

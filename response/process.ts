@@ -10,13 +10,12 @@ import {
   type Document,
   type FieldValues,
   installFields,
-  Model,
   type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
   ServerError,
 } from "../core/mod.ts";
-import { ipFromInt, parseSolrTime, toInt, toNumber } from "../core/_parse.ts";
+import { ipFromInt, parseSolrTime, toInt } from "../core/_parse.ts";
 import { parseGuid, splitProcessId } from "../core/_guid.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
@@ -29,7 +28,7 @@ import {
   type ProcessEvent,
   type RegModEvent,
 } from "./events.ts";
-import { childFromSummary, type EventKind, SegmentEvents, tagMap } from "./_event_parse.ts";
+import { childFromSummary, type EventKind, SegmentEvents } from "./_event_parse.ts";
 import {
   buildEvent,
   compareEvents,
@@ -53,6 +52,7 @@ import {
 } from "./_process_tree.ts";
 import { ProcessQuery } from "./process_query.ts";
 import { Sensor } from "./sensor.ts";
+import { FeedTaggedModel } from "./feed_tags.ts";
 
 /** Options of {@linkcode Process.walkParents} and {@linkcode Process.walkChildren}. */
 export interface WalkOptions extends RequestOptions {
@@ -138,7 +138,7 @@ export interface Process extends
  * }
  * ```
  */
-export class Process extends Model<CbResponseAPI> {
+export class Process extends FeedTaggedModel {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/process";
   /** How `String(obj)` prints it. */
@@ -1011,52 +1011,6 @@ export class Process extends Model<CbResponseAPI> {
   }
 
   // ---- tags ---------------------------------------------------------------------------------
-
-  /** The feeds that tagged this process (fields `alliance_{kind}_{feed}` of the loaded document). */
-  get tags(): string[] {
-    return Object.keys(tagMap(this.info));
-  }
-
-  /**
-   * Everything a feed said of this process: `{ score, link, data, ... }` as sent.
-   *
-   * @param feed The feed name, e.g. `virustotal`.
-   * @returns The tag's fields (empty when the feed did not tag it).
-   */
-  tagInfo(feed: string): Record<string, unknown> {
-    return { ...tagMap(this.info)[feed] };
-  }
-
-  /**
-   * A feed's data (`alliance_data_{feed}`).
-   *
-   * @param feed The feed name.
-   * @returns The data, or undefined.
-   */
-  tagData(feed: string): unknown {
-    return tagMap(this.info)[feed]?.data;
-  }
-
-  /**
-   * A feed's score (`alliance_score_{feed}`).
-   *
-   * @param feed The feed name.
-   * @returns The score, or undefined.
-   */
-  tagScore(feed: string): number | undefined {
-    return toNumber(tagMap(this.info)[feed]?.score);
-  }
-
-  /**
-   * A feed's link (`alliance_link_{feed}`).
-   *
-   * @param feed The feed name.
-   * @returns The link, or undefined.
-   */
-  tagLink(feed: string): string | undefined {
-    const v = tagMap(this.info)[feed]?.link;
-    return v === undefined || v === null ? undefined : String(v);
-  }
 }
 installFields(Process, { writable: false });
 

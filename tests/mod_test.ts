@@ -56,6 +56,7 @@ const SURFACE: Record<string, string[]> = {
     "CrossProcEvent",
     "Feed",
     "FeedAction",
+    "FeedTaggedModel",
     "FileModEvent",
     "INSTALLER_KINDS",
     "IngressFilter",
