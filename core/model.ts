@@ -49,6 +49,19 @@ export interface ModelApi {
   readonly url: string;
   /** The per-API object cache. */
   readonly cache: ObjectCache;
+  /**
+   * The object of a model with this id: from the object cache, else loaded with one GET.
+   *
+   * @param cls The model class.
+   * @param id The id.
+   * @param options Signal and timeout.
+   * @returns The loaded object.
+   */
+  selectById<M extends Model>(
+    cls: ModelClass<M>,
+    id: ModelId,
+    options?: RequestOptions,
+  ): Promise<M>;
 }
 
 /** How a model is built. */
@@ -312,6 +325,30 @@ export abstract class Model<Api extends ModelApi = ModelApi> {
     const raw = this.#info[name];
     if (raw === undefined || raw === null) return defaultValue;
     return (kind ? readField(kind, raw) : raw) as T;
+  }
+
+  /**
+   * A join, declared by the target model and the field holding its id: the object of `cls`
+   * whose id is this document's `key` field, from the object cache or loaded with one GET
+   * (`this.join(Sensor, "sensor_id", options)`).
+   *
+   * @param cls The model joined to.
+   * @param key The field holding the id.
+   * @param options Signal and timeout.
+   * @param none Values of the field that name no object (such as `0` or `-1`); absent, null
+   * and empty values always do.
+   * @returns The joined object, or undefined when the field names none.
+   */
+  protected async join<M extends Model>(
+    cls: ModelClass<M>,
+    key: string,
+    options: RequestOptions = {},
+    none: readonly unknown[] = [],
+  ): Promise<M | undefined> {
+    const id = this.#info[key];
+    if (id === undefined || id === null || id === "" || none.includes(id)) return undefined;
+    if (typeof id !== "string" && typeof id !== "number") return undefined;
+    return await this.cb.selectById(cls, id, options);
   }
 
   /**

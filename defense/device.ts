@@ -209,9 +209,7 @@ export class Device extends DefenseMutableModel {
    * @throws {ObjectNotFoundError} When the policy no longer exists.
    */
   async policy(options: RequestOptions = {}): Promise<Policy | undefined> {
-    const id = this.policyId;
-    if (id === undefined) return undefined;
-    return await this.cb.selectById(Policy, id, options);
+    return await this.join(Policy, "policyId", options);
   }
 
   /**

@@ -11,7 +11,7 @@ import {
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { join } from "./_util.ts";
+import { NO_OBJECT } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import { FileCatalog } from "./file_catalog.ts";
 import type { CbProtectionAPI } from "./api.ts";
@@ -134,7 +134,7 @@ export class ApprovalRequest extends MutableModel<CbProtectionAPI> {
    * @returns The catalog entry, or undefined.
    */
   fileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return join(this.cb, FileCatalog, this.info.fileCatalogId, options);
+    return this.join(FileCatalog, "fileCatalogId", options, NO_OBJECT);
   }
 
   /**
@@ -144,7 +144,7 @@ export class ApprovalRequest extends MutableModel<CbProtectionAPI> {
    * @returns The catalog entry, or undefined.
    */
   installerFileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return join(this.cb, FileCatalog, this.info.installerFileCatalogId, options);
+    return this.join(FileCatalog, "installerFileCatalogId", options, NO_OBJECT);
   }
 
   /**
@@ -154,7 +154,7 @@ export class ApprovalRequest extends MutableModel<CbProtectionAPI> {
    * @returns The catalog entry, or undefined.
    */
   processFileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return join(this.cb, FileCatalog, this.info.processFileCatalogId, options);
+    return this.join(FileCatalog, "processFileCatalogId", options, NO_OBJECT);
   }
 
   /**
@@ -164,7 +164,7 @@ export class ApprovalRequest extends MutableModel<CbProtectionAPI> {
    * @returns The computer, or undefined.
    */
   computer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return join(this.cb, Computer, this.info.computerId, options);
+    return this.join(Computer, "computerId", options, NO_OBJECT);
   }
 }
 installFields(ApprovalRequest);

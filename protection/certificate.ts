@@ -13,7 +13,7 @@ import {
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { join } from "./_util.ts";
+import { NO_OBJECT } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import type { CbProtectionAPI } from "./api.ts";
 
@@ -117,7 +117,7 @@ export class Certificate extends MutableModel<CbProtectionAPI> {
    * @returns The parent, or undefined for a root.
    */
   parent(options: RequestOptions = {}): Promise<Certificate | undefined> {
-    return join(this.cb, Certificate, this.info.parentCertificateId, options);
+    return this.join(Certificate, "parentCertificateId", options, NO_OBJECT);
   }
 
   /**
@@ -127,7 +127,7 @@ export class Certificate extends MutableModel<CbProtectionAPI> {
    * @returns The publisher, or undefined.
    */
   publisher(options: RequestOptions = {}): Promise<Publisher | undefined> {
-    return join(this.cb, Publisher, this.info.publisherId, options);
+    return this.join(Publisher, "publisherId", options, NO_OBJECT);
   }
 
   /**
@@ -137,7 +137,7 @@ export class Certificate extends MutableModel<CbProtectionAPI> {
    * @returns The computer, or undefined.
    */
   firstSeenComputer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return join(this.cb, Computer, this.info.firstSeenComputerId, options);
+    return this.join(Computer, "firstSeenComputerId", options, NO_OBJECT);
   }
 }
 installFields(Certificate);

@@ -13,7 +13,7 @@ import {
   type SaveOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { join, redactDisplay } from "./_util.ts";
+import { NO_OBJECT, redactDisplay } from "./_util.ts";
 import type { CbProtectionAPI } from "./api.ts";
 import type { ProtectionQuery } from "./query.ts";
 import { FileInstance } from "./file_instance.ts";
@@ -319,7 +319,7 @@ export class Computer extends MutableModel<CbProtectionAPI> {
    * @returns The policy, or undefined when none is set.
    */
   policy(options: RequestOptions = {}): Promise<Policy | undefined> {
-    return join(this.cb, Policy, this.info.policyId, options);
+    return this.join(Policy, "policyId", options, NO_OBJECT);
   }
 
   /**
@@ -349,7 +349,7 @@ export class Computer extends MutableModel<CbProtectionAPI> {
    * @returns The template, or undefined when none.
    */
   templateComputer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return join(this.cb, Computer, this.info.templateComputerId, options);
+    return this.join(Computer, "templateComputerId", options, NO_OBJECT);
   }
 
   /** The change-tracking display, with the CLI password hidden. */

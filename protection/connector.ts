@@ -12,7 +12,7 @@ import {
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { downloadFirstMember, join } from "./_util.ts";
+import { downloadFirstMember, NO_OBJECT } from "./_util.ts";
 import type { CbProtectionAPI } from "./api.ts";
 import { FileCatalog, fileHashOf } from "./file_catalog.ts";
 import type { ProtectionQuery } from "./query.ts";
@@ -230,7 +230,7 @@ export class PendingAnalysis extends MutableModel<CbProtectionAPI> {
    * @returns The catalog entry, or undefined when the id is not set.
    */
   fileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return join(this.cb, FileCatalog, this.info.fileCatalogId, options);
+    return this.join(FileCatalog, "fileCatalogId", options, NO_OBJECT);
   }
 }
 installFields(PendingAnalysis);

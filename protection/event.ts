@@ -11,7 +11,7 @@ import {
   Model,
   type RequestOptions,
 } from "../core/mod.ts";
-import { join } from "./_util.ts";
+import { NO_OBJECT } from "./_util.ts";
 import { FileCatalog } from "./file_catalog.ts";
 import type { CbProtectionAPI } from "./api.ts";
 
@@ -115,7 +115,7 @@ export class Event extends Model<CbProtectionAPI> {
    * @returns The catalog entry, or undefined.
    */
   fileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return join(this.cb, FileCatalog, this.info.fileCatalogId, options);
+    return this.join(FileCatalog, "fileCatalogId", options, NO_OBJECT);
   }
 }
 installFields(Event, { writable: false });

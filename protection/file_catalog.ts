@@ -11,7 +11,7 @@ import {
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { downloadFirstMember, join } from "./_util.ts";
+import { downloadFirstMember, NO_OBJECT } from "./_util.ts";
 import { Certificate, Publisher } from "./certificate.ts";
 import { Computer } from "./computer.ts";
 import type { CbProtectionAPI } from "./api.ts";
@@ -173,7 +173,7 @@ export class FileCatalog extends MutableModel<CbProtectionAPI> {
    * @returns The computer, or undefined when the id is not set.
    */
   computer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return join(this.cb, Computer, this.info.computerId, options);
+    return this.join(Computer, "computerId", options, NO_OBJECT);
   }
 
   /**
@@ -183,7 +183,7 @@ export class FileCatalog extends MutableModel<CbProtectionAPI> {
    * @returns The publisher, or undefined when the id is not set.
    */
   publisher(options: RequestOptions = {}): Promise<Publisher | undefined> {
-    return join(this.cb, Publisher, this.info.publisherId, options);
+    return this.join(Publisher, "publisherId", options, NO_OBJECT);
   }
 
   /**
@@ -193,7 +193,7 @@ export class FileCatalog extends MutableModel<CbProtectionAPI> {
    * @returns The certificate, or undefined when the id is not set.
    */
   certificate(options: RequestOptions = {}): Promise<Certificate | undefined> {
-    return join(this.cb, Certificate, this.info.certificateId, options);
+    return this.join(Certificate, "certificateId", options, NO_OBJECT);
   }
 }
 installFields(FileCatalog);

@@ -14,7 +14,7 @@ import {
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { join } from "./_util.ts";
+import { NO_OBJECT } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import { FileCatalog } from "./file_catalog.ts";
 import type { CbProtectionAPI } from "./api.ts";
@@ -101,7 +101,7 @@ export class FileInstance extends MutableModel<CbProtectionAPI> {
    * @returns The computer, or undefined.
    */
   computer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return join(this.cb, Computer, this.info.computerId, options);
+    return this.join(Computer, "computerId", options, NO_OBJECT);
   }
 
   /**
@@ -111,7 +111,7 @@ export class FileInstance extends MutableModel<CbProtectionAPI> {
    * @returns The catalog entry, or undefined.
    */
   fileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return join(this.cb, FileCatalog, this.info.fileCatalogId, options);
+    return this.join(FileCatalog, "fileCatalogId", options, NO_OBJECT);
   }
 }
 installFields(FileInstance);

@@ -11,7 +11,7 @@ import {
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { join } from "./_util.ts";
+import { NO_OBJECT } from "./_util.ts";
 import { FileCatalog } from "./file_catalog.ts";
 import { User } from "./user.ts";
 import type { CbProtectionAPI } from "./api.ts";
@@ -151,7 +151,7 @@ export class FileRule extends MutableModel<CbProtectionAPI> {
    * @returns The catalog entry, or undefined for a hash-only rule.
    */
   fileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return join(this.cb, FileCatalog, this.info.fileCatalogId, options);
+    return this.join(FileCatalog, "fileCatalogId", options, NO_OBJECT);
   }
 
   /**
@@ -161,7 +161,7 @@ export class FileRule extends MutableModel<CbProtectionAPI> {
    * @returns The user, or undefined.
    */
   createdByUser(options: RequestOptions = {}): Promise<User | undefined> {
-    return join(this.cb, User, this.info.createdByUserId, options);
+    return this.join(User, "createdByUserId", options, NO_OBJECT);
   }
 }
 installFields(FileRule);

@@ -255,8 +255,7 @@ export class Alert extends MutableModel<CbResponseAPI> {
    * @returns The binary, or undefined.
    */
   async binary(options: RequestOptions = {}): Promise<Binary | undefined> {
-    const md5 = this.md5;
-    return md5 ? await this.cb.selectById(Binary, md5, options) : undefined;
+    return await this.join(Binary, "md5", options);
   }
 
   /**
@@ -266,8 +265,7 @@ export class Alert extends MutableModel<CbResponseAPI> {
    * @returns The sensor, or undefined.
    */
   async sensor(options: RequestOptions = {}): Promise<Sensor | undefined> {
-    const id = this.sensor_id;
-    return id === undefined ? undefined : await this.cb.selectById(Sensor, id, options);
+    return await this.join(Sensor, "sensor_id", options);
   }
 
   /**

@@ -105,8 +105,7 @@ export class BannedHash extends MutableModel<CbResponseAPI> {
    * @returns The binary.
    */
   async binary(options: RequestOptions = {}): Promise<Binary | undefined> {
-    const md5 = this.md5hash;
-    return md5 ? await this.cb.selectById(Binary, md5, options) : undefined;
+    return await this.join(Binary, "md5hash", options);
   }
 }
 installFields(BannedHash);

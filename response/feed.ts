@@ -297,8 +297,7 @@ export class FeedAction extends ActionModel {
    * @returns The feed, or undefined when the action has no feed id.
    */
   async feed(options: RequestOptions = {}): Promise<Feed | undefined> {
-    const id = this.group_id;
-    return id === undefined ? undefined : await this.cb.selectById(Feed, id, options);
+    return await this.join(Feed, "group_id", options);
   }
 
   /** `/api/v1/feed/{feed id}/action/{id}`. */

@@ -522,9 +522,7 @@ export class Process extends FeedTaggedModel {
    * @returns The sensor, or undefined when the process names none.
    */
   async sensor(options: RequestOptions = {}): Promise<Sensor | undefined> {
-    const id = this.field<number>("sensor_id");
-    if (id === undefined) return undefined;
-    return await this.cb.selectById(Sensor, id, options);
+    return await this.join(Sensor, "sensor_id", options);
   }
 
   /**

@@ -277,9 +277,7 @@ export class Sensor extends MutableModel<CbResponseAPI> {
    * @returns The group, or undefined when the sensor has none.
    */
   async group(options: RequestOptions = {}): Promise<SensorGroup | undefined> {
-    const gid = this.field<number>("group_id");
-    if (gid === undefined) return undefined;
-    return await this.cb.selectById(SensorGroup, gid, options);
+    return await this.join(SensorGroup, "group_id", options);
   }
 
   /**

@@ -194,12 +194,7 @@ export class SensorGroup extends MutableModel<CbResponseAPI> {
    * ```
    */
   async site(options: RequestOptions = {}): Promise<Site | undefined> {
-    const id = this.site_id;
-    return id === undefined ? undefined : await this.cb.selectById(
-      Site,
-      id,
-      options,
-    );
+    return await this.join(Site, "site_id", options);
   }
 
   /**

@@ -178,12 +178,7 @@ export class ThrottleRule extends Model<CbResponseAPI> {
    * @throws {ObjectNotFoundError} When the site no longer exists.
    */
   async site(options: RequestOptions = {}): Promise<Site | undefined> {
-    const id = this.site_id;
-    return id === undefined ? undefined : await this.cb.selectById(
-      Site,
-      id,
-      options,
-    );
+    return await this.join(Site, "site_id", options);
   }
 }
 installFields(ThrottleRule, { writable: false });

@@ -177,8 +177,7 @@ export class ThreatReport extends MutableModel<CbResponseAPI> {
    * @returns The feed.
    */
   async feed(options: RequestOptions = {}): Promise<Feed | undefined> {
-    const id = this.feed_id;
-    return id === undefined ? undefined : await this.cb.selectById(Feed, id, options);
+    return await this.join(Feed, "feed_id", options);
   }
 
   /**

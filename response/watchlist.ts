@@ -264,10 +264,7 @@ export class WatchlistAction extends ActionModel {
    * @returns The watchlist, or undefined when the action has no watchlist id.
    */
   async watchlist(options: RequestOptions = {}): Promise<Watchlist | undefined> {
-    const id = this.watchlist_id;
-    return id === undefined || id === null
-      ? undefined
-      : await this.cb.selectById(Watchlist, id, options);
+    return await this.join(Watchlist, "watchlist_id", options);
   }
 
   /** `/api/v1/watchlist/{watchlist id}/action/{id}`. */

@@ -69,10 +69,12 @@ function sample(name: string, spec: FieldSpec): unknown {
   }
 }
 
+// No field read sends a request: an API whose connection, cache and select are never used.
 const API: ModelApi = {
   url: "https://cb.example",
   connection: undefined as never,
   cache: undefined as never,
+  selectById: () => Promise.reject(new Error("no request expected")),
 };
 
 /** One model's case: its listed fields, a document holding all of them, runtime reads. */
