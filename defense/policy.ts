@@ -14,6 +14,7 @@ import {
 } from "../core/mod.ts";
 import { checkSuccess, serverMessage } from "./_base.ts";
 import { DefenseMutableModel } from "./model.ts";
+import { idSegment } from "../core/_encode.ts";
 
 /** A policy rule (`fixtures/cb-defense/policy_rules/*.json` are examples). */
 export interface PolicyRule {
@@ -146,7 +147,7 @@ export class Policy extends DefenseMutableModel {
   async deleteRule(ruleId: number | string, options: RequestOptions = {}): Promise<this> {
     await this.#ruleRequest(
       "DELETE",
-      `rule/${encodeURIComponent(String(ruleId))}`,
+      `rule/${idSegment(ruleId, "rule")}`,
       undefined,
       `delete rule ${ruleId} of`,
       options,
@@ -173,7 +174,7 @@ export class Policy extends DefenseMutableModel {
     checkRule(rule);
     await this.#ruleRequest(
       "PUT",
-      `rule/${encodeURIComponent(String(ruleId))}`,
+      `rule/${idSegment(ruleId, "rule")}`,
       { ruleInfo: rule },
       `replace rule ${ruleId} of`,
       options,

@@ -20,6 +20,7 @@ import { Binary } from "./binary.ts";
 import { Process, type ProcessQuery } from "./process.ts";
 import { ArrayQuery, type SearchQuery, SimpleQuery } from "./query.ts";
 import { ThreatReport, type ThreatReportQuery } from "./threat_report.ts";
+import { idSegment } from "../core/_encode.ts";
 
 /** The typed document fields of {@linkcode Feed}, declared once in `Feed.fields`. */
 export interface Feed
@@ -203,7 +204,7 @@ export class Feed extends MutableModel<CbResponseAPI> {
    * @throws {ServerError} Status 409 when the feed is disabled, or another refusal.
    */
   async synchronize(fullSync = true, options: RequestOptions = {}): Promise<void> {
-    const path = `/api/v1/feed/${this.uniqueId}/synchronize`;
+    const path = `/api/v1/feed/${idSegment(this.uniqueId, "Feed")}/synchronize`;
     try {
       await this.cb.connection.requestJson("POST", path, {
         ...options,
@@ -272,7 +273,7 @@ export class FeedAction extends ActionModel {
    * @returns The path.
    */
   static listUrlFor(parentId: string): string {
-    return `/api/v1/feed/${encodeURIComponent(parentId)}/action`;
+    return `/api/v1/feed/${idSegment(parentId, "feed")}/action`;
   }
 
   /**
@@ -302,7 +303,7 @@ export class FeedAction extends ActionModel {
 
   /** `/api/v1/feed/{feed id}/action/{id}`. */
   protected override instanceUrl(): string {
-    return `${this.#base()}/${encodeURIComponent(String(this.uniqueId))}`;
+    return `${this.#base()}/${idSegment(this.uniqueId, "Feed")}`;
   }
 
   /** `/api/v1/feed/{feed id}/action`. */

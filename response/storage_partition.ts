@@ -33,6 +33,7 @@ import {
   splitClause,
 } from "../core/mod.ts";
 import type { CbResponseAPI } from "./api.ts";
+import { idSegment } from "../core/_encode.ts";
 
 /** The `info` object of a partition document. */
 export interface StoragePartitionInfo {
@@ -195,7 +196,7 @@ export class StoragePartition extends Model<CbResponseAPI> {
           `a name on ${this.cb.url}: select one with cb.select(StoragePartition)`,
       );
     }
-    const path = `/api/v1/storage/events/${encodeURIComponent(String(name))}${suffix}`;
+    const path = `/api/v1/storage/events/${idSegment(name, "StoragePartition")}${suffix}`;
     const res = await this.cb.connection.request(
       method,
       path,

@@ -160,6 +160,7 @@ const SURFACE: Record<string, string[]> = {
     "LiveResponseManager",
     "LiveResponseMemdump",
     "LiveResponseSession",
+    "closeOnSignal",
     "decodeHresult",
     "liveResponseErrorFrom",
     "liveResponseFor",
