@@ -28,7 +28,13 @@
  * }
  * installFields(Note, { writable: false });
  *
- * const api = { connection: undefined!, url: "https://cb.example", cache: undefined! };
+ * // An API that is never asked for anything (no field read sends a request).
+ * const api = {
+ *   connection: undefined!,
+ *   url: "https://cb.example",
+ *   cache: undefined!,
+ *   selectById: () => Promise.reject(new Error("unused")),
+ * };
  * const note = new Note(api, 1, { info: { text: "hi", created: "2020-01-02 03:04:05", tags: ["a"] } });
  * const created: Date | undefined = note.created;
  * assert.ok(created?.getUTCFullYear() === 2020);

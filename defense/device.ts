@@ -61,7 +61,7 @@ export interface Device extends
  *
  * @example Move the documentation's device into another policy
  * ```ts
- * import { Device } from "@cbapi/cbapi/defense";
+ * import { CbDefenseAPI, Device } from "@cbapi/cbapi/defense";
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * import assert from "node:assert/strict";
  * await using emu = await CbEmulator.start();
