@@ -1,6 +1,7 @@
 /**
- * A small HTTP/1.1 server on `Deno.listen`/`Deno.listenTls`. Unlike `Deno.serve` it can drop a
- * connection without answering and send truncated bodies, which the fault layer needs.
+ * A small HTTP/1.1 server on `Deno.listen` (plain) and `node:tls` (HTTPS), see `_listener.ts`.
+ * Unlike `Deno.serve` it can drop a connection without answering and send truncated bodies, which
+ * the fault layer needs.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import {
   readBody,
   readHead,
 } from "./_http_parse.ts";
+import { listen, type ServerConn, type ServerListener } from "./_listener.ts";
 
 export type { HttpRequest } from "./_http_parse.ts";
 import type { TlsMaterial } from "./_tls.ts";
@@ -89,7 +91,7 @@ const ENCODER = new TextEncoder();
 /** Largest body of a refused request that is still read (and dropped) before answering. */
 const DRAIN_LIMIT = 256 * 1024;
 
-async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
+async function writeAll(conn: ServerConn, data: Uint8Array): Promise<void> {
   let at = 0;
   while (at < data.length) at += await conn.write(data.subarray(at));
 }
@@ -103,7 +105,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /** Writes one answer; returns false when the connection must be closed afterwards. */
 async function writeAnswer(
-  conn: Deno.Conn,
+  conn: ServerConn,
   req: HttpRequest,
   answer: HttpAnswer,
   keepAlive: boolean,
@@ -134,8 +136,7 @@ async function writeAnswer(
   }
   if (body instanceof Uint8Array) {
     const send = answer.truncate ? body.subarray(0, Math.floor(body.length / 2)) : body;
-    // One write for head and body: a separate small write of the head would leave the body's
-    // last segment waiting on the client's delayed ACK (Nagle; TLS connections cannot turn it off).
+    // One write for head and body (one TLS record run, fewer segments).
     const inOne = send.length <= 16 * 1024 * 1024;
     await writeAll(conn, inOne ? concat(head, send) : head);
     if (!inOne) await writeAll(conn, send);
@@ -147,7 +148,7 @@ async function writeAnswer(
 }
 
 async function writeStream(
-  conn: Deno.Conn,
+  conn: ServerConn,
   body: ReadableStream<Uint8Array>,
   chunked: boolean,
   limit: number,
@@ -185,17 +186,17 @@ async function writeStream(
 
 /** The server: accepts connections, reads requests, writes answers. */
 export class HttpServer {
-  #listener: Deno.Listener;
+  #listener: ServerListener;
   #handler: HttpHandler;
   #admit: ((head: HttpRequest) => HttpAnswer | undefined) | undefined;
   #maxBody: number;
-  #conns = new Set<Deno.Conn>();
-  #idle = new Set<Deno.Conn>();
+  #conns = new Set<ServerConn>();
+  #idle = new Set<ServerConn>();
   #tasks = new Set<Promise<void>>();
   #closed = false;
   #acceptLoop: Promise<void>;
 
-  private constructor(listener: Deno.Listener, options: HttpServerOptions) {
+  private constructor(listener: ServerListener, options: HttpServerOptions) {
     this.#listener = listener;
     this.#handler = options.handler;
     this.#admit = options.admit;
@@ -203,27 +204,22 @@ export class HttpServer {
     this.#acceptLoop = this.#accept();
   }
 
-  /** Starts listening on 127.0.0.1. */
-  static listen(options: HttpServerOptions): HttpServer {
-    const listener = options.tls
-      ? Deno.listenTls({
-        hostname: "127.0.0.1",
-        port: options.port,
-        cert: options.tls.cert,
-        key: options.tls.key,
-      })
-      : Deno.listen({ hostname: "127.0.0.1", port: options.port });
-    return new HttpServer(listener, options);
+  /**
+   * Starts listening on 127.0.0.1; every accepted connection gets TCP_NODELAY (see
+   * `_listener.ts`).
+   */
+  static async listen(options: HttpServerOptions): Promise<HttpServer> {
+    return new HttpServer(await listen(options.port, options.tls), options);
   }
 
   /** The bound port. */
   get port(): number {
-    return (this.#listener.addr as Deno.NetAddr).port;
+    return this.#listener.port;
   }
 
   async #accept(): Promise<void> {
     while (!this.#closed) {
-      let conn: Deno.Conn;
+      let conn: ServerConn;
       try {
         conn = await this.#listener.accept();
       } catch {
@@ -231,7 +227,7 @@ export class HttpServer {
         continue;
       }
       if (this.#closed) {
-        conn.close();
+        await conn.abort();
         return;
       }
       this.#conns.add(conn);
@@ -243,7 +239,7 @@ export class HttpServer {
     }
   }
 
-  async #serve(conn: Deno.Conn): Promise<void> {
+  async #serve(conn: ServerConn): Promise<void> {
     const reader = new ConnReader(conn);
     try {
       while (!this.#closed) {
@@ -297,11 +293,7 @@ export class HttpServer {
       // The peer went away or the server is closing: nothing to answer.
     } finally {
       this.#idle.delete(conn);
-      try {
-        conn.close();
-      } catch {
-        // already closed
-      }
+      await (this.#closed ? conn.abort() : conn.close()).catch(() => {});
     }
   }
 
@@ -312,11 +304,7 @@ export class HttpServer {
   closeIdle(): void {
     for (const conn of this.#idle) {
       this.#idle.delete(conn);
-      try {
-        conn.close();
-      } catch {
-        // already closed
-      }
+      conn.close().catch(() => {});
     }
   }
 
@@ -324,18 +312,9 @@ export class HttpServer {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    try {
-      this.#listener.close();
-    } catch {
-      // already closed
-    }
-    for (const conn of this.#conns) {
-      try {
-        conn.close();
-      } catch {
-        // already closed
-      }
-    }
+    const listening = this.#listener.close();
+    await Promise.allSettled([...this.#conns].map((conn) => conn.abort()));
+    await listening;
     await this.#acceptLoop;
     await Promise.allSettled([...this.#tasks]);
   }

@@ -140,7 +140,8 @@ Deno.test("CbDefenseAPI.notifications() rejects a negative interval and rethrows
 });
 
 Deno.test("CbDefenseAPI rides the legacy rate limit: 429s are waited out and every call lands once", async () => {
-  await using f = await defenseFixture({ defense: { rateLimit: { calls: 3, windowMs: 25 } } });
+  // A window wider than a few HTTPS round trips on a loaded machine, so the limit is surely hit.
+  await using f = await defenseFixture({ defense: { rateLimit: { calls: 3, windowMs: 250 } } });
   const policies = await f.cb.select(Policy).batchSize(1).toArray();
   assert.equal(policies.length, 4);
   const p = f.cb.create(Policy, {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { CbEmulator } from "@cbapi/cbapi/testing";
+import { startEmulator } from "../_helpers.ts";
 import { call, qs } from "./_helpers.ts";
 
 Deno.test("[spec 322] process search: the documentation's net.exe query, paging and sort", async (t) => {
   // Pins the documentation's cmd.exe processes alone: no hunting data (recent cmd.exe runs).
-  await using emu = await CbEmulator.start({ huntingData: false });
+  await using emu = await startEmulator({ huntingData: false });
   await t.step("the exact URL the Python client sends", async () => {
     const res = await call(
       emu,
@@ -95,7 +95,7 @@ Deno.test("[spec 322] process search: the documentation's net.exe query, paging 
 
 Deno.test("[spec 322] process search: cb.group=id and the time filters", async () => {
   // Pins the documentation's cmd.exe processes alone: no hunting data (recent cmd.exe runs).
-  await using emu = await CbEmulator.start({ huntingData: false });
+  await using emu = await startEmulator({ huntingData: false });
   const base = {
     q: "process_name:cmd.exe",
     "cb.urlver": 1,
@@ -156,7 +156,7 @@ Deno.test("[spec 322] process search: cb.group=id and the time filters", async (
 });
 
 Deno.test("[spec 322] process search: facets in the Solr style", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const res = await call(
     emu,
     "/api/v1/process?cb.urlver=1&facet=true&facet.field=process_name&facet.field=username&q=hostname%3AWIN-IA9NQ1GN8OI+username%3Abit9rad&rows=0&start=0",
@@ -177,7 +177,7 @@ Deno.test("[spec 322] process search: facets in the Solr style", async () => {
 
 Deno.test("[spec 322] query language: wildcards, booleans, ranges, negation, phrases", async () => {
   // Counts over the documentation's processes alone: no hunting data (recent cmd.exe runs).
-  await using emu = await CbEmulator.start({ huntingData: false });
+  await using emu = await startEmulator({ huntingData: false });
   async function total(q: string): Promise<number> {
     const res = await call(emu, `/api/v1/process?${qs({ q, rows: 0 })}`);
     assert.equal(res.status, 200, `${q}: ${res.text}`);
@@ -214,7 +214,7 @@ Deno.test("[spec 322] query language: wildcards, booleans, ranges, negation, phr
 });
 
 Deno.test("[spec 322] binary search: queries, counts and rows shaped like the recorded row", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const count = await call(emu, "/api/v1/binary?cb.urlver=1&facet=false&q=&rows=0&start=0");
   assert.equal(count.json.total_results, emu.state.binaries.size);
   assert.deepEqual(Object.keys(count.json).sort(), [
