@@ -100,7 +100,8 @@ export function errorText(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
     if (current instanceof Error) {
-      parts.push(current.message);
+      const message = current.message;
+      if (!parts.some((p) => p.includes(message))) parts.push(message);
       current = current.cause;
     } else {
       parts.push(String(current));
