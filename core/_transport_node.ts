@@ -12,7 +12,7 @@
 import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
-import type { Duplex } from "node:stream";
+import { exchangeOverSocket } from "./_http1.ts";
 
 /** A proxy the transport goes through (plain HTTP proxy; CONNECT for https targets). */
 export interface TransportProxy {
@@ -128,7 +128,7 @@ export function createNodeTransport(options: NodeTransportOptions): Transport {
         path: `${target.pathname}${target.search}`,
         headers,
       };
-      let module: typeof http | typeof https = secure ? https : http;
+      const module: typeof http | typeof https = secure ? https : http;
       if (proxy && !secure) {
         // Plain forward: the request line carries the absolute URL.
         request.host = proxy.host;
@@ -139,9 +139,15 @@ export function createNodeTransport(options: NodeTransportOptions): Transport {
         request.agent = init.fresh ? false : httpAgent;
       } else if (proxy && secure) {
         const socket = await tunnel(proxy, target, tlsOptions, init.signal, url);
-        request.createConnection = () => socket as unknown as Duplex;
-        request.agent = false;
-        module = http;
+        const payload = bytes ?? (stream ? await new Response(stream).bytes() : undefined);
+        const sent = { method: init.method, path: request.path!, headers: { ...headers } };
+        sent.headers["host"] = target.host;
+        if (payload) sent.headers["content-length"] = String(payload.byteLength);
+        try {
+          return await exchangeOverSocket(socket, sent, payload, init.signal);
+        } catch (error) {
+          throw init.signal.aborted ? init.signal.reason : new TransportError(url, error);
+        }
       } else if (secure) {
         Object.assign(request, tlsOptions);
         request.agent = init.fresh
