@@ -30,6 +30,13 @@ import {
 const ROWS = 10_000;
 const GIB = 2 ** 30;
 
+interface TransportResult {
+  rows: number;
+  nodeMs: number[];
+  fetchMs: number[];
+  ratio: number;
+}
+
 interface RatioResult {
   rows: number;
   libMs: number[];
@@ -161,6 +168,7 @@ async function main(): Promise<void> {
 
     // 1. The HTTPS emulator: paging ratio, joins, cold start, streaming, Live Response, Python.
     let ratio: RatioResult;
+    let transport: TransportResult;
     let joins;
     let cold;
     let stream: StreamResult;
@@ -172,6 +180,12 @@ async function main(): Promise<void> {
       ratio =
         (await runDeno<RatioResult>("bench/_paging_worker.ts", ["ratio", target, String(rounds)]))
           .result;
+      log("paging: node transport vs fetch, both over TLS");
+      transport = (await runDeno<TransportResult>("bench/_paging_worker.ts", [
+        "transport",
+        target,
+        String(rounds),
+      ])).result;
       log("joins: walk-parents and join-everything examples");
       joins = {
         walkParents: await walkParentsExample(emu),
@@ -237,6 +251,7 @@ async function main(): Promise<void> {
     const pythonRatio = python.result ? round(median(python.result.ms) / denoPagingMs) : undefined;
     const figures = {
       paging_vs_bare_fetch: round(ratio.ratio),
+      paging_node_transport_vs_fetch: round(transport.ratio),
       paging_prefetch_gain: round(prefetch.gain),
       stream_rss_mib: {
         binary_file: round(stream.rssGrowthMib, 1),
@@ -253,6 +268,7 @@ async function main(): Promise<void> {
     const streamOk = stream.bytes === GIB;
     const goalsMet = {
       paging_vs_bare_fetch: ratio.ratio >= 0.7,
+      paging_node_transport_vs_fetch: transport.ratio >= 0.9,
       paging_prefetch_gain: prefetch.gain >= 1.5,
       stream_rss_mib: streamOk && stream.rssGrowthMib < 64 &&
         (lr.rawFileRssMib === undefined || lr.rawFileRssMib < 64),
@@ -261,6 +277,15 @@ async function main(): Promise<void> {
       paging_vs_python: gate(pythonRatio, (v) => v >= 3) ?? null,
     };
     const rows: TableRow[] = [
+      {
+        name: "paging_node_transport_vs_fetch",
+        value: figures.paging_node_transport_vs_fetch,
+        goal: ">= 0.9",
+        met: goalsMet.paging_node_transport_vs_fetch,
+        detail: `the same ${transport.rows} rows over TLS, bare: node transport ${
+          Math.round(median(transport.nodeMs))
+        } ms, fetch ${Math.round(median(transport.fetchMs))} ms (median of ${rounds})`,
+      },
       {
         name: "paging_vs_bare_fetch",
         value: figures.paging_vs_bare_fetch,
@@ -349,6 +374,8 @@ async function main(): Promise<void> {
         rounds,
         paging_library_ms: ratio.libMs.map(Math.round),
         paging_bare_fetch_ms: ratio.bareMs.map(Math.round),
+        paging_node_transport_ms: transport.nodeMs.map(Math.round),
+        paging_fetch_transport_ms: transport.fetchMs.map(Math.round),
         paging_vs_bare_fetch_plain_http: round(plain.ratio),
         prefetch_latency_ms: latencyMs,
         prefetch_consumer_ms_per_page: prefetch.consumerMsPerPage,

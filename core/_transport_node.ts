@@ -277,6 +277,17 @@ export class ProxyRefusedError extends Error {
   }
 }
 
+/**
+ * Ends a request and the connection under it. Measured with Deno 2.9.6: node:http sends a request
+ * again by itself when the kept-alive socket it reused closes before an answer
+ * (`maybeRetryRequest`), even when we destroyed it on abort, so an aborted GET reached the server
+ * twice; marking the socket as not reused turns that off for a request we end.
+ */
+function drop(req: http.ClientRequest): void {
+  (req as { reusedSocket: boolean }).reusedSocket = false;
+  req.destroy();
+}
+
 function exchange(
   module: typeof http | typeof https,
   options: http.RequestOptions,
@@ -292,7 +303,7 @@ function exchange(
     const req = module.request(options);
     fresh.add(req);
     const onAbort = () => {
-      req.destroy();
+      drop(req);
       if (!settled) {
         settled = true;
         reject(signal.reason);
@@ -386,7 +397,7 @@ function toResponse(
         controller.error(reason);
       };
       const onAbort = () => {
-        req.destroy();
+        drop(req);
         fail(signal.reason);
       };
       signal.addEventListener("abort", onAbort, { once: true });
@@ -414,7 +425,7 @@ function toResponse(
     cancel() {
       finished = true;
       cleanup();
-      req.destroy();
+      if (!res.complete) drop(req);
       res.destroy();
     },
   }, { highWaterMark: 4 });
