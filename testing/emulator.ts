@@ -12,13 +12,18 @@ import {
 } from "./_http_server.ts";
 import { hashHex } from "./_rand.ts";
 import { HttpError, type RouteContext, Router, text } from "./_router.ts";
-import { makeCertificate } from "./_tls.ts";
+import { loadOrMakeCertificate, makeCertificate, type TlsMaterial } from "./_tls.ts";
 import { type FaultController, faultName, type FaultRule, FaultTable } from "./faults.ts";
 import { buildState, registerResponseRoutes } from "./response/_register.ts";
 import { buildProtectionState, registerProtectionRoutes } from "./protection/_register.ts";
 import { buildDefenseState, registerDefenseRoutes } from "./defense/_register.ts";
 import { buildLiveResponseState, registerLiveResponseRoutes } from "./live_response/_register.ts";
-import type { CredentialsFileOptions, EmulatorOptions, RecordedRequest } from "./options.ts";
+import type {
+  CredentialsFileOptions,
+  EmulatorCertificate,
+  EmulatorOptions,
+  RecordedRequest,
+} from "./options.ts";
 import type { EmulatorState } from "./state.ts";
 
 const MAX_LOG = 100_000;
@@ -46,10 +51,20 @@ export class CbEmulator implements AsyncDisposable {
   readonly token: string;
   /** Defense token `{apiKey}/{connectorId}`. */
   readonly defenseToken: string;
-  /** Path of the certificate PEM file when serving HTTPS (deleted on close). */
+  /**
+   * Path of the certificate PEM file when serving HTTPS (deleted on close unless it lies in
+   * {@linkcode EmulatorOptions.certDir}).
+   */
   readonly certFile: string | undefined;
   /** Certificate PEM text when serving HTTPS. */
   readonly certPem: string | undefined;
+  /**
+   * Path of the PEM file of the CA that signed the certificate (certificate `"ca-signed"` only):
+   * the file a client trusts (`ssl_cert_file`) to verify the server.
+   */
+  readonly caFile: string | undefined;
+  /** CA certificate PEM text (certificate `"ca-signed"` only). */
+  readonly caPem: string | undefined;
   /** Fault injection rules. */
   readonly faults: FaultController;
   /** The live data set: writes through the API change it. */
@@ -63,6 +78,8 @@ export class CbEmulator implements AsyncDisposable {
   #closing: Promise<void> | undefined;
   #latencyMs: number;
   #credentials = 0;
+  #certificate: EmulatorCertificate | undefined;
+  #differentCerts = 0;
 
   private constructor(init: {
     url: string;
@@ -70,6 +87,9 @@ export class CbEmulator implements AsyncDisposable {
     defenseToken: string;
     certFile: string | undefined;
     certPem: string | undefined;
+    caFile: string | undefined;
+    caPem: string | undefined;
+    certificate: EmulatorCertificate | undefined;
     state: EmulatorState;
     router: Router;
     faults: FaultTable;
@@ -81,6 +101,9 @@ export class CbEmulator implements AsyncDisposable {
     this.defenseToken = init.defenseToken;
     this.certFile = init.certFile;
     this.certPem = init.certPem;
+    this.caFile = init.caFile;
+    this.caPem = init.caPem;
+    this.#certificate = init.certificate;
     this.state = init.state;
     this.#router = init.router;
     this.#faults = init.faults;
@@ -137,12 +160,23 @@ export class CbEmulator implements AsyncDisposable {
     registerLiveResponseRoutes(router, state, liveResponse);
     let tmpDir: string | undefined;
     let certFile: string | undefined;
-    let tls;
-    if (options.tls) {
-      tls = await makeCertificate();
+    let caFile: string | undefined;
+    let tls: TlsMaterial | undefined;
+    let kind: EmulatorCertificate | undefined;
+    const https = options.tls || options.certificate !== undefined || options.certDir !== undefined;
+    if (options.certDir !== undefined) {
+      const files = await loadOrMakeCertificate(options.certDir, options.certificate);
+      ({ certFile, caFile, material: tls, kind } = files);
+    } else if (https) {
+      kind = options.certificate ?? "default";
+      tls = await makeCertificate(kind);
       tmpDir = await Deno.makeTempDir({ prefix: "cbemu-" });
       certFile = `${tmpDir}/cert.pem`;
       await Deno.writeTextFile(certFile, tls.cert);
+      if (tls.ca) {
+        caFile = `${tmpDir}/ca.pem`;
+        await Deno.writeTextFile(caFile, tls.ca);
+      }
     }
     const ref: { emulator?: CbEmulator } = {};
     const server = HttpServer.listen({
@@ -151,11 +185,14 @@ export class CbEmulator implements AsyncDisposable {
       handler: (req) => ref.emulator ? ref.emulator.#handle(req) : Promise.resolve("drop"),
     });
     const emulator = new CbEmulator({
-      url: `${options.tls ? "https" : "http"}://127.0.0.1:${server.port}`,
+      url: `${https ? "https" : "http"}://127.0.0.1:${server.port}`,
       token,
       defenseToken,
       certFile,
       certPem: tls?.cert,
+      caFile,
+      caPem: tls?.ca,
+      certificate: kind,
       state,
       router,
       faults: new FaultTable(() => server.closeIdle()),
@@ -204,12 +241,42 @@ export class CbEmulator implements AsyncDisposable {
       token: product === "defense" ? this.defenseToken : this.token,
       ssl_verify: "True",
     };
-    if (this.certFile) keys.ssl_cert_file = this.certFile;
+    const pin = this.caFile ?? this.certFile;
+    if (pin) keys.ssl_cert_file = pin;
     Object.assign(keys, options.extra ?? {});
     const body = `[${options.profile ?? "default"}]\n` +
       Object.entries(keys).map(([k, v]) => `${k}=${v}\n`).join("");
     const path = `${this.#tmpDir}/credentials-${++this.#credentials}.${product}`;
     await Deno.writeTextFile(path, body, { mode: 0o600 });
+    return path;
+  }
+
+  /**
+   * Writes another certificate of the same kind as the one this emulator presents (same names and
+   * extensions, a new key; for `"ca-signed"` another CA of the same name) into the temporary
+   * folder: a profile pinning it must be refused by this server.
+   *
+   * @returns The PEM file's path.
+   * @example Pin a certificate the server does not present
+   * ```ts
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * import assert from "node:assert/strict";
+   *
+   * await using emu = await CbEmulator.start({ tls: true });
+   * const other = await emu.differentCertFile();
+   * assert.notEqual(await Deno.readTextFile(other), emu.certPem);
+   * using client = Deno.createHttpClient({ caCerts: [await Deno.readTextFile(other)] });
+   * await assert.rejects(fetch(`${emu.url}/api/info`, { client }));
+   * ```
+   */
+  async differentCertFile(): Promise<string> {
+    if (this.#certificate === undefined) {
+      throw new TypeError("This emulator serves plain HTTP: start it with { tls: true } first");
+    }
+    const other = await makeCertificate(this.#certificate);
+    this.#tmpDir ??= await Deno.makeTempDir({ prefix: "cbemu-" });
+    const path = `${this.#tmpDir}/different-${++this.#differentCerts}.pem`;
+    await Deno.writeTextFile(path, other.ca ?? other.cert);
     return path;
   }
 

@@ -7,7 +7,8 @@
  * redacted) and injects faults: status codes, `Retry-After`, delays, dropped connections,
  * truncated or non-JSON bodies and redirects.
  *
- * From the shell: `deno task emulator [--port N] [--tls] [--seed S] [--scale N]`.
+ * From the shell: `deno task emulator [--port N] [--tls] [--certificate KIND] [--cert-dir DIR]
+ * [--seed S] [--scale N]` (`--help` lists every flag).
  *
  * @example Search the documentation's net.exe processes
  * ```ts
@@ -26,7 +27,12 @@
  * @module
  */
 export { CbEmulator } from "./emulator.ts";
-export type { CredentialsFileOptions, EmulatorOptions, RecordedRequest } from "./options.ts";
+export type {
+  CredentialsFileOptions,
+  EmulatorCertificate,
+  EmulatorOptions,
+  RecordedRequest,
+} from "./options.ts";
 export type { FaultController, FaultRule } from "./faults.ts";
 export type {
   BannedHashDoc,

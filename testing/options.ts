@@ -9,6 +9,29 @@ import type { ProtectionEmulatorOptions } from "./protection/_register.ts";
 import type { DefenseEmulatorOptions } from "./defense/_register.ts";
 import type { LiveResponseEmulatorOptions } from "./live_response/_register.ts";
 
+/**
+ * Which certificate the emulator presents over HTTPS (every kind has an EC P-256 key; a new key is
+ * made on every start unless {@linkcode EmulatorOptions.certDir} keeps one):
+ *
+ * - `"default"`: self-signed, `CN=localhost`, `CA:FALSE`, SANs `IP:127.0.0.1` and
+ *   `DNS:localhost`, server-auth key usage. `fetch` with `Deno.createHttpClient({ caCerts })`
+ *   accepts it when pinned.
+ * - `"install-time"`: like the certificate a Cb Response server generates at install time:
+ *   self-signed, `CN=localhost`, basic constraints `CA:TRUE`, no subjectAltName (the name matches
+ *   neither `127.0.0.1` nor the server's host name).
+ * - `"openssl-default"`: like `openssl req -x509 -subj /CN=127.0.0.1 -addext
+ *   subjectAltName=IP:127.0.0.1`: self-signed, critical `CA:TRUE`, SAN `IP:127.0.0.1`.
+ * - `"expired"`: like `"default"`, valid from 30 days ago until yesterday.
+ * - `"ca-signed"`: a leaf like `"default"` signed by a separate test CA (`CN=cbemu test CA`);
+ *   trust {@linkcode CbEmulator.caFile} to verify it.
+ */
+export type EmulatorCertificate =
+  | "default"
+  | "install-time"
+  | "openssl-default"
+  | "expired"
+  | "ca-signed";
+
 /** Options of {@linkcode CbEmulator.start}. */
 export interface EmulatorOptions {
   /**
@@ -23,6 +46,23 @@ export interface EmulatorOptions {
    * @default {false}
    */
   tls?: boolean;
+  /**
+   * Which certificate to present (see {@linkcode EmulatorCertificate}); giving it turns on HTTPS.
+   * With {@linkcode EmulatorOptions.certDir} holding a certificate already, leave it out (or give
+   * the stored kind).
+   *
+   * @default {"default"}
+   */
+  certificate?: EmulatorCertificate;
+  /**
+   * Folder keeping the certificate across restarts, so that a profile pinning it stays valid:
+   * `cert.pem`, `key.pem` (mode 0600), `ca.pem` (`"ca-signed"` only) and `kind` are made on the
+   * first start and reused afterwards (and not deleted on close). Giving it turns on HTTPS. A
+   * `cert.pem` + `key.pem` pair of your own works too.
+   *
+   * @default {undefined} a fresh certificate in a temporary folder removed on close
+   */
+  certDir?: string;
   /**
    * Port on 127.0.0.1 (0 = ephemeral).
    *
