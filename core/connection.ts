@@ -289,8 +289,10 @@ export class Connection implements Disposable {
    * @param product Which credential files to read: `response`, `protection` or `defense`.
    * @param options Profile, explicit settings, timeouts, retries, logger.
    * @returns The connection.
-   * @throws {CredentialError} When the credentials are missing or malformed.
-   * @throws {ConnectionError} When the URL is not acceptable or the pinned certificate unreadable.
+   * @throws {CredentialError} When the credentials are missing or malformed, the
+   * `ssl_cert_file` is missing, unreadable, holds no certificate (or a private key) or an expired
+   * one, or the proxy URL does not parse (the message names the profile key, never a password).
+   * @throws {ConnectionError} When the URL is not acceptable.
    *
    * @example
    * ```ts
@@ -776,6 +778,16 @@ function networkError(
   );
 }
 
+function processHasProxy(): boolean {
+  try {
+    return ["http_proxy", "https_proxy", "all_proxy"].some((n) =>
+      Boolean(Deno.env.get(n) || Deno.env.get(n.toUpperCase()))
+    );
+  } catch {
+    return false;
+  }
+}
+
 function proxyEnvironment(options: ConnectOptions): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const name of PROXY_ENV_NAMES) {
@@ -810,13 +822,19 @@ async function transportPlan(
         `certificate with ssl_cert_file instead (see "deno task cbapi check-tls ${url} --save server.pem")`,
     );
   }
-  const { proxy, envProxyIgnored } = resolveProxy(
+  const resolved = resolveProxy(
     url,
     credentials.proxy,
     credentials.ignoreSystemProxy,
     proxyEnvironment(options),
     where,
   );
+  const proxy = resolved.proxy;
+  // fetch reads the process environment's proxy variables by itself: when an explicit `env`
+  // option (or NO_PROXY, or ignore_system_proxy) says "direct" while the process has one, the
+  // node transport, which reads none, carries the requests.
+  const envProxyIgnored = resolved.envProxyIgnored ||
+    (proxy === undefined && options.env !== undefined && processHasProxy());
   const tls: TransportPlan["tls"] = {
     verify: credentials.sslVerify,
     verifyHostname: credentials.sslVerifyHostname,
