@@ -659,19 +659,25 @@ export class Connection implements Disposable {
    */
   async #explainPermanent(method: string, url: string, error: unknown): Promise<void> {
     const proxy = this.#plan.proxy;
+    const text = errorText(error);
     if (
-      error instanceof ProxyRefusedError ||
-      /unsuccessful tunnel|tunnel.*(40\d|refused)/i.test(errorText(error))
+      proxy &&
+      (error instanceof ProxyRefusedError ||
+        /unsuccessful tunnel|proxy authentication required/i.test(text))
     ) {
-      const status = error instanceof ProxyRefusedError ? ` with status ${error.status}` : "";
+      const status = error instanceof ProxyRefusedError
+        ? error.status
+        : /proxy authentication required/i.test(text)
+        ? 407
+        : undefined;
       throw new ConnectionError(
-        `The proxy ${proxy?.origin ?? ""} (${proxy?.where ?? "proxy"}) refused to open a tunnel ` +
-          `(CONNECT)${status} to ${new URL(url).host} for ${method} ${url}: ` +
-          `${
-            status.includes("407")
-              ? "check the user name and password in the proxy URL"
-              : "check that the proxy allows CONNECT to this host and port"
-          }`,
+        `The proxy ${proxy.origin} (${proxy.where}) refused to open a tunnel (CONNECT)${
+          status ? ` with status ${status}` : ""
+        } to ${new URL(url).host} for ${method} ${url}: ${
+          status === 407
+            ? "check the user name and password in the proxy URL"
+            : "check that the proxy allows CONNECT to this host and port"
+        }`,
         { url, cause: error },
       );
     }

@@ -100,6 +100,32 @@ Deno.test("proxy: wrong proxy credentials and a refused CONNECT are ConnectionEr
     assert.match(error.message, /asked for credentials \(407\)/);
     noSecret(error, PASSWORD, "w0rd", encodeURIComponent(PASSWORD), emu.token);
   });
+  await t.step(
+    "CONNECT refused with 403 and 407 under fetch (no TLS keys), not retried",
+    async () => {
+      await using emu = await CbEmulator.start({ tls: true });
+      for (
+        const [options, message] of [
+          [{ refuseConnect: 403 }, /refused to open a tunnel \(CONNECT\) to .*allows CONNECT/],
+          [{ credentials: "user:right" }, /CONNECT\) with status 407.*user name and password/],
+        ] as const
+      ) {
+        await using proxy = startProxy(options);
+        using conn = await Connection.open("response", {
+          url: emu.url,
+          token: emu.token,
+          proxy: `http://user:${encodeURIComponent(PASSWORD)}@127.0.0.1:${proxy.port}`,
+          env: {},
+        });
+        assert.equal(conn.transport, "fetch");
+        const error = await conn.getObject("/api/info").catch((e: unknown) => e);
+        assert.ok(error instanceof ConnectionError, String(error));
+        assert.match(error.message, message);
+        noSecret(error, PASSWORD, "w0rd", encodeURIComponent(PASSWORD), emu.token);
+        assert.equal(proxy.seen.length, 1, "not retried");
+      }
+    },
+  );
   await t.step("CONNECT refused with 403", async () => {
     await using emu = await CbEmulator.start({ tls: true });
     await using proxy = startProxy({ refuseConnect: 403 });
