@@ -266,6 +266,7 @@ export class Connection implements Disposable {
   #plan: TransportPlan;
   #pool: Semaphore | undefined;
   #transport: Transport;
+  #tlsProbed = false;
   #closed = false;
 
   private constructor(init: ConnectionInit) {
@@ -691,13 +692,18 @@ export class Connection implements Disposable {
       );
     }
     if (isPermanentFailure(error)) throw networkError(method, url, this.url, error, 0, false);
-    if (url.startsWith("http:") && !isConnectFailure(error) && await speaksTls(url)) {
-      throw new ConnectionError(
-        `Cannot send ${method} ${url}: the server speaks TLS: use https://${
-          url.slice("http://".length)
-        } in the profile's url`,
-        { url, cause: error },
-      );
+    // Plain http to a TLS server fails in odd ways (a reset, a closed connection); one probe per
+    // connection tells it apart from a dropped connection.
+    if (url.startsWith("http:") && !this.#tlsProbed && !isConnectFailure(error)) {
+      this.#tlsProbed = true;
+      if (await speaksTls(url)) {
+        throw new ConnectionError(
+          `Cannot send ${method} ${url}: the server speaks TLS: use https://${
+            url.slice("http://".length)
+          } in the profile's url`,
+          { url, cause: error },
+        );
+      }
     }
   }
 
