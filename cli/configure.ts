@@ -8,7 +8,7 @@
 
 import { getApiToken } from "../response/auth.ts";
 import type { Io } from "./_io.ts";
-import { checkTls } from "./check_tls.ts";
+import { checkTls, inspectTls, pinLines, saveCertificate } from "./check_tls.ts";
 
 /** The products `configure` knows. */
 export type Product = "response" | "protection" | "defense";
@@ -39,7 +39,16 @@ export interface ConfigureOptions {
    * @default the result of checkTls()
    */
   tlsVersion?: string;
+  /**
+   * Limit of each TLS handshake when the server's certificate is inspected.
+   *
+   * @default {10_000}
+   */
+  tlsTimeoutMs?: number;
 }
+
+/** The question asked before pinning a certificate no trust store knows. */
+export const PIN_PROMPT = "Pin this certificate (ssl_cert_file) [Y/N]: ";
 
 /**
  * Runs the configure dialogue and writes the credential file.
@@ -90,8 +99,16 @@ export async function configure(
   const url = await io.ask(URL_PROMPTS[product]);
   if (url === undefined) return endOfInput(io);
 
+  // A self-signed (or otherwise unknown) certificate: offer to pin it instead of answering N.
+  let pin: { file: string; lines: string[] } | undefined;
+  if (product !== "defense" && /^https:\/\//i.test(url.trim())) {
+    const offered = await offerPin(url.trim(), dir, io, options.tlsTimeoutMs ?? 10_000);
+    if (offered === null) return endOfInput(io);
+    pin = offered;
+  }
+
   let sslVerify = true;
-  if (product !== "defense") {
+  if (product !== "defense" && !pin) {
     let answer = "";
     while (answer !== "Y" && answer !== "N") {
       const line = await io.ask(SSL_PROMPT);
@@ -124,14 +141,14 @@ export async function configure(
       if (password === undefined) return endOfInput(io);
       io.out(`Retrieving API token for ${username}...`);
       try {
-        token = await getApiToken(url, username, password);
+        token = await getApiToken(url, username, password, pin ? { sslCertFile: pin.file } : {});
       } catch (err) {
         io.err(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
         io.out(`Could not retrieve API token: ${err instanceof Error ? err.message : err}`);
         if (!sslVerify && url.startsWith("https:")) {
           io.out(
-            "Deno always validates certificates: pin a self-signed certificate with ssl_cert_file, " +
-              "or run with --unsafely-ignore-certificate-errors=<host>",
+            "The look-up verifies the server's certificate: pin it (cbapi check-tls <url> " +
+              "--save FILE shows and saves it), or enter the API token instead",
           );
         }
         return 1;
@@ -139,12 +156,67 @@ export async function configure(
     }
   }
 
+  const pinText = pin ? pin.lines.map((line) => `${line}\n`).join("") : "";
   const text = `[default]\nurl = ${url}\ntoken = ${token}\nssl_verify = ${
     sslVerify ? "True" : "False"
-  }\n\n`;
+  }\n${pinText}\n`;
   await writePrivate(path, text);
   io.out(`Successfully wrote credentials to ${path}.`);
   return 0;
+}
+
+/**
+ * Inspects the server's certificate; when no trust store knows it but pinning it would connect,
+ * shows it and asks whether to pin it (saved next to the credential file).
+ *
+ * @returns The pinned file and its profile lines; undefined when not pinned; null at the end of
+ * input.
+ */
+async function offerPin(
+  url: string,
+  dir: string,
+  io: Io,
+  timeoutMs: number,
+): Promise<{ file: string; lines: string[] } | undefined | null> {
+  let report;
+  try {
+    report = await inspectTls(url, { timeoutMs });
+  } catch (err) {
+    io.out(
+      `Could not inspect the server's certificate: ${err instanceof Error ? err.message : err}`,
+    );
+    return undefined;
+  }
+  if (report.outcomes[0]?.connects) return undefined;
+  const name = `${report.host}-${report.port}`.replace(/[^A-Za-z0-9.-]/g, "_");
+  const file = `${dir}/${name}.pem`;
+  const lines = pinLines(report, file);
+  const c = report.certificate;
+  io.out(`The server's certificate is not trusted by this system (${report.outcomes[0]?.reason}).`);
+  io.out(`  Subject: ${c.subject}`);
+  io.out(`  Issuer:  ${c.issuer}${c.selfSigned ? " (self-signed)" : ""}`);
+  io.out(`  Valid:   ${c.validFrom} to ${c.validTo}`);
+  io.out(`  SHA-256: ${c.fingerprint256}`);
+  if (lines.length === 0) {
+    io.out(`Pinning it would not work either (${report.outcomes[2]?.reason}).`);
+    return undefined;
+  }
+  io.out(
+    "Compare the SHA-256 fingerprint with the one the server itself shows before trusting it." +
+      (lines.length > 1
+        ? ` It does not name ${report.host}: ssl_verify_hostname = False too.`
+        : ""),
+  );
+  let answer = "";
+  while (answer !== "Y" && answer !== "N") {
+    const line = await io.ask(PIN_PROMPT);
+    if (line === undefined) return null;
+    answer = line.trim().toUpperCase();
+  }
+  if (answer === "N") return undefined;
+  await saveCertificate(report, file);
+  io.out(`Saved the certificate to ${file}.`);
+  return { file, lines };
 }
 
 function endOfInput(io: Io): number {

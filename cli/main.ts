@@ -4,7 +4,7 @@
  *
  * ```sh
  * deno task cbapi configure response      # or protection, defense
- * deno task cbapi check-tls
+ * deno task cbapi check-tls [https://server | --profile NAME] [--save FILE]
  * deno task cbapi info --profile default [--json]
  * deno install -g -n cbapi --allow-net --allow-read --allow-write --allow-env --allow-sys cli/main.ts
  * ```
@@ -15,7 +15,7 @@
 import { parseArgs } from "node:util";
 import type { ResponseConnectOptions } from "../response/mod.ts";
 import { type Io, terminalIo } from "./_io.ts";
-import { checkTlsLine } from "./check_tls.ts";
+import { checkTlsCommand } from "./check_tls_command.ts";
 import { configure, type Product } from "./configure.ts";
 import { collectInfo, printInfo } from "./info.ts";
 
@@ -24,8 +24,16 @@ const USAGE = `Usage: cbapi <command> [options]
 Commands:
   configure [response|protection|defense]
                    Write ~/.carbonblack/credentials.<product> (default: response)
-  check-tls        Print the newest TLS version this platform supports
+  check-tls [URL]  Contact a server (URL, or --profile): TLS version, certificate, fingerprint
+                   and which profile settings would connect; without a server, print the
+                   newest TLS version this platform supports
   info             Print a Cb Response server's version, license request and counts
+
+Options of check-tls:
+  --profile NAME   Check the server of this credential profile, and its own TLS keys
+  --product P      Credential file of the profile: response (default), protection, defense
+  --save FILE      Save the presented certificate (PEM) for ssl_cert_file (trust on first use)
+  --json           Print JSON
 
 Options of info:
   --profile NAME   Credential profile (default: "default")
@@ -59,6 +67,8 @@ export async function main(args: string[], io: Io = terminalIo()): Promise<numbe
         "no-ssl-verify": { type: "boolean", default: false },
         verbose: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
+        save: { type: "string" },
+        product: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -86,8 +96,7 @@ export async function main(args: string[], io: Io = terminalIo()): Promise<numbe
       return await configure(product, io);
     }
     case "check-tls":
-      io.out(checkTlsLine());
-      return 0;
+      return await checkTlsCommand(rest, values, io);
     case "info": {
       const options: ResponseConnectOptions = {};
       if (values.cburl !== undefined || values.apitoken !== undefined) {

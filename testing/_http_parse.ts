@@ -30,10 +30,10 @@ export class BadRequest extends Error {}
 
 /** Buffered reads from a connection. */
 export class ConnReader {
-  #conn: Deno.Conn;
+  #conn: { read(p: Uint8Array): Promise<number | null> };
   #buf: Uint8Array = new Uint8Array(0);
 
-  constructor(conn: Deno.Conn) {
+  constructor(conn: { read(p: Uint8Array): Promise<number | null> }) {
     this.#conn = conn;
   }
 

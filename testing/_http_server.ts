@@ -5,6 +5,7 @@
  * @module
  */
 import { BadRequest, ConnReader, type HttpRequest, readRequest } from "./_http_parse.ts";
+import { listen, type ServerConn, type ServerListener } from "./_listener.ts";
 
 export type { HttpRequest } from "./_http_parse.ts";
 import type { TlsMaterial } from "./_tls.ts";
@@ -67,7 +68,7 @@ const REASONS: Record<number, string> = {
 };
 const ENCODER = new TextEncoder();
 
-async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
+async function writeAll(conn: ServerConn, data: Uint8Array): Promise<void> {
   let at = 0;
   while (at < data.length) at += await conn.write(data.subarray(at));
 }
@@ -81,7 +82,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /** Writes one answer; returns false when the connection must be closed afterwards. */
 async function writeAnswer(
-  conn: Deno.Conn,
+  conn: ServerConn,
   req: HttpRequest,
   answer: HttpAnswer,
   keepAlive: boolean,
@@ -112,8 +113,7 @@ async function writeAnswer(
   }
   if (body instanceof Uint8Array) {
     const send = answer.truncate ? body.subarray(0, Math.floor(body.length / 2)) : body;
-    // One write for head and body: a separate small write of the head would leave the body's
-    // last segment waiting on the client's delayed ACK (Nagle; TLS connections cannot turn it off).
+    // One write for head and body (one TLS record run, fewer segments).
     const inOne = send.length <= 16 * 1024 * 1024;
     await writeAll(conn, inOne ? concat(head, send) : head);
     if (!inOne) await writeAll(conn, send);
@@ -125,7 +125,7 @@ async function writeAnswer(
 }
 
 async function writeStream(
-  conn: Deno.Conn,
+  conn: ServerConn,
   body: ReadableStream<Uint8Array>,
   chunked: boolean,
   limit: number,
@@ -163,41 +163,36 @@ async function writeStream(
 
 /** The server: accepts connections, reads requests, writes answers. */
 export class HttpServer {
-  #listener: Deno.Listener;
+  #listener: ServerListener;
   #handler: HttpHandler;
-  #conns = new Set<Deno.Conn>();
-  #idle = new Set<Deno.Conn>();
+  #conns = new Set<ServerConn>();
+  #idle = new Set<ServerConn>();
   #tasks = new Set<Promise<void>>();
   #closed = false;
   #acceptLoop: Promise<void>;
 
-  private constructor(listener: Deno.Listener, handler: HttpHandler) {
+  private constructor(listener: ServerListener, handler: HttpHandler) {
     this.#listener = listener;
     this.#handler = handler;
     this.#acceptLoop = this.#accept();
   }
 
-  /** Starts listening on 127.0.0.1. */
-  static listen(options: HttpServerOptions): HttpServer {
-    const listener = options.tls
-      ? Deno.listenTls({
-        hostname: "127.0.0.1",
-        port: options.port,
-        cert: options.tls.cert,
-        key: options.tls.key,
-      })
-      : Deno.listen({ hostname: "127.0.0.1", port: options.port });
-    return new HttpServer(listener, options.handler);
+  /**
+   * Starts listening on 127.0.0.1; every accepted connection gets TCP_NODELAY (see
+   * `_listener.ts`).
+   */
+  static async listen(options: HttpServerOptions): Promise<HttpServer> {
+    return new HttpServer(await listen(options.port, options.tls), options.handler);
   }
 
   /** The bound port. */
   get port(): number {
-    return (this.#listener.addr as Deno.NetAddr).port;
+    return this.#listener.port;
   }
 
   async #accept(): Promise<void> {
     while (!this.#closed) {
-      let conn: Deno.Conn;
+      let conn: ServerConn;
       try {
         conn = await this.#listener.accept();
       } catch {
@@ -205,7 +200,7 @@ export class HttpServer {
         continue;
       }
       if (this.#closed) {
-        conn.close();
+        await conn.abort();
         return;
       }
       this.#conns.add(conn);
@@ -217,7 +212,7 @@ export class HttpServer {
     }
   }
 
-  async #serve(conn: Deno.Conn): Promise<void> {
+  async #serve(conn: ServerConn): Promise<void> {
     const reader = new ConnReader(conn);
     try {
       while (!this.#closed) {
@@ -249,11 +244,7 @@ export class HttpServer {
       // The peer went away or the server is closing: nothing to answer.
     } finally {
       this.#idle.delete(conn);
-      try {
-        conn.close();
-      } catch {
-        // already closed
-      }
+      await (this.#closed ? conn.abort() : conn.close()).catch(() => {});
     }
   }
 
@@ -264,11 +255,7 @@ export class HttpServer {
   closeIdle(): void {
     for (const conn of this.#idle) {
       this.#idle.delete(conn);
-      try {
-        conn.close();
-      } catch {
-        // already closed
-      }
+      conn.close().catch(() => {});
     }
   }
 
@@ -276,18 +263,9 @@ export class HttpServer {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    try {
-      this.#listener.close();
-    } catch {
-      // already closed
-    }
-    for (const conn of this.#conns) {
-      try {
-        conn.close();
-      } catch {
-        // already closed
-      }
-    }
+    const listening = this.#listener.close();
+    await Promise.allSettled([...this.#conns].map((conn) => conn.abort()));
+    await listening;
     await this.#acceptLoop;
     await Promise.allSettled([...this.#tasks]);
   }

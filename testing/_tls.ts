@@ -59,7 +59,8 @@ async function make(
     extensions,
     ...(ca ? { ca } : {}),
   });
-  return { cert: pems.cert, key: pems.private };
+  // PEM files end with a newline, as openssl writes them.
+  return { cert: `${pems.cert.trimEnd()}\n`, key: `${pems.private.trimEnd()}\n` };
 }
 
 /**

@@ -179,7 +179,7 @@ export class CbEmulator implements AsyncDisposable {
       }
     }
     const ref: { emulator?: CbEmulator } = {};
-    const server = HttpServer.listen({
+    const server = await HttpServer.listen({
       port: options.port ?? 0,
       tls,
       handler: (req) => ref.emulator ? ref.emulator.#handle(req) : Promise.resolve("drop"),

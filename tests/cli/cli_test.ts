@@ -74,7 +74,12 @@ Deno.test("cbapi configure response asks the documented questions and writes a 0
   assert.equal(
     run.stdout,
     "Welcome to the CbAPI.\n" +
-      "URL to the Cb Response server [https://hostname]: " + ssl + ssl +
+      "URL to the Cb Response server [https://hostname]: " +
+      // The server cannot be reached (no network beyond loopback in tests): its certificate
+      // cannot be inspected, so the validation question is asked as in Python.
+      "Could not inspect the server's certificate: No TLS handshake with cb.example.com:443: " +
+      "getaddrinfo EPERM cb.example.com. Check the URL and port, and that the server speaks " +
+      "HTTPS there\n" + ssl + ssl +
       "API token (if unknown, leave blank): " +
       `Successfully wrote credentials to ${path}.\n`,
   );
@@ -176,6 +181,9 @@ Deno.test("cbapi configure protection asks URL, validation and token [spec 30]",
     run.stdout,
     "Welcome to the CbAPI.\n" +
       "URL to the Cb Protection server [https://hostname]: " +
+      "Could not inspect the server's certificate: No TLS handshake with bit9.example.com:443: " +
+      "getaddrinfo EPERM bit9.example.com. Check the URL and port, and that the server speaks " +
+      "HTTPS there\n" +
       "Use SSL/TLS certificate validation (answer 'N' if using self-signed certs) [Y/N]: " +
       "API token: " +
       `Successfully wrote credentials to ${path}.\n`,
