@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { Connection, ConnectionError, CredentialError } from "@cbapi/cbapi/core";
 import { CbEmulator } from "@cbapi/cbapi/testing";
 import { startProxy } from "../_proxy.ts";
+import { bypassesProxy, parseProxyUrl, redactProxyUrl } from "../../core/_proxy.ts";
 
 const PASSWORD = "p@ss:w0rd";
 
@@ -220,4 +221,32 @@ Deno.test("proxy: HTTPS_PROXY and HTTP_PROXY from the environment are honoured, 
     assert.equal(proxy.seen.length, 0);
     assert.equal(other.seen.length, 1);
   });
+});
+
+Deno.test("proxy rules: NO_PROXY entries and proxy URLs are read as requests reads them", () => {
+  const target = new URL("https://cb.corp.example:8443/api/info");
+  const cases: [string, boolean][] = [
+    ["*", true],
+    ["corp.example", true],
+    [".corp.example", true],
+    ["cb.corp.example:8443", true],
+    ["cb.corp.example:443", false],
+    ["other.example, corp.example", true],
+    ["example.org", false],
+    ["orp.example", false],
+    ["", false],
+  ];
+  for (const [noProxy, bypass] of cases) {
+    assert.equal(bypassesProxy(noProxy, target), bypass, `NO_PROXY="${noProxy}"`);
+  }
+  assert.ok(bypassesProxy("10.0.0.0/8", new URL("https://10.1.2.3/")));
+  assert.ok(!bypassesProxy("10.0.0.0/8", new URL("https://11.1.2.3/")));
+  const raw = parseProxyUrl("http://me:p@ss:w0rd@proxy.corp:3128", "the test");
+  assert.equal(raw.password, "p@ss:w0rd");
+  assert.equal(raw.origin, "http://proxy.corp:3128");
+  const encoded = parseProxyUrl("http://me:p%40ss%3Aw0rd@proxy.corp:3128", "the test");
+  assert.equal(encoded.authorization, raw.authorization);
+  const bare = parseProxyUrl("proxy.corp:3128", "the test");
+  assert.deepEqual([bare.host, bare.port, bare.authorization], ["proxy.corp", 3128, undefined]);
+  assert.equal(redactProxyUrl("http://me:p@ss:w0rd@proxy:1"), "http://me:[redacted]@proxy:1");
 });
