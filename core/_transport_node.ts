@@ -301,6 +301,7 @@ function exchange(
   return new Promise((resolve, reject) => {
     let settled = false;
     const req = module.request(options);
+    req.setNoDelay(true);
     fresh.add(req);
     const onAbort = () => {
       drop(req);
