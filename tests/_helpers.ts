@@ -23,8 +23,32 @@ export type Fixture = ApiFixture<CbResponseAPI>;
 export const FAST_RETRIES = { retryBaseDelayMs: 2, maxRetryDelayMs: 20 } as const;
 
 /**
- * Starts an emulator and connects an API of any product to it; closes the emulator if the
- * connection fails.
+ * Starts an emulator for a test: over HTTPS unless `tls: false` is given (plain HTTP is for tests
+ * about HTTP itself), as real servers only speak HTTPS.
+ *
+ * @param emulator Emulator options.
+ */
+export function startEmulator(emulator: EmulatorOptions = {}): Promise<CbEmulator> {
+  return CbEmulator.start({ tls: true, ...emulator });
+}
+
+/**
+ * The connect options a user's credential profile gives for this emulator: a credential file
+ * with `url`, `token` and, over HTTPS, `ssl_cert_file` pinning the emulator's certificate.
+ *
+ * @param emu The emulator.
+ * @param product Whose token to write.
+ */
+export async function profileOptions(
+  emu: CbEmulator,
+  product: "response" | "protection" | "defense" = "response",
+): Promise<{ credentialFile: string; profile: string }> {
+  return { credentialFile: await emu.credentialsFile(product), profile: "default" };
+}
+
+/**
+ * Starts an emulator (HTTPS unless `tls: false`) and connects an API of any product to it;
+ * closes the emulator if the connection fails.
  *
  * @param emulator Emulator options.
  * @param connect Connects the API to the started emulator, logging into the given logger.
@@ -33,7 +57,7 @@ export async function apiFixture<A extends { close(): Promise<void> }>(
   emulator: EmulatorOptions,
   connect: (emu: CbEmulator, logger: Logger) => Promise<A>,
 ): Promise<ApiFixture<A>> {
-  const emu = await CbEmulator.start(emulator);
+  const emu = await startEmulator(emulator);
   const logs: string[] = [];
   try {
     const cb = await connect(emu, recordingLogger(logs));
@@ -53,7 +77,8 @@ export async function apiFixture<A extends { close(): Promise<void> }>(
 }
 
 /**
- * Starts an emulator and connects a Cb Response API to it (fast retries for tests).
+ * Starts an emulator (HTTPS unless `tls: false`) and connects a Cb Response API to it through a
+ * credential profile pinning its certificate (fast retries for tests).
  *
  * @param emulator Emulator options.
  * @param connect Extra connect options.
@@ -62,13 +87,11 @@ export function responseFixture(
   emulator: EmulatorOptions = {},
   connect: ResponseConnectOptions = {},
 ): Promise<Fixture> {
-  return apiFixture(emulator, (emu, logger) =>
+  return apiFixture(emulator, async (emu, logger) =>
     CbResponseAPI.connect({
-      url: emu.url,
-      token: emu.token,
+      ...await profileOptions(emu, "response"),
       ...FAST_RETRIES,
       logger,
-      ...(emu.certFile ? { sslCertFile: emu.certFile } : {}),
       ...connect,
     }));
 }

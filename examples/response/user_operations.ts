@@ -170,7 +170,14 @@ async function getApiKey(cb: CbResponseAPI, flags: Flags): Promise<number> {
     ? flags.password
     : readPassword(`Password for ${username}:`);
   try {
-    const token = await getApiToken(cb.url, username, password);
+    // The look-up is a separate request: it trusts the certificate the profile pins.
+    const pinned = cb.connection.credentials?.sslCertFile;
+    const token = await getApiToken(
+      cb.url,
+      username,
+      password,
+      pinned ? { sslCertFile: pinned } : {},
+    );
     console.log(
       flags.json ? JSON.stringify({ username, token }) : `API token for user ${username}: ${token}`,
     );

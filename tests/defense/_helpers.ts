@@ -2,22 +2,24 @@
 
 import { CbDefenseAPI, type DefenseConnectOptions } from "@cbapi/cbapi/defense";
 import type { CbEmulator, EmulatorOptions, RecordedRequest } from "@cbapi/cbapi/testing";
-import { type ApiFixture, apiFixture, FAST_RETRIES } from "../_helpers.ts";
+import { type ApiFixture, apiFixture, FAST_RETRIES, profileOptions } from "../_helpers.ts";
 
 /** An emulator and a Defense API connected to it, closed together. */
 export type DefenseFixture = ApiFixture<CbDefenseAPI>;
 
-/** Starts an emulator and connects a Defense API (fast retries for tests). */
+/**
+ * Starts an emulator (HTTPS unless `tls: false`) and connects a Defense API through a credential
+ * profile pinning its certificate (fast retries for tests).
+ */
 export function defenseFixture(
   emulator: EmulatorOptions = {},
   connect: DefenseConnectOptions = {},
 ): Promise<DefenseFixture> {
   return apiFixture(
     emulator,
-    (emu, logger) =>
+    async (emu, logger) =>
       CbDefenseAPI.connect({
-        url: emu.url,
-        token: emu.defenseToken,
+        ...await profileOptions(emu, "defense"),
         ...FAST_RETRIES,
         logger,
         ...connect,

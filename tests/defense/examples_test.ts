@@ -2,7 +2,9 @@
 // what the emulator received.
 
 import assert from "node:assert/strict";
-import { CbEmulator } from "@cbapi/cbapi/testing";
+import type { CbEmulator } from "@cbapi/cbapi/testing";
+import { startEmulator } from "../_helpers.ts";
+import { exampleConnection } from "../examples/_run.ts";
 
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 const V3 = "/integrationServices/v3";
@@ -23,6 +25,7 @@ async function runExample(
   args: string[],
   cwd?: string,
 ): Promise<Run> {
+  await using connection = await exampleConnection(emu, "defense");
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -33,12 +36,10 @@ async function runExample(
       "--allow-write",
       "--allow-env",
       script(name),
-      "--cburl",
-      emu.url,
-      "--apitoken",
-      emu.defenseToken,
+      ...connection.args,
       ...args,
     ],
+    env: connection.env,
     stdout: "piped",
     stderr: "piped",
     ...(cwd ? { cwd } : {}),
@@ -48,7 +49,7 @@ async function runExample(
 }
 
 Deno.test("examples/defense/list_devices.ts lists all devices, one by id, or by host name", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const all = await runExample(emu, "list_devices.ts", []);
   assert.equal(all.code, 0, all.stderr);
   const lines = all.stdout.trimEnd().split("\n");
@@ -72,7 +73,7 @@ Deno.test("examples/defense/list_devices.ts lists all devices, one by id, or by 
 });
 
 Deno.test("examples/defense/move_device.ts moves the docs' device by policy name and by id [spec 264]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const byName = await runExample(emu, "move_device.ts", [
     "--hostname",
     "WIN-IA9NQ1GN8OI",
@@ -98,12 +99,13 @@ Deno.test("examples/defense/move_device.ts moves the docs' device by policy name
 });
 
 Deno.test("examples/defense/notifications.ts prints pending notifications and polls until SIGINT [spec 276]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   emu.state.defense.notifications.push({ type: "THREAT", n: 1 }, { type: "POLICY_ACTION", n: 2 });
   const once = await runExample(emu, "notifications.ts", ["--once"]);
   assert.equal(once.code, 0, once.stderr);
   assert.deepEqual(once.stdout.trimEnd().split("\n").map((l) => JSON.parse(l).n), [1, 2]);
   emu.state.defense.notifications.push({ type: "THREAT", n: 3 });
+  await using connection = await exampleConnection(emu, "defense");
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -113,13 +115,11 @@ Deno.test("examples/defense/notifications.ts prints pending notifications and po
       "--allow-read",
       "--allow-env",
       script("notifications.ts"),
-      "--cburl",
-      emu.url,
-      "--apitoken",
-      emu.defenseToken,
+      ...connection.args,
       "--interval",
       "0.005",
     ],
+    env: connection.env,
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -151,7 +151,7 @@ Deno.test("examples/defense/notifications.ts prints pending notifications and po
 });
 
 Deno.test("examples/defense/policy_operations.ts lists, imports, exports, deletes and edits rules [spec 268,270,271,272,273,274]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const dir = await Deno.makeTempDir();
   try {
     const list = await runExample(emu, "policy_operations.ts", ["list"]);

@@ -1,5 +1,6 @@
 // Runs an example script against an emulator as a user would: `deno run` with the narrowest
-// permissions, `--cburl emu.url --apitoken emu.token`.
+// permissions; over HTTPS through the `default` credential profile of a temporary HOME pinning the
+// emulator's certificate, over plain HTTP with `--cburl emu.url --apitoken emu.token`.
 
 import type { CbEmulator } from "@cbapi/cbapi/testing";
 
@@ -20,10 +21,53 @@ export interface RunOptions {
   cwd?: string;
   /** Text on stdin. */
   stdin?: string;
-  /** Leave out `--cburl`/`--apitoken`. */
+  /** Leave out the connection (`--cburl`/`--apitoken`, or the HOME with the profile). */
   noConnect?: boolean;
   /** Extra environment variables. */
   env?: Record<string, string>;
+}
+
+/** How a child process reaches the emulator; dispose to remove the temporary HOME. */
+export interface ExampleConnection extends AsyncDisposable {
+  /** Arguments to add (`--cburl`/`--apitoken` over plain HTTP, none over HTTPS). */
+  args: string[];
+  /** Environment to add (`HOME` over HTTPS). */
+  env: Record<string, string>;
+}
+
+/**
+ * How an example reaches the emulator as a user would: over HTTPS, the `[default]` profile of
+ * `credentials.<product>` files in a temporary HOME, pinning the certificate with `ssl_cert_file`
+ * (`--cburl`/`--apitoken` cannot name a certificate); over plain HTTP, `--cburl`/`--apitoken`.
+ *
+ * @param emu The emulator.
+ * @param product Whose token `--apitoken` gives over plain HTTP.
+ */
+export async function exampleConnection(
+  emu: CbEmulator,
+  product: "response" | "protection" | "defense" = "response",
+): Promise<ExampleConnection> {
+  if (!emu.certFile) {
+    const token = product === "defense" ? emu.defenseToken : emu.token;
+    return {
+      args: ["--cburl", emu.url, "--apitoken", token],
+      env: {},
+      async [Symbol.asyncDispose]() {},
+    };
+  }
+  const home = await Deno.makeTempDir({ prefix: "cbapi-example-home-" });
+  await Deno.mkdir(`${home}/.carbonblack`, { mode: 0o700 });
+  for (const p of ["response", "protection", "defense"] as const) {
+    const text = await Deno.readTextFile(await emu.credentialsFile(p));
+    await Deno.writeTextFile(`${home}/.carbonblack/credentials.${p}`, text, { mode: 0o600 });
+  }
+  return {
+    args: [],
+    env: { HOME: home },
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(home, { recursive: true });
+    },
+  };
 }
 
 /**
@@ -42,6 +86,7 @@ export async function runExample(
   options: RunOptions = {},
 ): Promise<Run> {
   const script = new URL(`../../examples/${path}`, import.meta.url).pathname;
+  await using connection = options.noConnect ? undefined : await exampleConnection(emu);
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -51,10 +96,10 @@ export async function runExample(
       "--allow-env",
       ...(options.allow ?? ["--allow-read"]),
       script,
-      ...(options.noConnect ? [] : ["--cburl", emu.url, "--apitoken", emu.token]),
+      ...(connection?.args ?? []),
       ...args,
     ],
-    env: { NO_COLOR: "1", ...options.env },
+    env: { NO_COLOR: "1", ...connection?.env, ...options.env },
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

@@ -2,16 +2,17 @@
 // examples/_cli.ts, run against a fresh emulator.
 
 import assert from "node:assert/strict";
-import { CbEmulator } from "@cbapi/cbapi/testing";
+import { startEmulator } from "../_helpers.ts";
 import { requestLines, runExample, tempDir } from "./_run.ts";
 
 Deno.test("examples/_cli.ts connects with --profile from the credential files when no --cburl/--apitoken is given [spec 318]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   await using home = await tempDir();
   await Deno.mkdir(`${home.path}/.carbonblack`);
   await Deno.writeTextFile(
     `${home.path}/.carbonblack/credentials.response`,
-    `[default]\nurl = https://unused.example\ntoken = x\n\n[lab]\nurl = ${emu.url}\ntoken = ${emu.token}\n`,
+    `[default]\nurl = https://unused.example\ntoken = x\n\n[lab]\nurl = ${emu.url}\ntoken = ${emu.token}\n` +
+      `ssl_cert_file = ${emu.certFile}\n`,
     { mode: 0o600 },
   );
   const run = await runExample(emu, "response/server_info.ts", ["--profile", "lab"], {
@@ -33,7 +34,7 @@ Deno.test("examples/_cli.ts connects with --profile from the credential files wh
 });
 
 Deno.test("examples/response/sensor_group_operations.ts lists, adds, finds by name or id and deletes groups [spec 319]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const list = await runExample(emu, "response/sensor_group_operations.ts", ["list"]);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /Default Group/);
@@ -106,7 +107,7 @@ Deno.test("examples/response/sensor_group_operations.ts lists, adds, finds by na
 });
 
 Deno.test("examples/response/user_operations.ts lists users and teams, adds and deletes, gets an API key", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const users = await runExample(emu, "response/user_operations.ts", ["list"]);
   assert.equal(users.code, 0, users.stderr);
   assert.match(users.stdout, /^Username {9}Name/);
@@ -179,7 +180,7 @@ Deno.test("examples/response/user_operations.ts lists users and teams, adds and 
 });
 
 Deno.test("examples/response/partition_operations.ts lists, unmounts, mounts and deletes partitions", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const list = await runExample(emu, "response/partition_operations.ts", ["list"]);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /^HOT Storage Partition "writer":$/m);
@@ -206,14 +207,14 @@ Deno.test("examples/response/partition_operations.ts lists, unmounts, mounts and
 });
 
 Deno.test("examples/response/partition_operations.ts refuses servers older than 6.1", async () => {
-  await using emu = await CbEmulator.start({ serverVersion: "6.0.2.170101.1200" });
+  await using emu = await startEmulator({ serverVersion: "6.0.2.170101.1200" });
   const run = await runExample(emu, "response/partition_operations.ts", ["list"]);
   assert.equal(run.code, 2);
   assert.match(run.stderr, /only work with server versions >= 6\.1\.0; .* is running 6\.0\.2/);
 });
 
 Deno.test("examples/response/walk_children.ts prints the process tree under matching processes", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const run = await runExample(emu, "response/walk_children.ts", [
     "-q",
     "process_name:explorer.exe",
@@ -244,7 +245,7 @@ Deno.test("examples/response/walk_children.ts prints the process tree under matc
 });
 
 Deno.test("examples/response/user_hostname_pairs.ts counts explorer.exe runs per host and user", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const run = await runExample(emu, "response/user_hostname_pairs.ts", []);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /^username:\n/);

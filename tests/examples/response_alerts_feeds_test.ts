@@ -2,7 +2,8 @@
 // emulator.
 
 import assert from "node:assert/strict";
-import { CbEmulator } from "@cbapi/cbapi/testing";
+import type { CbEmulator } from "@cbapi/cbapi/testing";
+import { startEmulator } from "../_helpers.ts";
 import { csvLine, peTimestamp } from "../../examples/response/new_binaries_after_date.ts";
 import { requestLines, runExample, tempDir } from "./_run.ts";
 
@@ -16,7 +17,7 @@ function workRequests(emu: CbEmulator, from = 0): string[] {
 }
 
 Deno.test("examples/response/alert_search.ts prints a facet histogram, each alert and the process UI link [spec 76]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const run = await runExample(emu, "response/alert_search.ts", ["--facet", "status"]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stderr, "");
@@ -59,7 +60,7 @@ Deno.test("examples/response/alert_search.ts prints a facet histogram, each aler
 });
 
 Deno.test("examples/response/alert_bulk_resolve.ts saves each unresolved alert as Resolved [spec 89, 198]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const host = "WIN-IA9NQ1GN8OI";
   const targets = [...emu.state.alerts.values()]
     .filter((a) => a.hostname === host && a.status !== "Resolved");
@@ -109,7 +110,7 @@ Deno.test("examples/response/alert_bulk_resolve.ts saves each unresolved alert a
 });
 
 Deno.test("examples/response/alert_bulk_resolve.ts --bulk resolves every match with one POST /api/v1/alerts [spec 92]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const open = [...emu.state.alerts.values()].filter((a) => a.status !== "Resolved");
   const from = emu.requests.length;
   const run = await runExample(emu, "response/alert_bulk_resolve.ts", ["--bulk", "--wait", "0"]);
@@ -125,7 +126,7 @@ Deno.test("examples/response/alert_bulk_resolve.ts --bulk resolves every match w
 });
 
 Deno.test("examples/response/feed_operations.ts lists, adds and deletes feeds, never printing secrets [spec 319]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const list = await runExample(emu, "response/feed_operations.ts", ["list"]);
   assert.equal(list.code, 0, list.stderr);
   assert.ok(list.stdout.startsWith(`${"id".padEnd(20)}: 7\n${"category".padEnd(20)}: Internal\n`));
@@ -219,7 +220,7 @@ Deno.test("examples/response/feed_operations.ts lists, adds and deletes feeds, n
 });
 
 Deno.test("examples/response/watchlist_operations.ts lists, adds, lists actions of and deletes watchlists [spec 189, 319]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const list = await runExample(emu, "response/watchlist_operations.ts", ["list"]);
   assert.equal(list.code, 0, list.stderr);
   for (const w of emu.state.watchlists.values()) {
@@ -323,7 +324,7 @@ Deno.test("examples/response/watchlist_operations.ts lists, adds, lists actions 
 });
 
 Deno.test("examples/response/watchlist_exporter.ts writes the shareable JSON, by name or asking on stdin [spec 188]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   await using dir = await tempDir();
   const file = `${dir.path}/export.json`;
   const run = await runExample(emu, "response/watchlist_exporter.ts", [
@@ -380,8 +381,8 @@ Deno.test("examples/response/watchlist_exporter.ts writes the shareable JSON, by
 });
 
 Deno.test("examples/response/watchlist_importer.ts creates the exported watchlists on another server [spec 189]", async () => {
-  await using source = await CbEmulator.start();
-  await using target = await CbEmulator.start();
+  await using source = await startEmulator();
+  await using target = await startEmulator();
   await using dir = await tempDir();
   const file = `${dir.path}/export.json`;
   const exported = await runExample(source, "response/watchlist_exporter.ts", [
@@ -439,7 +440,7 @@ Deno.test("examples/response/watchlist_importer.ts creates the exported watchlis
 });
 
 Deno.test("examples/response/new_binaries_after_date.ts reports the binaries that processes wrote since a date [spec 114, 141, 142]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   await using dir = await tempDir();
   const out = `${dir.path}/new.csv`;
   const run = await runExample(emu, "response/new_binaries_after_date.ts", [

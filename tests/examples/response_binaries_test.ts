@@ -1,14 +1,14 @@
 // The binary and server examples of examples/response, run against a fresh emulator.
 
 import assert from "node:assert/strict";
-import { CbEmulator } from "@cbapi/cbapi/testing";
+import { startEmulator } from "../_helpers.ts";
 import { requestLines, runExample, tempDir } from "./_run.ts";
 
 const NOTEPAD = "7FB55F5A62E78AF9B58D08AAEEAEF848";
 const RW = ["--allow-read", "--allow-write"];
 
 Deno.test("examples/response/binary_download.ts streams the docs' notepad.exe to a file", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   await using dir = await tempDir();
   const target = `${dir.path}/notepad.exe`;
   const run = await runExample(emu, "response/binary_download.ts", [
@@ -32,7 +32,7 @@ Deno.test("examples/response/binary_download.ts streams the docs' notepad.exe to
 });
 
 Deno.test("examples/response/binary_export.ts writes every binary's MD5, paging the search", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   await using dir = await tempDir();
   const target = `${dir.path}/md5s.txt`;
   const run = await runExample(emu, "response/binary_export.ts", ["--filename", target], {
@@ -49,7 +49,7 @@ Deno.test("examples/response/binary_export.ts writes every binary's MD5, paging 
 });
 
 Deno.test("examples/response/binary_search.ts prints a facet histogram and each binary's details", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const run = await runExample(emu, "response/binary_search.ts", ["--query", "notepad.exe"]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /^company_name:\n {2}Microsoft Corporation\s+\d+\s+[\d.]+% #+$/m);
@@ -68,7 +68,7 @@ Deno.test("examples/response/binary_search.ts prints a facet histogram and each 
 });
 
 Deno.test("examples/response/ban_hash.ts bans a hash and reports the server's refusal of a second ban", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const run = await runExample(emu, "response/ban_hash.ts", ["-H", NOTEPAD, "-d", "evil"]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stdout, `Hash ${NOTEPAD} successfully banned\n`);
@@ -84,7 +84,7 @@ Deno.test("examples/response/ban_hash.ts bans a hash and reports the server's re
 });
 
 Deno.test("examples/response/server_info.ts prints /api/info sorted by key", async () => {
-  await using emu = await CbEmulator.start({ serverVersion: "6.1.2.171114.1158" });
+  await using emu = await startEmulator({ serverVersion: "6.1.2.171114.1158" });
   const run = await runExample(emu, "response/server_info.ts", []);
   assert.equal(run.code, 0, run.stderr);
   const lines = run.stdout.trimEnd().split("\n");
@@ -99,7 +99,7 @@ Deno.test("examples/response/server_info.ts prints /api/info sorted by key", asy
 });
 
 Deno.test("examples/response/check_datasharing.ts reads every group's data sharing settings", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const run = await runExample(emu, "response/check_datasharing.ts", []);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(
@@ -113,7 +113,7 @@ Deno.test("examples/response/check_datasharing.ts reads every group's data shari
 });
 
 Deno.test("examples/response/download_sensor_installer.ts saves a group's installer by id or name", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   await using dir = await tempDir();
   const target = `${dir.path}/installer.zip`;
   const byName = await runExample(emu, "response/download_sensor_installer.ts", [
@@ -149,7 +149,7 @@ Deno.test("examples/response/download_sensor_installer.ts saves a group's instal
 });
 
 Deno.test("examples/response/dump_all_binaries.ts mirrors binaries and documents into an MD5 tree", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   await using dir = await tempDir();
   const run = await runExample(emu, "response/dump_all_binaries.ts", [
     "-d",

@@ -2,7 +2,8 @@
 // export), run against a fresh emulator.
 
 import assert from "node:assert/strict";
-import { CbEmulator } from "@cbapi/cbapi/testing";
+import type { CbEmulator } from "@cbapi/cbapi/testing";
+import { startEmulator } from "../_helpers.ts";
 import { requestLines, runExample, tempDir } from "./_run.ts";
 
 const CMD = "00000003-0000-036c-01d2-2efd3af51186";
@@ -21,7 +22,7 @@ function processQueries(emu: CbEmulator): string[] {
 }
 
 Deno.test("examples/response/cmd_exe_filemods.ts reports cmd.exe writes of exe/dll files with the written binary's signature [spec 76, 114]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   // The server forgets tmpa4f2.dll: its last writes are still reported, without signature.
   assert.ok(emu.state.binaries.delete(TMPDLL.toUpperCase()));
   const run = await runExample(emu, "response/cmd_exe_filemods.ts", []);
@@ -85,7 +86,7 @@ Deno.test("examples/response/cmd_exe_filemods.ts reports cmd.exe writes of exe/d
 });
 
 Deno.test("examples/response/enumerate_usb_devices.ts finds no USB disks in the seeded data and passes --start into the query", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const run = await runExample(emu, "response/enumerate_usb_devices.ts", ["--start=-2h"]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stdout, "hostname:\n\nNo USB storage devices found\n");
@@ -98,7 +99,7 @@ Deno.test("examples/response/enumerate_usb_devices.ts finds no USB disks in the 
 });
 
 Deno.test("examples/response/enumerate_usb_devices.ts prints the device of each USB disk registry key [spec 115]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   // Plug two USB disks into the documentation's explorer.exe (before the first search indexes
   // it). The keys lack the sensor's leading "\\": the emulator matches a wildcard against the
   // whole path, so the Python script's query (no leading "\\") would miss the real form.
@@ -136,7 +137,7 @@ Deno.test("examples/response/enumerate_usb_devices.ts prints the device of each 
 });
 
 Deno.test("examples/response/event_export.ts writes every event of a process (by GUID or web UI link) to {id}.{segment}.csv [spec 69, 103, 121]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   await using dir = await tempDir();
   const run = await runExample(emu, "response/event_export.ts", ["--processid", CMD], {
     allow: RW,
@@ -200,7 +201,7 @@ Deno.test("examples/response/event_export.ts writes every event of a process (by
 });
 
 Deno.test("examples/response/event_export.ts exports each process of a query and insists on exactly one of --processid/--query", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   await using dir = await tempDir();
   const run = await runExample(emu, "response/event_export.ts", [
     "--query",
@@ -242,7 +243,7 @@ Deno.test("examples/response/event_export.ts exports each process of a query and
 });
 
 Deno.test("examples/response/filemod_sensor_search.ts searches one sensor's file modifications by host name or id", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const run = await runExample(emu, "response/filemod_sensor_search.ts", [
     "--sensor",
     "WIN-IA9NQ1GN8OI",
@@ -310,7 +311,7 @@ Deno.test("examples/response/filemod_sensor_search.ts searches one sensor's file
 });
 
 Deno.test("examples/response/new_binaries_with_netconns.ts writes the processes of new non-Microsoft binaries that made connections", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   await using dir = await tempDir();
   const target = `${dir.path}/new.csv`;
   const run = await runExample(emu, "response/new_binaries_with_netconns.ts", [
@@ -382,7 +383,7 @@ Deno.test("examples/response/new_binaries_with_netconns.ts writes the processes 
 });
 
 Deno.test("examples/response/process_netconn_rate.ts alerts on processes above a connection rate, newest first", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const run = await runExample(emu, "response/process_netconn_rate.ts", ["-g", "1", "-r", "0.1"]);
   assert.equal(run.code, 0, run.stderr);
   const [hist, alerts] = run.stdout.split("\n\n");

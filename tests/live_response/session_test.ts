@@ -29,7 +29,9 @@ Deno.test("Sensor.lrSession() creates a session and polls it until active [spec 
 Deno.test("requestSession() reuses the sensor's pending or active server session [spec 277]", async () => {
   await using fx = await lrFixture();
   const { emu, cb } = fx;
+  using client = Deno.createHttpClient({ caCerts: [emu.certPem!] });
   const made = await fetch(`${emu.url}/api/v1/cblr/session`, {
+    client,
     method: "POST",
     headers: { "X-Auth-Token": emu.token, "Content-Type": "application/json" },
     body: JSON.stringify({ sensor_id: 2 }),

@@ -2,13 +2,14 @@
 
 import { CbProtectionAPI, type ProtectionConnectOptions } from "@cbapi/cbapi/protection";
 import type { CbEmulator, EmulatorOptions } from "@cbapi/cbapi/testing";
-import { type ApiFixture, apiFixture, FAST_RETRIES } from "../_helpers.ts";
+import { type ApiFixture, apiFixture, FAST_RETRIES, profileOptions } from "../_helpers.ts";
 
 /** An emulator and a Protection API connected to it, closed together. */
 export type ProtectionFixture = ApiFixture<CbProtectionAPI>;
 
 /**
- * Starts an emulator and connects a Cb Protection API to it (fast retries for tests).
+ * Starts an emulator (HTTPS unless `tls: false`) and connects a Cb Protection API to it through
+ * a credential profile pinning its certificate (fast retries for tests).
  *
  * @param emulator Emulator options.
  * @param connect Extra connect options.
@@ -19,10 +20,9 @@ export function protectionFixture(
 ): Promise<ProtectionFixture> {
   return apiFixture(
     emulator,
-    (emu, logger) =>
+    async (emu, logger) =>
       CbProtectionAPI.connect({
-        url: emu.url,
-        token: emu.token,
+        ...await profileOptions(emu, "protection"),
         ...FAST_RETRIES,
         logger,
         ...connect,

@@ -1,7 +1,9 @@
 // The ported Python examples, run as scripts against a fresh emulator.
 
 import assert from "node:assert/strict";
-import { CbEmulator } from "@cbapi/cbapi/testing";
+import type { CbEmulator } from "@cbapi/cbapi/testing";
+import { startEmulator } from "../_helpers.ts";
+import { exampleConnection } from "../examples/_run.ts";
 import { coll } from "./_helpers.ts";
 
 async function runExample(
@@ -10,6 +12,7 @@ async function runExample(
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const script = new URL(`../../examples/protection/${name}`, import.meta.url).pathname;
+  await using connection = await exampleConnection(emu, "protection");
   const cmd = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -18,12 +21,10 @@ async function runExample(
       "--allow-write",
       "--allow-env",
       script,
-      "--cburl",
-      emu.url,
-      "--apitoken",
-      emu.token,
+      ...connection.args,
       ...args,
     ],
+    env: connection.env,
     stdout: "piped",
     stderr: "piped",
   });
@@ -33,7 +34,7 @@ async function runExample(
 }
 
 Deno.test("examples/protection/approve_files.ts approves prevalent unapproved files of a policy", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const r = await runExample(emu, "approve_files.ts", ["--policy", "Default Policy"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^Locally approved \d+ files on computer DOMAIN\\MYHOSTNAME$/m);
@@ -52,7 +53,7 @@ Deno.test("examples/protection/approve_files.ts approves prevalent unapproved fi
 });
 
 Deno.test("examples/protection/policy_return.ts moves computers back to their previous policy", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const r = await runExample(emu, "policy_return.ts", []);
   assert.equal(r.code, 0, r.stderr);
   assert.match(
@@ -70,7 +71,7 @@ Deno.test("examples/protection/policy_return.ts moves computers back to their pr
 });
 
 Deno.test("examples/protection/remove_duplicates.ts deletes all but the freshest duplicate", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const dry = await runExample(emu, "remove_duplicates.ts", ["--dry-run"]);
   assert.equal(dry.code, 0, dry.stderr);
   assert.equal(
@@ -89,7 +90,7 @@ Deno.test("examples/protection/remove_duplicates.ts deletes all but the freshest
 });
 
 Deno.test("examples/protection/empty_analysis_connector.ts registers, downloads and reports", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const dir = await Deno.makeTempDir();
   try {
     const r = await runExample(emu, "empty_analysis_connector.ts", ["--once", "--out", dir]);

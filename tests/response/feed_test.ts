@@ -154,7 +154,7 @@ Deno.test("Feed.synchronize() posts full_sync; on a disabled feed raises ServerE
     assert.equal(e.status, 409);
     assert.match(
       e.message,
-      /Cannot synchronize feed 9 on http:\/\/127\.0\.0\.1:\d+: feed is disabled/,
+      /Cannot synchronize feed 9 on https:\/\/127\.0\.0\.1:\d+: feed is disabled/,
     );
     assert.ok(!e.message.includes(emu.token));
     return true;

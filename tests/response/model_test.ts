@@ -69,12 +69,12 @@ Deno.test("change tracking prints (+) for added and (*) for changed fields; rese
   assert.ok(lines.includes("                      id: 1"), text);
   const keys = lines.slice(4).map((l) => l.slice(4).split(":")[0]!.trim());
   assert.deepEqual(keys, [...keys].sort(), "fields sorted");
-  assert.match(Deno.inspect(sg), /^<SensorGroup: id 1> @ http:\/\/127\.0\.0\.1:\d+ \(\*\)$/);
+  assert.match(Deno.inspect(sg), /^<SensorGroup: id 1> @ https:\/\/127\.0\.0\.1:\d+ \(\*\)$/);
   sg.reset();
   assert.equal(sg.isDirty(), false);
   assert.notEqual(sg.name, "Changed");
   assert.equal(sg.get("brand_new_field"), undefined);
-  assert.match(Deno.inspect(sg), /^<SensorGroup: id 1> @ http:\/\/127\.0\.0\.1:\d+$/);
+  assert.match(Deno.inspect(sg), /^<SensorGroup: id 1> @ https:\/\/127\.0\.0\.1:\d+$/);
   sg.name = "x";
   sg.name = originalName;
   assert.equal(sg.isDirty(), false, "setting back to the original forgets the change");

@@ -18,7 +18,10 @@ Deno.test("User list, select, create, update and delete; create sends team ids, 
   user.teams = [{ id: 2, name: "Responders" }, 0 as unknown as number];
   user.global_admin = false;
   const shown = String(user);
-  assert.match(shown, /^User object, bound to http:\/\/127\.0\.0\.1:\d+\.\n Partially initialized/);
+  assert.match(
+    shown,
+    /^User object, bound to https:\/\/127\.0\.0\.1:\d+\.\n Partially initialized/,
+  );
   assert.match(shown, /\(\+\)\s+username: jgarman/);
   assert.match(shown, /\n\s+id: None/);
   assert.doesNotMatch(shown, /cbisawesome/);

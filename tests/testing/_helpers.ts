@@ -16,7 +16,15 @@ export interface Answer {
   json: any;
 }
 
-/** Fetches `path` from the emulator with its token (unless `token` is given) and reads the body. */
+/** An HTTP client trusting the emulator's certificate (any client works for plain HTTP). */
+export function emuClient(emu: CbEmulator): Deno.HttpClient {
+  return Deno.createHttpClient({ caCerts: emu.certPem ? [emu.certPem] : [] });
+}
+
+/**
+ * Fetches `path` from the emulator with its token (unless `token` is given) and reads the body;
+ * over HTTPS with a client trusting the emulator's certificate unless `client` is given.
+ */
 export async function call(
   emu: CbEmulator,
   path: string,
@@ -25,7 +33,9 @@ export async function call(
   const headers = new Headers(init.headers);
   const token = init.token === undefined ? emu.token : init.token;
   if (token !== null) headers.set("X-Auth-Token", token);
-  const res = await fetch(`${emu.url}${path}`, { ...init, headers });
+  using own = init.client || !emu.certPem ? undefined : emuClient(emu);
+  const client = init.client ?? own;
+  const res = await fetch(`${emu.url}${path}`, { ...init, headers, ...(client ? { client } : {}) });
   const text = await res.text();
   let json: unknown = undefined;
   if (text && res.headers.get("content-type")?.includes("application/json")) {

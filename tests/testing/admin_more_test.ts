@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { CbEmulator } from "@cbapi/cbapi/testing";
+import { startEmulator } from "../_helpers.ts";
 import { call, send } from "./_helpers.ts";
 
 Deno.test("[spec 321] users: list, admin holds the API token, create with team ids, update, delete", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const list = (await call(emu, "/api/users")).json;
   assert.deepEqual(list.map((u: { username: string }) => u.username), [
     "admin",
@@ -47,7 +47,7 @@ Deno.test("[spec 321] users: list, admin holds the API token, create with team i
 });
 
 Deno.test("[spec 321] teams: list, create answers the team, update renames users' entries, delete", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   assert.equal((await call(emu, "/api/teams")).json.length, 2);
   const made = await send(emu, "POST", "/api/team", {
     name: "Hunters",
@@ -73,7 +73,7 @@ Deno.test("[spec 321] teams: list, create answers the team, update renames users
 });
 
 Deno.test("[spec 321] investigations and tagged events: lists, POST, PUT, DELETE", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const invs = (await call(emu, "/api/investigations")).json;
   assert.deepEqual(invs.map((i: { id: number }) => i.id), [1, 2]);
   assert.equal((await call(emu, "/api/investigations/1")).status, 405, "no GET by id");
@@ -106,7 +106,7 @@ Deno.test("[spec 321] investigations and tagged events: lists, POST, PUT, DELETE
 });
 
 Deno.test("[spec 321] ingress whitelist: POST takes an array and answers an array of ids", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   assert.equal((await call(emu, "/api/v1/ingress_whitelist")).json.length, 2);
   const made = await send(emu, "POST", "/api/v1/ingress_whitelist", [
     { id: null, name: "A", description: "a" },
@@ -133,7 +133,7 @@ Deno.test("[spec 321] ingress whitelist: POST takes an array and answers an arra
 });
 
 Deno.test("[spec 321] partitions: new_partition, mount, unmount and delete change the listing", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   assert.equal(
     (await send(emu, "POST", "/api/v1/storage/events/new_partition", "null")).status,
     200,
@@ -161,7 +161,7 @@ Deno.test("[spec 321] partitions: new_partition, mount, unmount and delete chang
 });
 
 Deno.test("[spec 321] sites and throttle rules: site CRUD with array-of-one GET, throttle read-only", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   assert.deepEqual((await send(emu, "POST", "/api/site", { name: "Branch" })).json, { id: 2 });
   assert.deepEqual((await call(emu, "/api/site/2")).json, [{
     group_ids: [],

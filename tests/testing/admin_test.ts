@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { CbEmulator } from "@cbapi/cbapi/testing";
+import { startEmulator } from "../_helpers.ts";
 import { call, send } from "./_helpers.ts";
 
 function md5(s: string): string {
@@ -8,7 +8,7 @@ function md5(s: string): string {
 }
 
 Deno.test("[spec 321] info, license and storage partitions", async () => {
-  await using emu = await CbEmulator.start({ serverVersion: "5.2.0.161004.1206" });
+  await using emu = await startEmulator({ serverVersion: "5.2.0.161004.1206" });
   const info = (await call(emu, "/api/info")).json;
   assert.equal(info.version, "5.2.0.161004.1206");
   assert.equal(info.cblrEnabled, true);
@@ -44,7 +44,7 @@ Deno.test("[spec 321] info, license and storage partitions", async () => {
 });
 
 Deno.test("[spec 321] watchlists: the recorded six, create, update, delete", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const list = (await call(emu, "/api/v1/watchlist")).json;
   assert.deepEqual(list.map((w: { id: string }) => w.id), ["11", "5", "1", "6", "9", "7"]);
   assert.equal(list[0].total_hits, "3503");
@@ -72,7 +72,7 @@ Deno.test("[spec 321] watchlists: the recorded six, create, update, delete", asy
 });
 
 Deno.test("[spec 321] banned hashes: create, duplicate 409, case-insensitive md5, disable", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const before = (await call(emu, "/api/v1/banning/blacklist?count=10000")).json;
   assert.equal(before.length, 2);
   assert.equal((await call(emu, "/api/v1/banning/blacklist?count=1")).json.length, 1);
@@ -111,7 +111,7 @@ Deno.test("[spec 321] banned hashes: create, duplicate 409, case-insensitive md5
 });
 
 Deno.test("[spec 321] GET /api/auth with HTTP Digest returns the API token", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const challenge = await call(emu, "/api/auth", { token: null });
   assert.equal(challenge.status, 401);
   const header = challenge.headers.get("www-authenticate")!;

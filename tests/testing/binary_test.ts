@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { CbEmulator } from "@cbapi/cbapi/testing";
-import { call, unzip } from "./_helpers.ts";
+import { startEmulator } from "../_helpers.ts";
+import { call, emuClient, unzip } from "./_helpers.ts";
 
 Deno.test("[spec 324] binary summary: documentation binaries, case-insensitive md5, 404", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const notepad = await call(emu, "/api/v1/binary/7fb55f5a62e78af9b58d08aaeeaef848/summary");
   assert.equal(notepad.status, 200);
   assert.equal(notepad.json.md5, "7FB55F5A62E78AF9B58D08AAEEAEF848");
@@ -44,8 +44,10 @@ Deno.test("[spec 324] binary summary: documentation binaries, case-insensitive m
 });
 
 Deno.test("[spec 324] binary download: a deflated ZIP with filedata (MZ) and metadata", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
+  using client = emuClient(emu);
   const res = await fetch(`${emu.url}/api/v1/binary/C7F5CAE0B450BE875EEE0E6DDFA771FE`, {
+    client,
     headers: { "X-Auth-Token": emu.token },
   });
   assert.equal(res.status, 200);
@@ -63,17 +65,20 @@ Deno.test("[spec 324] binary download: a deflated ZIP with filedata (MZ) and met
     "Timestamp : 02/01/2017 04:05:44\r\nOrigFilename : \\Device\\HarddiskVolume2\\windows\\system32\\drivers\\appid.sys\r\n",
   );
   const again = await fetch(`${emu.url}/api/v1/binary/c7f5cae0b450be875eee0e6ddfa771fe`, {
+    client,
     headers: { "X-Auth-Token": emu.token },
   });
   assert.deepEqual(new Uint8Array(await again.arrayBuffer()), zip);
 });
 
 Deno.test("[spec 324] large binaries stream as a chunked ZIP with data descriptors", async () => {
-  await using emu = await CbEmulator.start({ scale: 100 });
+  await using emu = await startEmulator({ scale: 100 });
+  using client = emuClient(emu);
   assert.equal(emu.state.binaries.size, 128);
   const big = [...emu.state.binaries.values()].find((b) => b.size > 1024 * 1024)!;
   assert.equal(big.size, 16 * 1024 * 1024);
   const res = await fetch(`${emu.url}/api/v1/binary/${big.md5}`, {
+    client,
     headers: { "X-Auth-Token": emu.token },
   });
   assert.equal(res.status, 200);
@@ -86,9 +91,11 @@ Deno.test("[spec 324] large binaries stream as a chunked ZIP with data descripto
 });
 
 Deno.test("[spec 324] a large download cancelled midway leaves nothing running", async () => {
-  await using emu = await CbEmulator.start({ scale: 100 });
+  await using emu = await startEmulator({ scale: 100 });
+  using client = emuClient(emu);
   const big = [...emu.state.binaries.values()].find((b) => b.size > 1024 * 1024)!;
   const res = await fetch(`${emu.url}/api/v1/binary/${big.md5}`, {
+    client,
     headers: { "X-Auth-Token": emu.token },
   });
   const reader = res.body!.getReader();

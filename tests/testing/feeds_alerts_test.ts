@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CbEmulator } from "@cbapi/cbapi/testing";
+import { startEmulator } from "../_helpers.ts";
 import { call, qs, send } from "./_helpers.ts";
 
 const FEED_FIELDS = [
@@ -30,7 +30,7 @@ const FEED_FIELDS = [
 ];
 
 Deno.test("[spec 321] feeds: recorded fields, CRUD, synchronize 409 on a disabled feed", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const list = (await call(emu, "/api/v1/feed")).json;
   assert.deepEqual(list.map((f: { id: number }) => f.id), [7, 2, 3, 9, 11]);
   for (const f of list) for (const k of FEED_FIELDS) assert.ok(k in f, `${f.name}.${k}`);
@@ -81,7 +81,7 @@ Deno.test("[spec 321] feeds: recorded fields, CRUD, synchronize 409 on a disable
 });
 
 Deno.test("[spec 321] feed and watchlist actions: list, create, update, delete", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const actions = (await call(emu, "/api/v1/feed/7/action")).json;
   assert.deepEqual(actions.map((a: { action_type: number }) => a.action_type), [3, 0]);
   assert.ok(
@@ -135,7 +135,7 @@ Deno.test("[spec 321] feed and watchlist actions: list, create, update, delete",
 });
 
 Deno.test("[spec 321,322] threat reports: search, GET by feed, POST by ids and by query", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const page = (await call(
     emu,
     `/api/v1/threat_report?${
@@ -186,7 +186,7 @@ Deno.test("[spec 321,322] threat reports: search, GET by feed, POST by ids and b
 });
 
 Deno.test("[spec 321,322] alerts: search, single update, bulk update limits, delete", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const all =
     (await call(emu, `/api/v1/alert?${qs({ "cb.urlver": 1, q: "", rows: 500, start: 0 })}`)).json;
   assert.equal(all.total_results, 7);

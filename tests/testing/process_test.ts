@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { CbEmulator } from "@cbapi/cbapi/testing";
+import { startEmulator } from "../_helpers.ts";
 import { call, qs } from "./_helpers.ts";
 
 const CMD = "00000003-0000-036c-01d2-2efd3af51186";
 const SEGMENTED = "00000001-0000-0e48-01d2-c2a397f4cfe0";
 
 Deno.test("[spec 323] process summary: process, parent, children, siblings", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const res = await call(emu, `/api/v1/process/${CMD}/0`);
   assert.equal(res.status, 200);
   const { process, parent, children, siblings } = res.json;
@@ -48,7 +48,7 @@ Deno.test("[spec 323] process summary: process, parent, children, siblings", asy
 });
 
 Deno.test("[spec 323] walking parents from net.exe ends at the missing ntoskrnl parent", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const search = await call(
     emu,
     `/api/v1/process?${
@@ -83,7 +83,7 @@ Deno.test("[spec 323] walking parents from net.exe ends at the missing ntoskrnl 
 });
 
 Deno.test("[spec 323] events in the v1, v2, v3 and v4 formats", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const v = [];
   for (const n of [1, 2, 3, 4]) {
     const res = await call(emu, `/api/v${n}/process/${CMD}/1/event`);
@@ -144,7 +144,7 @@ Deno.test("[spec 323] events in the v1, v2, v3 and v4 formats", async () => {
 });
 
 Deno.test("[spec 323] segments: 49-character ids, per-segment and all-segment events", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const segs = await call(emu, `/api/v1/process/${SEGMENTED}/segment`);
   const ids: string[] = segs.json.process.segments.map((s: { unique_id: string }) => s.unique_id);
   assert.equal(ids.length, 7);
@@ -177,7 +177,7 @@ Deno.test("[spec 323] segments: 49-character ids, per-segment and all-segment ev
 });
 
 Deno.test("[spec 323] threat intel hits and host counts", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const hits = await call(emu, `/api/v1/process/${CMD}/1/threat_intel_hits`);
   assert.equal(hits.status, 200);
   assert.deepEqual(hits.json, []);

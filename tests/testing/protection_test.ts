@@ -1,13 +1,13 @@
 // The emulator's Cb Protection routes, talked to with plain fetch (no client code involved).
 
 import assert from "node:assert/strict";
-import { CbEmulator } from "@cbapi/cbapi/testing";
-import { call, qs, send, unzip } from "./_helpers.ts";
+import { startEmulator } from "../_helpers.ts";
+import { call, emuClient, qs, send, unzip } from "./_helpers.ts";
 
 const B = "/api/bit9platform/v1";
 
 Deno.test("Emulator Protection: serverConfig lists ParityServerVersion; a bad token is 401 [spec 327]", async () => {
-  await using emu = await CbEmulator.start({ protection: { serverVersion: "8.1.2.3" } });
+  await using emu = await startEmulator({ protection: { serverVersion: "8.1.2.3" } });
   const cfg = await call(emu, `${B}/serverConfig`);
   assert.equal(cfg.status, 200);
   assert.ok(cfg.headers.get("content-type")?.includes("application/json"));
@@ -23,7 +23,7 @@ Deno.test("Emulator Protection: serverConfig lists ParityServerVersion; a bad to
 });
 
 Deno.test("Emulator Protection: limit/offset paging, limit=-1 count, limit=0 all [spec 327]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const all = (await call(emu, `${B}/fileInstance?limit=0`)).json as Array<{ id: number }>;
   const total = emu.state.protection.collections.get("fileInstance")!.size;
   assert.equal(all.length, total);
@@ -36,7 +36,7 @@ Deno.test("Emulator Protection: limit/offset paging, limit=-1 count, limit=0 all
 });
 
 Deno.test("Emulator Protection: q conditions with wildcards, !, <, >, | and several q ANDed [spec 327]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const ids = async (params: Record<string, string | number | string[]>) =>
     ((await call(emu, `${B}/computer?${qs(params)}`)).json as Array<{ id: number }>).map((r) =>
       r.id
@@ -60,7 +60,7 @@ Deno.test("Emulator Protection: q conditions with wildcards, !, <, >, | and seve
 });
 
 Deno.test("Emulator Protection: sort by field ASC/DESC; a bad sort is 400 [spec 327]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const rows = (await call(emu, `${B}/computer?${qs({ sort: "processorSpeed DESC" })}`)).json;
   const speeds = rows.map((r: { processorSpeed: number }) => r.processorSpeed);
   assert.deepEqual(speeds, [...speeds].sort((a: number, b: number) => b - a));
@@ -70,7 +70,7 @@ Deno.test("Emulator Protection: sort by field ASC/DESC; a bad sort is 400 [spec 
 });
 
 Deno.test("Emulator Protection: create, PUT, POST fileInstance/{id}, DELETE change the state [spec 327]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const state = emu.state.protection.collections;
   const made = await send(emu, "POST", `${B}/policy`, { name: "New Policy", enforcementLevel: 20 });
   assert.equal(made.status, 201);
@@ -93,7 +93,7 @@ Deno.test("Emulator Protection: create, PUT, POST fileInstance/{id}, DELETE chan
 });
 
 Deno.test("Emulator Protection: computer PUT honours the update flags and resetCLIPassword [spec 327]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const doc = emu.state.protection.collections.get("computer")!.get(1)!;
   await send(emu, "PUT", `${B}/computer/1`, {
     ...doc,
@@ -122,8 +122,10 @@ Deno.test("Emulator Protection: computer PUT honours the update flags and resetC
 });
 
 Deno.test("Emulator Protection: ?downloadFile=true answers a ZIP; a new connector gets pending analyses [spec 327]", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
+  using client = emuClient(emu);
   const res = await fetch(`${emu.url}${B}/fileUpload/2?downloadFile=true`, {
+    client,
     headers: { "X-Auth-Token": emu.token },
   });
   assert.equal(res.headers.get("content-type"), "application/zip");

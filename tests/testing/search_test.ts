@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { CbEmulator } from "@cbapi/cbapi/testing";
+import { startEmulator } from "../_helpers.ts";
 import { call, qs } from "./_helpers.ts";
 
 Deno.test("[spec 322] process search: the documentation's net.exe query, paging and sort", async (t) => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   await t.step("the exact URL the Python client sends", async () => {
     const res = await call(
       emu,
@@ -93,7 +93,7 @@ Deno.test("[spec 322] process search: the documentation's net.exe query, paging 
 });
 
 Deno.test("[spec 322] process search: cb.group=id and the time filters", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const base = {
     q: "process_name:cmd.exe",
     "cb.urlver": 1,
@@ -154,7 +154,7 @@ Deno.test("[spec 322] process search: cb.group=id and the time filters", async (
 });
 
 Deno.test("[spec 322] process search: facets in the Solr style", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const res = await call(
     emu,
     "/api/v1/process?cb.urlver=1&facet=true&facet.field=process_name&facet.field=username&q=hostname%3AWIN-IA9NQ1GN8OI+username%3Abit9rad&rows=0&start=0",
@@ -174,7 +174,7 @@ Deno.test("[spec 322] process search: facets in the Solr style", async () => {
 });
 
 Deno.test("[spec 322] query language: wildcards, booleans, ranges, negation, phrases", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   async function total(q: string): Promise<number> {
     const res = await call(emu, `/api/v1/process?${qs({ q, rows: 0 })}`);
     assert.equal(res.status, 200, `${q}: ${res.text}`);
@@ -211,7 +211,7 @@ Deno.test("[spec 322] query language: wildcards, booleans, ranges, negation, phr
 });
 
 Deno.test("[spec 322] binary search: queries, counts and rows shaped like the recorded row", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const count = await call(emu, "/api/v1/binary?cb.urlver=1&facet=false&q=&rows=0&start=0");
   assert.equal(count.json.total_results, emu.state.binaries.size);
   assert.deepEqual(Object.keys(count.json).sort(), [

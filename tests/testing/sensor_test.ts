@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { CbEmulator } from "@cbapi/cbapi/testing";
-import { call, send } from "./_helpers.ts";
+import { startEmulator } from "../_helpers.ts";
+import { call, emuClient, send } from "./_helpers.ts";
 
 async function waitFor(check: () => Promise<boolean>, ms = 2000): Promise<number> {
   const t0 = performance.now();
@@ -12,7 +12,7 @@ async function waitFor(check: () => Promise<boolean>, ms = 2000): Promise<number
 }
 
 Deno.test("[spec 325] sensor isolation: is_isolating follows the PUT after the delay", async () => {
-  await using emu = await CbEmulator.start({ isolationDelayMs: 40 });
+  await using emu = await startEmulator({ isolationDelayMs: 40 });
   const before = (await call(emu, "/api/v1/sensor/4")).json;
   assert.equal(before.computer_name, "HOSTNAME");
   assert.equal(before.is_isolating, false);
@@ -40,7 +40,7 @@ Deno.test("[spec 325] sensor isolation: is_isolating follows the PUT after the d
 });
 
 Deno.test("[spec 325] an offline sensor never starts isolating", async () => {
-  await using emu = await CbEmulator.start({ isolationDelayMs: 1 });
+  await using emu = await startEmulator({ isolationDelayMs: 1 });
   const s = (await call(emu, "/api/v1/sensor/5")).json;
   assert.equal(s.status, "Offline");
   await send(emu, "PUT", "/api/v1/sensor/5", { ...s, network_isolation_enabled: true });
@@ -50,7 +50,7 @@ Deno.test("[spec 325] an offline sensor never starts isolating", async () => {
 
 Deno.test("[spec 325] sensor queries: ip prefix, hostname, groupid and the 6.1 500 quirk", async () => {
   {
-    await using emu = await CbEmulator.start();
+    await using emu = await startEmulator();
     const all = (await call(emu, "/api/v1/sensor")).json;
     assert.equal(all.length, 6);
     assert.deepEqual(
@@ -72,7 +72,7 @@ Deno.test("[spec 325] sensor queries: ip prefix, hostname, groupid and the 6.1 5
     assert.deepEqual(none.json, []);
   }
   {
-    await using emu = await CbEmulator.start({ sensorQuery500OnEmpty: true });
+    await using emu = await startEmulator({ sensorQuery500OnEmpty: true });
     assert.equal((await call(emu, "/api/v1/sensor?hostname=nothing")).status, 500);
     assert.equal((await call(emu, "/api/v1/sensor?hostname=HOSTNAME")).status, 200);
     assert.equal((await call(emu, "/api/v1/sensor")).status, 200);
@@ -80,7 +80,7 @@ Deno.test("[spec 325] sensor queries: ip prefix, hostname, groupid and the 6.1 5
 });
 
 Deno.test("[spec 321] sensor documents, PUT fields, sub-routes and DELETE", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
   const s1 = (await call(emu, "/api/v1/sensor/1")).json;
   assert.equal(s1.computer_name, "WIN7-HYPERV-2");
   assert.equal(s1.network_adapters, "192.168.1.163,00155d019c08|");
@@ -126,7 +126,8 @@ Deno.test("[spec 321] sensor documents, PUT fields, sub-routes and DELETE", asyn
 });
 
 Deno.test("[spec 321] sensor groups and sites: arrays of one, create, update, delete", async () => {
-  await using emu = await CbEmulator.start();
+  await using emu = await startEmulator();
+  using client = emuClient(emu);
   const groups = (await call(emu, "/api/group")).json;
   assert.deepEqual(groups.map((g: { name: string }) => g.name), ["Default Group", "Servers"]);
   const one = (await call(emu, "/api/group/1")).json;
@@ -147,6 +148,7 @@ Deno.test("[spec 321] sensor groups and sites: arrays of one, create, update, de
   assert.equal((await call(emu, "/api/group/3")).status, 404);
   assert.equal((await send(emu, "POST", "/api/group", { site_id: 1 })).status, 400);
   const installer = await fetch(`${emu.url}/api/v1/group/1/installer/windows/exe`, {
+    client,
     headers: { "X-Auth-Token": emu.token },
   });
   assert.equal(installer.status, 200);
