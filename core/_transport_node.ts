@@ -364,6 +364,8 @@ async function pipeStream(
   }
 }
 
+const MAX_CHUNK = 64 * 1024;
+
 function toResponse(
   res: http.IncomingMessage,
   init: TransportInit,
@@ -404,7 +406,11 @@ function toResponse(
       signal.addEventListener("abort", onAbort, { once: true });
       res.on("data", (chunk: Uint8Array) => {
         if (finished) return;
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        // Chunks as fetch gives them (at most 64 KiB), whatever size node:tls hands over.
+        for (let at = 0; at < chunk.byteLength; at += MAX_CHUNK) {
+          const size = Math.min(MAX_CHUNK, chunk.byteLength - at);
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset + at, size));
+        }
         if ((controller.desiredSize ?? 1) <= 0) res.pause();
       });
       res.on("end", () => {
