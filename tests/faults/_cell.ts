@@ -139,6 +139,7 @@ export async function cell<A>(
   await using emu = await CbEmulator.start(transport === "node" ? { tls: true } : {});
   const logs: string[] = [];
   const cb = await connect(op.product ?? "response", emu, fault, logs);
+  assert.equal(cb.connection.transport, transport, "the cell runs over the transport it names");
   const api = cb as A;
   try {
     const baseline = await op.prepare?.(api, emu);
