@@ -32,7 +32,7 @@ import { PROXY_ENV_NAMES, resolveProxy } from "./_proxy.ts";
 import { certificateAdvice, certificateCase, readPinnedCertificates } from "./_tls_profile.ts";
 import { ProxyRefusedError } from "./_transport_node.ts";
 import { connect as tlsConnect } from "node:tls";
-import { redactSecrets } from "./_secrets.ts";
+import { redactSecrets, redactText } from "./_secrets.ts";
 import { Semaphore } from "./_pool.ts";
 import { encodeJson, encodeQuery, type QueryParams } from "./_encode.ts";
 import {
@@ -444,7 +444,7 @@ export class Connection implements Disposable {
             cause,
           },
           `Cannot parse response as JSON from ${method} ${url} (status ${res.status}): ${
-            text.slice(0, 200)
+            redactText(text).slice(0, 200)
           }. The server or a proxy in between sent something else than the API answer`,
         );
       }

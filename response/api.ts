@@ -22,6 +22,7 @@ import type { SearchQuery } from "./query.ts";
 import { Watchlist } from "./watchlist.ts";
 import { LiveResponseManager } from "../live_response/manager.ts";
 import { readServerInfo } from "./_server_info.ts";
+import { redactText } from "../core/_secrets.ts";
 
 /** Options of {@linkcode CbResponseAPI.connect}. */
 export interface ResponseConnectOptions extends ConnectOptions, ApiOptions {}
@@ -245,7 +246,7 @@ export class CbResponseAPI extends BaseAPI {
         body: res.text,
         method: "POST",
         url: `${this.url}/api/license`,
-      }, `Server ${this.url} did not accept the license: ${res.text.slice(0, 200)}`);
+      }, `Server ${this.url} did not accept the license: ${redactText(res.text).slice(0, 200)}`);
     }
   }
 

@@ -12,7 +12,8 @@ async function waitFor(check: () => Promise<boolean>, ms = 2000): Promise<number
 }
 
 Deno.test("[spec 325] sensor isolation: is_isolating follows the PUT after the delay", async () => {
-  await using emu = await startEmulator({ isolationDelayMs: 40 });
+  // A delay that outlasts two HTTPS calls on a loaded machine (40 ms flaked under load).
+  await using emu = await startEmulator({ isolationDelayMs: 1_000 });
   const before = (await call(emu, "/api/v1/sensor/4")).json;
   assert.equal(before.computer_name, "HOSTNAME");
   assert.equal(before.is_isolating, false);
