@@ -33,6 +33,7 @@ Options:
   --seed S                 Seed of the data set and tokens (default: 1)
   --scale N                Extra generated processes, binaries and sensors: N of each (default: 0)
   --server-version V       Version GET /api/info reports (default: 6.2.0.171114.1158)
+  --latency MS             Hold every search answer back this long, as a real index does (default: 0)
   -h, --help               Show this help
 
 Example:
@@ -48,6 +49,7 @@ export const OPTIONS = {
   seed: { type: "string" },
   scale: { type: "string" },
   "server-version": { type: "string" },
+  latency: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -91,6 +93,8 @@ async function main(): Promise<void> {
   if (port !== undefined) options.port = port;
   if (seed !== undefined) options.seed = seed;
   if (scale !== undefined) options.scale = scale;
+  const latency = intOption("latency", values.latency);
+  if (latency !== undefined) options.latency = latency;
   if (values["server-version"]) options.serverVersion = values["server-version"];
   // Listen for signals before announcing the URL, so that a stop right after it is clean.
   const { promise, resolve } = Promise.withResolvers<void>();
