@@ -5,6 +5,8 @@
  *
  * - `ratio TARGET ROUNDS`: iterate every Process result (100 a page) through the library, and
  *   through a bare `fetch` loop over the same pages; alternating order, one warm-up round.
+ * - `transport TARGET ROUNDS`: the same pages, bare, over the node transport (node:https with the
+ *   certificate pinned, what a profile with ssl_cert_file uses) vs `fetch` (`caCerts`).
  * - `prefetch TARGET ROUNDS`: the same library iteration with and without next-page prefetch
  *   (one page in flight), with a consumer that spends a fixed time on each page (see
  *   {@linkcode runPrefetch}).
@@ -20,6 +22,7 @@
 import process from "node:process";
 import { CbResponseAPI, Process, ProcessQuery } from "@cbapi/cbapi/response";
 import { type BenchTarget, median, readTarget } from "./_util.ts";
+import { createNodeTransport, type Transport } from "../core/_transport_node.ts";
 
 const PAGE = 100;
 
@@ -82,6 +85,70 @@ async function barePass(
     if (page.results.length === 0 || start + PAGE >= page.total_results) break;
   }
   return { ms: performance.now() - t0, rows };
+}
+
+/** One bare pass over the node transport: the same pages, parsed the same way. */
+async function nodePass(
+  target: BenchTarget,
+  transport: Transport,
+): Promise<{ ms: number; rows: number }> {
+  const headers = { "X-Auth-Token": target.token };
+  const t0 = performance.now();
+  let rows = 0;
+  for (let start = 0;; start += PAGE) {
+    const url =
+      `${target.url}/api/v1/process?cb.urlver=1&facet=false&q=&rows=${PAGE}&start=${start}`;
+    const res = await transport.send(url, {
+      method: "GET",
+      headers,
+      signal: new AbortController().signal,
+      fresh: false,
+    });
+    if (!res.ok) throw new Error(`Node transport got ${res.status} for ${url}`);
+    const page = await res.json() as {
+      results: Array<{ process_name?: string }>;
+      total_results: number;
+    };
+    for (const row of page.results) {
+      if (row.process_name === undefined) throw new Error("Process row without a name");
+      rows++;
+    }
+    if (page.results.length === 0 || start + PAGE >= page.total_results) break;
+  }
+  return { ms: performance.now() - t0, rows };
+}
+
+/** Node transport vs fetch over the same TLS pages: median of (fetch time / node time). */
+async function runTransport(target: BenchTarget, rounds: number): Promise<Record<string, unknown>> {
+  if (!target.certFile) throw new Error("The transport comparison needs the HTTPS emulator");
+  const pem = await Deno.readTextFile(target.certFile);
+  using client = Deno.createHttpClient({ caCerts: [pem] });
+  const node = createNodeTransport({
+    tls: { ca: [pem], verify: true, verifyHostname: true, forceTls12: false },
+    maxFreeSockets: 10,
+  });
+  try {
+    await nodePass(target, node);
+    await barePass(target, client);
+    const nodeMs: number[] = [];
+    const fetchMs: number[] = [];
+    const ratios: number[] = [];
+    let rows = 0;
+    for (let r = 0; r < rounds; r++) {
+      const first = r % 2 === 0;
+      const a = first ? await nodePass(target, node) : undefined;
+      const b = await barePass(target, client);
+      const n = a ?? await nodePass(target, node);
+      if (n.rows !== b.rows) throw new Error(`Node saw ${n.rows} rows, fetch ${b.rows}`);
+      rows = n.rows;
+      nodeMs.push(n.ms);
+      fetchMs.push(b.ms);
+      ratios.push(b.ms / n.ms);
+    }
+    return { rows, nodeMs, fetchMs, ratio: median(ratios) };
+  } finally {
+    node.close();
+  }
 }
 
 async function connect(target: BenchTarget): Promise<CbResponseAPI> {
@@ -261,11 +328,15 @@ if (import.meta.main) {
     ? await runRatio(target, rounds)
     : mode === "prefetch"
     ? await runPrefetch(target, rounds)
+    : mode === "transport"
+    ? await runTransport(target, rounds)
     : mode === "inflight"
     ? await runInFlight(target, rounds, Number(extra ?? "4"))
     : mode === "cpu"
     ? await runCpu(target, rounds)
     : undefined;
-  if (!out) throw new Error(`Unknown mode "${mode}": use ratio, prefetch, inflight or cpu`);
+  if (!out) {
+    throw new Error(`Unknown mode "${mode}": use ratio, transport, prefetch, inflight or cpu`);
+  }
   console.log(JSON.stringify(out));
 }

@@ -33,6 +33,13 @@ import {
 const ROWS = 10_000;
 const GIB = 2 ** 30;
 
+interface TransportResult {
+  rows: number;
+  nodeMs: number[];
+  fetchMs: number[];
+  ratio: number;
+}
+
 interface RatioResult {
   rows: number;
   libMs: number[];
@@ -210,6 +217,7 @@ async function main(): Promise<void> {
 
     // 1. The HTTPS emulator: paging ratio, joins, cold start, streaming, Live Response, Python.
     let ratio: RatioResult;
+    let transport: TransportResult;
     let joins;
     let cold;
     let stream: StreamResult;
@@ -222,6 +230,12 @@ async function main(): Promise<void> {
       ratio =
         (await runDeno<RatioResult>("bench/_paging_worker.ts", ["ratio", target, String(rounds)]))
           .result;
+      log("paging: node transport vs fetch, both over TLS");
+      transport = (await runDeno<TransportResult>("bench/_paging_worker.ts", [
+        "transport",
+        target,
+        String(rounds),
+      ])).result;
       log("loop CPU: library vs bare fetch");
       cpu = (await runDeno<CpuResult>("bench/_paging_worker.ts", ["cpu", target, String(rounds)]))
         .result;
@@ -327,6 +341,7 @@ async function main(): Promise<void> {
       loop_cpu_vs_bare_fetch: round(cpu.ratio),
       cold_start_one_line_ms: Math.round(oneLine.oneLine),
       paging_vs_bare_fetch: round(ratio.ratio),
+      paging_node_transport_vs_fetch: round(transport.ratio),
       paging_prefetch_gain: round(prefetch.gain),
       stream_rss_mib: {
         binary_file: round(stream.rssGrowthMib, 1),
@@ -347,6 +362,7 @@ async function main(): Promise<void> {
       paging_in_flight_speedup: inflightOk && inflight.speedup >= 3,
       loop_cpu_vs_bare_fetch: cpu.ratio <= 1.3,
       paging_vs_bare_fetch: ratio.ratio >= 0.7,
+      paging_node_transport_vs_fetch: transport.ratio >= 0.9,
       paging_prefetch_gain: prefetch.gain >= 1.5,
       stream_rss_mib: streamOk && stream.rssGrowthMib < 64 &&
         (lr.rawFileRssMib === undefined || lr.rawFileRssMib < 64),
@@ -357,6 +373,15 @@ async function main(): Promise<void> {
       ...events.goalsMet,
     };
     const rows: TableRow[] = [
+      {
+        name: "paging_node_transport_vs_fetch",
+        value: figures.paging_node_transport_vs_fetch,
+        goal: ">= 0.9",
+        met: goalsMet.paging_node_transport_vs_fetch,
+        detail: `the same ${transport.rows} rows over TLS, bare: node transport ${
+          Math.round(median(transport.nodeMs))
+        } ms, fetch ${Math.round(median(transport.fetchMs))} ms (median of ${rounds})`,
+      },
       {
         name: "paging_in_flight_speedup",
         value: figures.paging_in_flight_speedup,
@@ -499,6 +524,8 @@ async function main(): Promise<void> {
         },
         paging_library_ms: ratio.libMs.map(Math.round),
         paging_bare_fetch_ms: ratio.bareMs.map(Math.round),
+        paging_node_transport_ms: transport.nodeMs.map(Math.round),
+        paging_fetch_transport_ms: transport.fetchMs.map(Math.round),
         paging_vs_bare_fetch_plain_http: round(plain.ratio),
         prefetch_latency_ms: latencyMs,
         prefetch_consumer_ms_per_page: prefetch.consumerMsPerPage,

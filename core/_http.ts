@@ -100,6 +100,48 @@ export async function readErrorBody(response: Response): Promise<string> {
 }
 
 /**
+ * Reads a whole body as text, but at most `limit` bytes: past the limit the body is cancelled
+ * (which closes the connection) and `tooLarge()` is thrown.
+ *
+ * @param response The answer.
+ * @param limit The largest body accepted, in bytes.
+ * @param tooLarge Builds the error thrown past the limit.
+ * @returns The text.
+ */
+export async function readBoundedText(
+  response: Response,
+  limit: number,
+  tooLarge: () => Error,
+): Promise<string> {
+  if (!response.body) return "";
+  const declared = Number(response.headers.get("content-length") ?? NaN);
+  if (declared > limit) {
+    await response.body.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      parts.push(decoder.decode(value, { stream: true }));
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  parts.push(decoder.decode());
+  return parts.join("");
+}
+
+/**
  * Maps an HTTP error status to the error class of the tree.
  *
  * @param init What is known of the request and answer.

@@ -68,7 +68,7 @@ export function isRetryableStatus(status: number, idempotent: boolean): boolean 
  */
 export function isConnectFailure(error: unknown): boolean {
   const text = errorText(error);
-  return /connection refused|tcp connect error|error trying to connect|dns error|failed to lookup/i
+  return /connection refused|tcp connect error|error trying to connect|dns error|failed to lookup|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|getaddrinfo/i
     .test(text) && !/tls|certificate|handshake/i.test(text);
 }
 
@@ -85,7 +85,8 @@ export function isPermanentFailure(error: unknown): boolean {
     if (e.name === "NotCapable" || e.name === "PermissionDenied") return true;
     e = e.cause;
   }
-  return /certificate|UnknownIssuer/i.test(errorText(error));
+  return /certificate|UnknownIssuer|CaUsedAsEndEntity|NotValidForName|CERT_|SELF_SIGNED|ERR_TLS|ERR_SSL|unable to verify/i
+    .test(errorText(error));
 }
 
 /**
@@ -99,7 +100,8 @@ export function errorText(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
     if (current instanceof Error) {
-      parts.push(current.message);
+      const message = current.message;
+      if (!parts.some((p) => p.includes(message))) parts.push(message);
       current = current.cause;
     } else {
       parts.push(String(current));

@@ -26,7 +26,12 @@ import {
   type Product,
 } from "./credentials.ts";
 import { ApiError, ConnectionError, ServerError, TimeoutError } from "./errors.ts";
-import { errorForStatus, normaliseBaseUrl, readErrorBody } from "./_http.ts";
+import { errorForStatus, normaliseBaseUrl, readBoundedText, readErrorBody } from "./_http.ts";
+import { createTransport, type Transport, type TransportPlan } from "./_transport.ts";
+import { PROXY_ENV_NAMES, resolveProxy } from "./_proxy.ts";
+import { certificateAdvice, certificateCase, readPinnedCertificates } from "./_tls_profile.ts";
+import { ProxyRefusedError } from "./_transport_node.ts";
+import { connect as tlsConnect } from "node:tls";
 import { redactSecrets, redactText } from "./_secrets.ts";
 import { Semaphore } from "./_pool.ts";
 import { encodeJson, encodeQuery, type QueryParams } from "./_encode.ts";
@@ -49,8 +54,18 @@ export type { QueryParams } from "./_encode.ts";
 /** The Python library's User-Agent prefix, kept so server logs read the same. */
 export const USER_AGENT_PREFIX = "cbapi/1.3.6";
 
-/** Default per-request timeout of Cb Response, as in the Python library: 120 s. */
+/**
+ * Default per-request timeout: 120 s, the Python library's for Cb Response, applied to every
+ * product (Protection and Defense had none, so a server that never finished an answer hung the
+ * client).
+ */
 export const RESPONSE_DEFAULT_TIMEOUT_MS = 120_000;
+
+/** Default bound of a JSON answer's body: 256 MiB (the largest real answers are far below). */
+const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
+
+/** Default time during which a refused connection or unknown host is retried: 2 s. */
+const DEFAULT_CONNECT_RETRY_MS = 2_000;
 
 /** Options of {@linkcode Connection.open} and of every product's `connect()`. */
 export interface ConnectOptions extends CredentialOptions {
@@ -58,9 +73,25 @@ export interface ConnectOptions extends CredentialOptions {
    * Per-attempt timeout in milliseconds (until the answer's headers, and for JSON answers the
    * whole body). 0 means none.
    *
-   * @default 120000 for Cb Response, none for Protection and Defense
+   * @default 120000
    */
   timeout?: number;
+  /**
+   * The largest JSON answer body read, in bytes. A longer answer is cut off: the connection is
+   * closed and a {@linkcode ServerError} names the route and the limit. Streamed downloads
+   * (binaries, Live Response files) are not bounded.
+   *
+   * @default 268435456 (256 MiB)
+   */
+  maxBodyBytes?: number;
+  /**
+   * How long, in milliseconds, a connection that is refused or a host name that does not resolve
+   * is tried again (with the back-off below, shortened to fit) before a
+   * {@linkcode ConnectionError}. Other failures use `maxRetries`.
+   *
+   * @default 2000
+   */
+  connectRetryMs?: number;
   /**
    * How many times a failed request that is safe to repeat is retried.
    *
@@ -181,10 +212,12 @@ interface ConnectionInit {
   url: string;
   token: string;
   timeoutMs: number;
+  maxBodyBytes: number;
+  connectRetryMs: number;
   retry: RetryPolicy;
   userAgent: string;
   logger: Logger;
-  clientOptions: Deno.CreateHttpClientOptions | undefined;
+  plan: TransportPlan;
   credentials: Credentials | undefined;
   pool: Semaphore | undefined;
 }
@@ -202,8 +235,9 @@ function debugFromEnvironment(): boolean {
 /**
  * An authenticated HTTP connection to one Carbon Black server.
  *
- * Build one with {@linkcode Connection.open}; product APIs do that in `connect()`. It owns a
- * `Deno.HttpClient` when TLS pinning or a proxy is configured, so close it (or use `using`).
+ * Build one with {@linkcode Connection.open}; product APIs do that in `connect()`. It owns its
+ * HTTP connections (a `Deno.HttpClient`, or node:https agents when the profile pins a certificate
+ * or turns a check off), so close it (or use `using`).
  *
  * @example Explicit settings against the emulator
  * ```ts
@@ -225,12 +259,14 @@ export class Connection implements Disposable {
   readonly credentials: Credentials | undefined;
   #token: string;
   #timeoutMs: number;
+  #maxBodyBytes: number;
+  #connectRetryMs: number;
   #retry: RetryPolicy;
   #userAgent: string;
-  #clientOptions: Deno.CreateHttpClientOptions | undefined;
+  #plan: TransportPlan;
   #pool: Semaphore | undefined;
-  #client: Deno.HttpClient | undefined;
-  #writeClient: Deno.HttpClient | undefined;
+  #transport: Transport;
+  #tlsProbed = false;
   #closed = false;
 
   private constructor(init: ConnectionInit) {
@@ -239,11 +275,13 @@ export class Connection implements Disposable {
     this.credentials = init.credentials;
     this.#token = init.token;
     this.#timeoutMs = init.timeoutMs;
+    this.#maxBodyBytes = init.maxBodyBytes;
+    this.#connectRetryMs = init.connectRetryMs;
     this.#retry = init.retry;
     this.#userAgent = init.userAgent;
-    this.#clientOptions = init.clientOptions;
+    this.#plan = init.plan;
     this.#pool = init.pool;
-    this.#client = init.clientOptions ? Deno.createHttpClient(init.clientOptions) : undefined;
+    this.#transport = createTransport(init.plan);
   }
 
   /**
@@ -252,8 +290,10 @@ export class Connection implements Disposable {
    * @param product Which credential files to read: `response`, `protection` or `defense`.
    * @param options Profile, explicit settings, timeouts, retries, logger.
    * @returns The connection.
-   * @throws {CredentialError} When the credentials are missing or malformed.
-   * @throws {ConnectionError} When the URL is not acceptable or the pinned certificate unreadable.
+   * @throws {CredentialError} When the credentials are missing or malformed, the
+   * `ssl_cert_file` is missing, unreadable, holds no certificate (or a private key) or an expired
+   * one, or the proxy URL does not parse (the message names the profile key, never a password).
+   * @throws {ConnectionError} When the URL is not acceptable.
    *
    * @example
    * ```ts
@@ -275,17 +315,25 @@ export class Connection implements Disposable {
       credentials.url,
       `profile "${credentials.profile}" (${credentials.source})`,
     );
-    let clientOptions = await clientOptionsFor(credentials, url, logger);
+    const where = `profile "${credentials.profile}" (${credentials.source})`;
     if (options.poolConnections !== undefined) {
       if (!Number.isInteger(options.poolConnections) || options.poolConnections < 0) {
         throw new RangeError(`poolConnections must be 0 or more, got ${options.poolConnections}`);
       }
-      clientOptions = { ...clientOptions, poolMaxIdlePerHost: options.poolConnections };
     }
+    const plan = await transportPlan(credentials, url, where, options, logger);
     const pool = options.poolBlock ? new Semaphore(options.poolMaxSize ?? 10) : undefined;
-    const timeoutMs = options.timeout ?? (product === "response" ? RESPONSE_DEFAULT_TIMEOUT_MS : 0);
+    const timeoutMs = options.timeout ?? RESPONSE_DEFAULT_TIMEOUT_MS;
     if (!(timeoutMs >= 0)) {
       throw new RangeError(`Timeout must be 0 or more milliseconds, got ${timeoutMs}`);
+    }
+    const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (!(maxBodyBytes > 0)) {
+      throw new RangeError(`maxBodyBytes must be more than 0, got ${maxBodyBytes}`);
+    }
+    const connectRetryMs = options.connectRetryMs ?? DEFAULT_CONNECT_RETRY_MS;
+    if (!(connectRetryMs >= 0)) {
+      throw new RangeError(`connectRetryMs must be 0 or more, got ${connectRetryMs}`);
     }
     const retry: RetryPolicy = {
       maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
@@ -301,10 +349,12 @@ export class Connection implements Disposable {
       url,
       token: credentials.token,
       timeoutMs,
+      maxBodyBytes,
+      connectRetryMs,
       retry,
       userAgent,
       logger,
-      clientOptions,
+      plan,
       credentials,
       pool,
     });
@@ -374,7 +424,13 @@ export class Connection implements Disposable {
     request: HttpRequest = {},
   ): Promise<JsonResponse<T>> {
     return this.#send(method, path, request, async (res, url) => {
-      const text = await res.text();
+      const text = await readBoundedText(res, this.#maxBodyBytes, () =>
+        new ServerError(
+          { status: res.status, body: "", method, url },
+          `The answer to ${method.toUpperCase()} ${url} from ${this.url} is larger than the ` +
+            `${this.#maxBodyBytes} bytes allowed (maxBodyBytes): the connection was closed. ` +
+            `Narrow the request (fewer rows per page) or raise maxBodyBytes`,
+        ));
       if (text.trim() === "") return { status: res.status, data: undefined, text };
       try {
         return { status: res.status, data: JSON.parse(text) as T, text };
@@ -438,8 +494,12 @@ export class Connection implements Disposable {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#client?.close();
-    this.#writeClient?.close();
+    this.#transport.close();
+  }
+
+  /** Which transport carries the requests: `fetch`, or `node` where fetch cannot do what the profile asks. */
+  get transport(): "fetch" | "node" {
+    return this.#transport.kind;
   }
 
   /** Same as {@linkcode Connection.close}. */
@@ -495,6 +555,7 @@ export class Connection implements Disposable {
     const maxRetries = request.maxRetries ?? this.#retry.maxRetries;
     const timeoutMs = request.timeout ?? this.#timeoutMs;
     const streamBody = body instanceof ReadableStream;
+    const firstStarted = performance.now();
 
     for (let attempt = 0;; attempt++) {
       signal?.throwIfAborted();
@@ -532,6 +593,14 @@ export class Connection implements Disposable {
           return await consume(res, url);
         }
         const text = await readErrorBody(res);
+        if (res.status === 407 && this.#plan.proxy) {
+          throw new ConnectionError(
+            `The proxy ${this.#plan.proxy.origin} (${this.#plan.proxy.where}) asked for ` +
+              `credentials (407) on ${upper} ${url}: add "user:password@" to the proxy URL, ` +
+              `or check them`,
+            { url },
+          );
+        }
         if (attempt < maxRetries && !streamBody && isRetryableStatus(res.status, idempotent)) {
           const retryAfter = parseRetryAfter(res.headers.get("retry-after"));
           if (retryAfter !== undefined && retryAfter > this.#retry.maxRetryAfterMs) {
@@ -552,16 +621,26 @@ export class Connection implements Disposable {
         if (signal?.aborted) throw signal.reason;
         if (error instanceof ApiError) throw error;
         const timedOut = timeoutController.signal.aborted;
-        const canRetry = attempt < maxRetries && !streamBody && !isPermanentFailure(error) &&
-          (idempotent || (!timedOut && isConnectFailure(error)));
+        if (!timedOut) await this.#explainPermanent(upper, url, error);
+        const connectFailure = !timedOut && isConnectFailure(error);
+        waitMs = backoffDelay(attempt + 1, this.#retry);
+        let canRetry: boolean;
+        if (connectFailure) {
+          // Refused connections and unknown hosts rarely heal within seconds: they get a short
+          // time budget (connectRetryMs) instead of the full back-off.
+          const left = this.#connectRetryMs - (performance.now() - firstStarted);
+          waitMs = Math.min(waitMs, Math.max(0, left));
+          canRetry = !streamBody && left > 0 && attempt < maxRetries;
+        } else {
+          canRetry = attempt < maxRetries && !streamBody && idempotent;
+        }
         if (!canRetry) {
           if (timedOut) {
             throw new TimeoutError(undefined, { uri: url, method: upper, timeoutMs, cause: error });
           }
-          throw networkError(upper, url, this.url, error, attempt);
+          throw networkError(upper, url, this.url, error, attempt, connectFailure);
         }
         retryReason = timedOut ? `timeout after ${timeoutMs} ms` : errorText(error);
-        waitMs = backoffDelay(attempt + 1, this.#retry);
       } finally {
         clearTimeout(timer);
       }
@@ -574,9 +653,58 @@ export class Connection implements Disposable {
     }
   }
 
-  #freshConnectionClient(): Deno.HttpClient {
-    this.#writeClient ??= Deno.createHttpClient({ ...this.#clientOptions, poolMaxIdlePerHost: 0 });
-    return this.#writeClient;
+  /**
+   * Throws the typed error of a failure that will happen again however often it is retried: a
+   * refused certificate (naming the case and the profile line that fixes it), a proxy refusing
+   * CONNECT, plain http to a TLS server, a permission Deno denies.
+   */
+  async #explainPermanent(method: string, url: string, error: unknown): Promise<void> {
+    const proxy = this.#plan.proxy;
+    const text = errorText(error);
+    if (
+      proxy &&
+      (error instanceof ProxyRefusedError ||
+        /unsuccessful tunnel|proxy authentication required/i.test(text))
+    ) {
+      const status = error instanceof ProxyRefusedError
+        ? error.status
+        : /proxy authentication required/i.test(text)
+        ? 407
+        : undefined;
+      throw new ConnectionError(
+        `The proxy ${proxy.origin} (${proxy.where}) refused to open a tunnel (CONNECT)${
+          status ? ` with status ${status}` : ""
+        } to ${new URL(url).host} for ${method} ${url}: ${
+          status === 407
+            ? "check the user name and password in the proxy URL"
+            : "check that the proxy allows CONNECT to this host and port"
+        }`,
+        { url, cause: error },
+      );
+    }
+    const kind = certificateCase(error, this.#plan.tls.ca !== undefined);
+    if (kind !== undefined) {
+      throw new ConnectionError(
+        `Cannot connect to ${this.url} for ${method} ${url}: ${errorText(error)}. ${
+          certificateAdvice(kind, this.url, this.credentials?.sslCertFile)
+        }`,
+        { url, cause: error },
+      );
+    }
+    if (isPermanentFailure(error)) throw networkError(method, url, this.url, error, 0, false);
+    // Plain http to a TLS server fails in odd ways (a reset, a closed connection); one probe per
+    // connection tells it apart from a dropped connection.
+    if (url.startsWith("http:") && !this.#tlsProbed && !isConnectFailure(error)) {
+      this.#tlsProbed = true;
+      if (await speaksTls(url)) {
+        throw new ConnectionError(
+          `Cannot send ${method} ${url}: the server speaks TLS: use https://${
+            url.slice("http://".length)
+          } in the profile's url`,
+          { url, cause: error },
+        );
+      }
+    }
   }
 
   async #fetchFollowing(
@@ -588,20 +716,14 @@ export class Connection implements Disposable {
     idempotent: boolean,
   ): Promise<Response> {
     let current = url;
-    // The pooled client may silently send a request again when a kept-alive connection closes
-    // under it; a write that is not idempotent goes over a fresh connection instead, so that it
-    // reaches the server at most once.
-    const client = idempotent ? this.#client : this.#freshConnectionClient();
     for (let hop = 0; hop <= 5; hop++) {
-      const init: RequestInit & { client?: Deno.HttpClient } = {
+      const res = await this.#transport.send(current, {
         method,
         headers,
+        body,
         signal,
-        redirect: "manual",
-      };
-      if (body !== undefined) init.body = body;
-      if (client) init.client = client;
-      const res = await fetch(current, init);
+        fresh: !idempotent,
+      });
       if (res.status < 300 || res.status >= 400 || !res.headers.has("location")) return res;
       await res.body?.cancel();
       const next = new URL(res.headers.get("location")!, current);
@@ -626,18 +748,40 @@ export class Connection implements Disposable {
   }
 }
 
+/** Whether the server at an http:// URL answers a TLS handshake (at most 1 s). */
+function speaksTls(url: string): Promise<boolean> {
+  const target = new URL(url);
+  return new Promise((resolve) => {
+    const socket = tlsConnect({
+      host: target.hostname.replace(/^\[|\]$/g, ""),
+      port: Number(target.port || 80),
+      rejectUnauthorized: false,
+    });
+    const finish = (answer: boolean) => {
+      clearTimeout(timer);
+      socket.removeAllListeners();
+      socket.on("error", () => {});
+      socket.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => finish(false), 1_000);
+    socket.once("secureConnect", () => finish(true));
+    socket.once("error", () => finish(false));
+  });
+}
+
 function networkError(
   method: string,
   url: string,
   server: string,
   error: unknown,
   attempt: number,
+  connectFailure: boolean,
 ): ConnectionError {
   const detail = errorText(error);
-  const tls = /certificate|tls|handshake|UnknownIssuer|invalid peer/i.test(detail);
-  const advice = tls
-    ? "The server's TLS certificate was refused: pin it with ssl_cert_file (or sslCertFile), " +
-      "or check that the URL names the right host"
+  const advice = connectFailure
+    ? "Check the host name and port in the profile's url and that the server is up (refused " +
+      "connections and unknown hosts are retried for connectRetryMs, 2 s by default)"
     : "Check that the server is up and reachable, then try again";
   const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : "";
   return new ConnectionError(
@@ -646,50 +790,73 @@ function networkError(
   );
 }
 
-async function clientOptionsFor(
+function processHasProxy(): boolean {
+  try {
+    return ["http_proxy", "https_proxy", "all_proxy"].some((n) =>
+      Boolean(Deno.env.get(n) || Deno.env.get(n.toUpperCase()))
+    );
+  } catch {
+    return false;
+  }
+}
+
+function proxyEnvironment(options: ConnectOptions): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
+  for (const name of PROXY_ENV_NAMES) {
+    if (options.env) {
+      env[name] = options.env[name];
+      continue;
+    }
+    try {
+      env[name] = Deno.env.get(name);
+    } catch {
+      // Without --allow-env the variables cannot be read; Deno's fetch cannot read them either.
+    }
+  }
+  return env;
+}
+
+async function transportPlan(
   credentials: Credentials,
   url: string,
+  where: string,
+  options: ConnectOptions,
   logger: Logger,
-): Promise<Deno.CreateHttpClientOptions | undefined> {
-  const options: Deno.CreateHttpClientOptions = {};
-  let needed = false;
-  if (!credentials.sslVerify) {
+): Promise<TransportPlan> {
+  const secure = url.startsWith("https:");
+  const ca = credentials.sslCertFile && secure && credentials.sslVerify
+    ? await readPinnedCertificates(credentials.sslCertFile, where)
+    : undefined;
+  if (!credentials.sslVerify && secure) {
     logger.warn(
-      `ssl_verify is off for ${url}, but Deno cannot turn certificate checks off for one client: ` +
-        `certificates are still verified. Pin the server's certificate with ssl_cert_file, or run ` +
-        `deno with --unsafely-ignore-certificate-errors=<host>`,
-    );
-  } else if (!credentials.sslVerifyHostname) {
-    logger.warn(
-      `ssl_verify_hostname is off for ${url}, but Deno always checks the host name; pin the ` +
-        `certificate with ssl_cert_file and use a URL with a host name the certificate names`,
+      `ssl_verify is False for ${new URL(url).host} (${where}): the server's certificate is not ` +
+        `checked, so anyone between this machine and the server can read the API token. Pin the ` +
+        `certificate with ssl_cert_file instead (see "deno task cbapi check-tls ${url} --save server.pem")`,
     );
   }
-  if (credentials.sslCertFile) {
-    let pem: string;
-    try {
-      pem = await Deno.readTextFile(credentials.sslCertFile);
-    } catch (cause) {
-      throw new ConnectionError(
-        `Cannot read ssl_cert_file "${credentials.sslCertFile}" for ${url}: ${errorText(cause)}. ` +
-          `Fix the path in the credential profile or grant --allow-read`,
-        { cause },
-      );
-    }
-    options.caCerts = [pem];
-    needed = true;
-  }
-  if (credentials.proxy && !credentials.ignoreSystemProxy) {
-    const proxyUrl = new URL(credentials.proxy);
-    const proxy: Deno.Proxy = { url: `${proxyUrl.protocol}//${proxyUrl.host}` };
-    if (proxyUrl.username) {
-      proxy.basicAuth = {
-        username: decodeURIComponent(proxyUrl.username),
-        password: decodeURIComponent(proxyUrl.password),
-      };
-    }
-    options.proxy = proxy;
-    needed = true;
-  }
-  return needed ? options : undefined;
+  const resolved = resolveProxy(
+    url,
+    credentials.proxy,
+    credentials.ignoreSystemProxy,
+    proxyEnvironment(options),
+    where,
+  );
+  const proxy = resolved.proxy;
+  // fetch reads the process environment's proxy variables by itself: when an explicit `env`
+  // option (or NO_PROXY, or ignore_system_proxy) says "direct" while the process has one, the
+  // node transport, which reads none, carries the requests.
+  const envProxyIgnored = resolved.envProxyIgnored ||
+    (proxy === undefined && options.env !== undefined && processHasProxy());
+  const tls: TransportPlan["tls"] = {
+    verify: credentials.sslVerify,
+    verifyHostname: credentials.sslVerifyHostname,
+    forceTls12: credentials.sslForceTls12,
+  };
+  if (ca) tls.ca = ca;
+  return {
+    tls,
+    proxy,
+    envProxyIgnored,
+    poolConnections: options.poolConnections ?? 10,
+  };
 }

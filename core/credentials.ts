@@ -53,13 +53,19 @@ export interface Credentials {
   readonly sslVerify: boolean;
   /** Check that the certificate names the host (`ssl_verify_hostname`). */
   readonly sslVerifyHostname: boolean;
-  /** PEM file trusted as the server certificate or private CA (`ssl_cert_file`). */
+  /**
+   * PEM file pinned as the only trusted server certificate or private CA (`ssl_cert_file`): no
+   * other certificate is trusted, not even the system's.
+   */
   readonly sslCertFile: string | undefined;
   /** Refuse anything below TLS 1.2 (`ssl_force_tls_1_2`). */
   readonly sslForceTls12: boolean;
   /** Proxy URL for every request (`proxy`). */
   readonly proxy: string | undefined;
-  /** Ignore proxies configured in the environment and the `proxy` key (`ignore_system_proxy`). */
+  /**
+   * Ignore the environment's `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` (`ignore_system_proxy`); the
+   * `proxy` key still applies, as in the Python library.
+   */
   readonly ignoreSystemProxy: boolean;
   /** Event API user (`rabbitmq_user`). */
   readonly rabbitmqUser: string;
@@ -122,7 +128,8 @@ export interface CredentialOptions {
   proxy?: string;
   /**
    * The environment: `CBAPI_URL`, `CBAPI_TOKEN`, `CBAPI_PROFILE` and `HOME` (`USERPROFILE` on
-   * Windows) are looked up in it.
+   * Windows) are looked up in it, and, by `Connection.open`, the proxy variables `HTTP_PROXY`,
+   * `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (either case).
    *
    * @default {those variables read from Deno.env}
    */

@@ -19,6 +19,8 @@
 import type * as NodeCrypto from "node:crypto";
 import { ApiError, ConnectionError, CredentialError } from "../core/mod.ts";
 import { normaliseBaseUrl, readErrorBody } from "../core/_http.ts";
+import { createTransport, type Transport } from "../core/_transport.ts";
+import { readPinnedCertificates } from "../core/_tls_profile.ts";
 import { redactText } from "../core/_secrets.ts";
 
 /** Options of {@linkcode getApiToken}. */
@@ -49,8 +51,8 @@ export interface GetApiTokenOptions {
  * @returns The user's API token.
  * @throws {CredentialError} When the server refuses the user name or password.
  * @throws {ApiError} When the server's answer holds no `auth_token`.
- * @throws {ConnectionError} When the server cannot be reached, the URL is not acceptable or the
- * certificate file cannot be read.
+ * @throws {ConnectionError} When the server cannot be reached or the URL is not acceptable.
+ * @throws {CredentialError} When the certificate file cannot be read or holds no valid certificate.
  *
  * @example Log in as the emulator's admin
  * ```ts
@@ -72,22 +74,16 @@ export async function getApiToken(
   signal?.throwIfAborted();
   const base = normaliseBaseUrl(url, "getApiToken()");
   const target = `${base}/api/auth`;
-  let client: Deno.HttpClient | undefined;
-  if (options.sslCertFile) {
-    let pem: string;
-    try {
-      pem = await Deno.readTextFile(options.sslCertFile);
-    } catch (cause) {
-      throw new ConnectionError(
-        `Cannot read sslCertFile "${options.sslCertFile}" to get the API token from ${base}: ` +
-          `${
-            cause instanceof Error ? cause.message : String(cause)
-          }. Fix the path or grant --allow-read`,
-        { cause },
-      );
-    }
-    client = Deno.createHttpClient({ caCerts: [pem] });
-  }
+  // A true pin (only that certificate is trusted), as for every request of the library.
+  const ca = options.sslCertFile
+    ? await readPinnedCertificates(options.sslCertFile, "getApiToken() (sslCertFile option)")
+    : undefined;
+  const client = createTransport({
+    tls: { ...(ca ? { ca } : {}), verify: true, verifyHostname: true, forceTls12: false },
+    proxy: undefined,
+    envProxyIgnored: false,
+    poolConnections: 1,
+  });
   try {
     const first = await send(target, base, undefined, client, signal);
     let answer = first;
@@ -135,7 +131,7 @@ export async function getApiToken(
     }
     return token;
   } finally {
-    client?.close();
+    client.close();
   }
 }
 
@@ -168,15 +164,18 @@ async function send(
   target: string,
   base: string,
   authorization: string | undefined,
-  client: Deno.HttpClient | undefined,
+  client: Transport,
   signal: AbortSignal | undefined,
 ): Promise<Response> {
-  const init: RequestInit & { client?: Deno.HttpClient } = { method: "GET", redirect: "manual" };
-  if (authorization) init.headers = { Authorization: authorization };
-  if (client) init.client = client;
-  if (signal) init.signal = signal;
+  const headers: Record<string, string> = {};
+  if (authorization) headers.Authorization = authorization;
   try {
-    return await fetch(target, init);
+    return await client.send(target, {
+      method: "GET",
+      headers,
+      signal: signal ?? new AbortController().signal,
+      fresh: false,
+    });
   } catch (cause) {
     if (signal?.aborted) throw signal.reason;
     throw new ConnectionError(

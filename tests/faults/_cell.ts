@@ -14,6 +14,12 @@ import { CbEmulator, type FaultRule } from "@cbapi/cbapi/testing";
 import type { Expectation, Fault } from "./_faults.ts";
 import type { Operation, Product } from "./_operations.ts";
 
+/** The two transports of the one request path. */
+export type Transport = "fetch" | "node";
+
+/** Both transports, for the matrices. */
+export const TRANSPORTS: readonly Transport[] = ["fetch", "node"];
+
 const FAST_LR = { sessionPollInterval: 2, commandPollInterval: 2, keepaliveInterval: 5 } as const;
 
 function recordingLogger(lines: string[]): Logger {
@@ -119,13 +125,21 @@ function ruleFor<A>(op: Operation<A>, fault: Fault, emu: CbEmulator): FaultRule 
  *
  * @param op The row.
  * @param fault The column.
+ * @param transport Which transport carries the requests.
  */
-export async function cell<A>(op: Operation<A>, fault: Fault): Promise<void> {
+export async function cell<A>(
+  op: Operation<A>,
+  fault: Fault,
+  transport: Transport = "fetch",
+): Promise<void> {
   const expected = fault.expect(op.kind);
   if (fault.wrongCertificate) return await wrongCertificateCell(op, fault, expected);
-  await using emu = await CbEmulator.start();
+  // fetch carries plain http to loopback; a pinned certificate (ssl_cert_file) is carried by the
+  // node transport, so the same row runs over both.
+  await using emu = await CbEmulator.start(transport === "node" ? { tls: true } : {});
   const logs: string[] = [];
   const cb = await connect(op.product ?? "response", emu, fault, logs);
+  assert.equal(cb.connection.transport, transport, "the cell runs over the transport it names");
   const api = cb as A;
   try {
     const baseline = await op.prepare?.(api, emu);

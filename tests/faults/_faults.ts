@@ -214,7 +214,7 @@ export const FAULTS: readonly Fault[] = [
     expect: () => ({
       ok: false,
       error: ConnectionError,
-      message: /TLS certificate was refused/,
+      message: /certificate was refused \(pin mismatch/,
       sends: 0,
       applied: 0,
     }),

@@ -23,7 +23,7 @@ Deno.test("getApiToken() over TLS pins the certificate file; a trailing slash is
   );
   await assert.rejects(
     getApiToken(emu.url, "admin", "cbisawesome", { sslCertFile: "/nonexistent/cert.pem" }),
-    (e) => e instanceof ConnectionError && /Cannot read sslCertFile/.test(e.message),
+    (e) => e instanceof CredentialError && /the file does not exist/.test(e.message),
   );
 });
 
