@@ -20,7 +20,7 @@ Deno.test("runJob() returns the job's value like the Python future [spec 309]", 
 });
 
 Deno.test("submitJob() yields results as they complete, one session per sensor, never more than the slots [spec 309,310]", async () => {
-  await using fx = await lrFixture({ liveResponse: { sensorDelays: { 1: 40 } } });
+  await using fx = await lrFixture({ liveResponse: { sensorDelays: { 1: 3_000 } } });
   const { emu, cb } = fx;
   cb.liveResponse.configure({ maxSessions: 2 });
   let peak = 0;
@@ -54,7 +54,7 @@ Deno.test("Online sensors go first by next check-in; an offline sensor times out
   emu.state.sensors.get(2)!.next_checkin_time = "2018-02-06 12:40:00.000000-06:00";
   cb.liveResponse.configure({ maxSessions: 1 });
   const from = emu.requests.length;
-  await using run = cb.liveResponse.submitJob((s) => s.sensorId, [5, 1, 2], { timeout: 150 });
+  await using run = cb.liveResponse.submitJob((s) => s.sensorId, [5, 1, 2], { timeout: 1_500 });
   const results = await Array.fromAsync(run);
   const creates = lrRequests(emu, from).filter((l) => l.startsWith("POST /api/v1/cblr/session "));
   assert.deepEqual(creates, [
