@@ -15,7 +15,7 @@ import {
   type ModelId,
   type RequestOptions,
 } from "../core/mod.ts";
-import { sleep } from "../core/_retry.ts";
+import { delay } from "../core/_async.ts";
 import { checkSuccess } from "./_base.ts";
 import { DefenseQuery } from "./query.ts";
 import { liveResponseFor, type LiveResponseManager } from "../live_response/manager.ts";
@@ -240,7 +240,7 @@ export class CbDefenseAPI extends BaseAPI {
       }
       yield* batch;
       try {
-        await sleep(interval, signal);
+        await delay(interval, { signal });
       } catch (err) {
         if (signal?.aborted) return;
         throw err;

@@ -26,7 +26,7 @@ import {
   type ProtocolSettings,
   type SharedSession,
 } from "./_protocol.ts";
-import { SlotTable } from "./_slots.ts";
+import { Semaphore } from "../core/_async.ts";
 import { type Keepalive, startKeepalive } from "./_keepalive.ts";
 import {
   definedOnly,
@@ -194,7 +194,7 @@ export class LiveResponseManager implements AsyncDisposable {
   #settings: Required<LiveResponseSettings>;
   #sessions = new Set<SharedSession>();
   #runs = new Set<JobRun<unknown>>();
-  #slots: SlotTable;
+  #slots: Semaphore;
   #keepalive: Keepalive | undefined;
   #closing: Promise<void> | undefined;
 
@@ -213,7 +213,7 @@ export class LiveResponseManager implements AsyncDisposable {
     this.connection = connection;
     this.flavour = flavour;
     this.#settings = { ...DEFAULTS, ...definedOnly(settings) };
-    this.#slots = new SlotTable(this.#settings.maxSessions);
+    this.#slots = new Semaphore(this.#settings.maxSessions);
   }
 
   /** The settings in force. */
@@ -238,7 +238,7 @@ export class LiveResponseManager implements AsyncDisposable {
    */
   configure(settings: LiveResponseSettings): void {
     this.#settings = { ...this.#settings, ...definedOnly(settings) };
-    this.#slots.limit = this.#settings.maxSessions;
+    this.#slots.max = this.#settings.maxSessions;
   }
 
   /**
