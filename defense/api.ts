@@ -18,7 +18,9 @@ import {
 import { delay } from "../core/_async.ts";
 import { checkSuccess } from "./_base.ts";
 import { DefenseQuery } from "./query.ts";
-import { liveResponseFor, type LiveResponseManager } from "../live_response/manager.ts";
+import { LiveResponseManager } from "../live_response/manager.ts";
+import { defenseOsType } from "../live_response/_sensor_lookup.ts";
+import { Device } from "./device.ts";
 
 /** Options of {@linkcode CbDefenseAPI.connect}. */
 export interface DefenseConnectOptions extends ConnectOptions, ApiOptions {}
@@ -87,7 +89,15 @@ export class CbDefenseAPI extends BaseAPI {
    * ```
    */
   get liveResponse(): LiveResponseManager {
-    this.#liveResponse ??= liveResponseFor(this.connection, "defense");
+    this.#liveResponse ??= new LiveResponseManager(
+      this.connection,
+      "defense",
+      {},
+      async (deviceId, signal) => {
+        const device = await this.selectById(Device, deviceId, signal ? { signal } : {});
+        return defenseOsType(device.get("deviceType"));
+      },
+    );
     return this.#liveResponse;
   }
 

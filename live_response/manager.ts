@@ -197,6 +197,7 @@ export class LiveResponseManager implements AsyncDisposable {
   #slots: Semaphore;
   #keepalive: Keepalive | undefined;
   #closing: Promise<void> | undefined;
+  #osTypeOf: (sensorId: number, signal: AbortSignal | undefined) => Promise<number | undefined>;
 
   /**
    * Builds a manager (see {@linkcode liveResponseFor}).
@@ -204,14 +205,24 @@ export class LiveResponseManager implements AsyncDisposable {
    * @param connection The connection.
    * @param flavour `response` or `defense`.
    * @param settings Keepalive, polling, timeouts, slots.
+   * @param osTypeLookup How to find an endpoint's OS type when a session opens: the product
+   * APIs pass one that reads the sensor (or device) through their object cache, so a session
+   * costs no GET for an endpoint already loaded, as in the Python library. Default: a GET of the
+   * sensor or device.
    */
   constructor(
     connection: Connection,
     flavour: LiveResponseFlavour,
     settings: LiveResponseSettings = {},
+    osTypeLookup?: (
+      sensorId: number,
+      signal: AbortSignal | undefined,
+    ) => Promise<number | undefined>,
   ) {
     this.connection = connection;
     this.flavour = flavour;
+    this.#osTypeOf = osTypeLookup ??
+      ((sensorId, signal) => osTypeOf(connection, flavour, sensorId, signal));
     this.#settings = { ...DEFAULTS, ...definedOnly(settings) };
     this.#slots = new Semaphore(this.#settings.maxSessions);
   }
@@ -268,7 +279,7 @@ export class LiveResponseManager implements AsyncDisposable {
     let shared = this.#find(sensorId);
     if (!shared) {
       const osType = options.osType ??
-        await osTypeOf(this.connection, this.flavour, sensorId, options.signal);
+        await this.#osTypeOf(sensorId, options.signal);
       const data = await establishSession(
         this.connection,
         this.flavour,
