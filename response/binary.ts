@@ -376,7 +376,7 @@ export class Binary extends Model {
    *
    * It is a byte stream. Read it with a BYOB reader and one buffer you pass back each time, and
    * the file is inflated straight into that buffer: memory does not grow with the file (about
-   * 11 MiB of RSS for 1 GiB, `deno task bench`). `pipeTo()` and default readers get a fresh
+   * 16 MiB of RSS for 1 GiB, `deno task bench`). `pipeTo()` and default readers get a fresh
    * 64 KiB chunk per read, which the JavaScript engine collects some 64 MiB at a time.
    *
    * @example Save a binary with one reused buffer

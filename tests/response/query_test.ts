@@ -65,8 +65,19 @@ Deno.test("iteration pages with batchSize, prefetches, and stops at the total [s
 Deno.test("breaking out of a loop aborts the prefetched page and leaves nothing pending [spec 53]", async () => {
   await using f = await responseFixture({}, {});
   f.emu.faults.add({ path: "/api/v1/process", delayMs: 100, skip: 1, times: 1 });
-  for await (const _ of f.cb.select(Process).where(`process_id:${SEVEN}`).batchSize(2)) break;
-  await new Promise((r) => setTimeout(r, 150));
+  const n = f.emu.requests.length;
+  let rows = 0;
+  for await (const _ of f.cb.select(Process).where(`process_id:${SEVEN}`).batchSize(2)) {
+    rows++;
+    break;
+  }
+  await new Promise((r) => setTimeout(r, 150)); // the delayed page would have arrived by now
+  const pages = f.emu.requests.slice(n);
+  assert.equal(rows, 1);
+  assert.equal(new URLSearchParams(pages[0]!.query).get("start"), "0");
+  const prefetched = pages.filter((p) => p.fault !== undefined);
+  assert.equal(prefetched.length, 1, "the delayed page was asked for in advance");
+  assert.equal(pages.length, 2, "nothing asked after the break");
 });
 
 Deno.test("slice, at, first, one and toArray [spec 55,56,57,58,59]", async () => {
