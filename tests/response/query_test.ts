@@ -227,3 +227,24 @@ Deno.test("licenseRequest() and updateLicense() [spec 66,67]", async () => {
   assert.equal(post.method, "POST");
   assert.equal(post.body, '{"license": "LICENSE-BLOCK"}');
 });
+
+Deno.test("an empty page before total_results ends the loop and the count becomes the rows seen [spec 53,54]", async () => {
+  await using f = await responseFixture();
+  const q = f.cb.select(Process).where(`process_id:${SEVEN}`).batchSize(2);
+  // The third page comes back empty although the server said 7 rows (index still catching up).
+  f.emu.faults.add({
+    path: "/api/v1/process",
+    skip: 2,
+    times: 1,
+    status: 200,
+    body: JSON.stringify({ results: [], total_results: 7, facets: {}, start: 4 }),
+  });
+  const n = f.emu.requests.length;
+  let rows = 0;
+  for await (const _ of q) rows++;
+  assert.equal(rows, 4, "the rows of the two full pages, then the loop stops");
+  const starts = f.emu.requests.slice(n).map((r) => new URLSearchParams(r.query).get("start"));
+  assert.deepEqual(starts, ["0", "2", "4"], "no page asked after the empty one");
+  assert.equal(await q.count(), 4, "start offset of the empty page, not total_results");
+  assert.equal(f.emu.requests.length, n + 3, "count() sends nothing");
+});
