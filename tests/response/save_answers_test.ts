@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { ServerError } from "@cbapi/cbapi/core";
-import { SensorGroup } from "@cbapi/cbapi/response";
+import { Binary, Process, SensorGroup } from "@cbapi/cbapi/response";
 import { requestsSince, responseFixture } from "../_helpers.ts";
 
 async function saveWith(status: number, body: string) {
@@ -53,4 +53,20 @@ Deno.test("save() answered with an empty body (204, or 200 with nothing) reloads
     assert.deepEqual(sent, ["PUT /api/group/1", "GET /api/group/1"], `status ${status}`);
     assert.equal(sg.isDirty(), false);
   }
+});
+
+Deno.test("read-only models (Binary, Process) refuse a write to a field before anything is sent [spec 39]", async () => {
+  await using f = await responseFixture();
+  const bin = await f.cb.select(Binary, "7FB55F5A62E78AF9B58D08AAEEAEF848");
+  const proc = (await f.cb.select(Process).where("process_name:net.exe").first())!;
+  const n = f.emu.requests.length;
+  for (const [obj, field] of [[bin, "original_filename"], [proc, "process_name"]] as const) {
+    const before = obj.toJSON();
+    assert.equal("save" in obj, false, `${obj.constructor.name} has no save()`);
+    assert.throws(() => {
+      (obj as unknown as Record<string, unknown>)[field] = "changed";
+    }, TypeError);
+    assert.deepEqual(obj.toJSON(), before);
+  }
+  assert.equal(f.emu.requests.length, n, "nothing sent");
 });
