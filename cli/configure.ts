@@ -51,9 +51,10 @@ export interface ConfigureOptions {
  */
 export async function configure(
   product: Product,
-  io: Io,
+  terminal: Io,
   options: ConfigureOptions = {},
 ): Promise<number> {
+  const io = refusingControlCharacters(terminal);
   const home = options.home ?? Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE");
   if (!home) {
     io.err("Cannot find your home directory: set HOME (USERPROFILE on Windows) and try again");
@@ -139,12 +140,73 @@ export async function configure(
     }
   }
 
-  const text = `[default]\nurl = ${url}\ntoken = ${token}\nssl_verify = ${
-    sslVerify ? "True" : "False"
-  }\n\n`;
+  let text: string;
+  try {
+    text = iniProfile("default", {
+      url,
+      token: token.trim(),
+      ssl_verify: sslVerify ? "True" : "False",
+    });
+  } catch (err) {
+    io.err(err instanceof Error ? err.message : String(err));
+    return 1;
+  }
   await writePrivate(path, text);
   io.out(`Successfully wrote credentials to ${path}.`);
   return 0;
+}
+
+// Control characters (CR, LF, tab, NUL, ESC, DEL ...) in an answer: a CR would start a new
+// INI line and add keys such as "proxy" or "ssl_cert_file" to the credential file.
+// deno-lint-ignore no-control-regex
+const CONTROL_REGEXP = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * The same prompts, but an answer holding a control character is refused: the refusal is
+ * reported and the answer reads as the end of input, so nothing is written.
+ */
+function refusingControlCharacters(io: Io): Io {
+  return {
+    out: (line) => io.out(line),
+    err: (line) => io.err(line),
+    async ask(question, hidden) {
+      const answer = await io.ask(question, hidden);
+      if (answer === undefined || !CONTROL_REGEXP.test(answer)) {
+        return hidden || answer === undefined ? answer : answer.trim();
+      }
+      const at = [...answer].findIndex((c) => CONTROL_REGEXP.test(c));
+      io.err(
+        `Cannot use this answer: character ${at + 1} is a control character (such as a ` +
+          `carriage return), which the credential file cannot hold. Nothing was written: run ` +
+          `configure again and type the value on one line`,
+      );
+      return undefined;
+    },
+  };
+}
+
+/**
+ * One INI section, written so that the INI reader gives back exactly these values: a value it
+ * could not give back (a control character, surrounding spaces) is refused, never escaped.
+ *
+ * @throws {TypeError} When a key or value cannot be written faithfully.
+ */
+export function iniProfile(section: string, values: Record<string, string>): string {
+  const lines = [`[${section}]`];
+  if (!/^[^\]\s][^\]]*$/.test(section) || CONTROL_REGEXP.test(section)) {
+    throw new TypeError(`Cannot write section name "${section}" to a credential file`);
+  }
+  for (const [key, value] of Object.entries(values)) {
+    if (!/^[a-z0-9_]+$/.test(key)) throw new TypeError(`Cannot write key "${key}"`);
+    if (CONTROL_REGEXP.test(value) || value !== value.trim()) {
+      throw new TypeError(
+        `Cannot write the value of "${key}" to a credential file: it holds a control character ` +
+          `or surrounding spaces, which the file cannot keep. Nothing was written`,
+      );
+    }
+    lines.push(`${key} = ${value}`);
+  }
+  return `${lines.join("\n")}\n\n`;
 }
 
 function endOfInput(io: Io): number {

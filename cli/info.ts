@@ -13,6 +13,7 @@ import {
   type ResponseConnectOptions,
   Sensor,
 } from "../response/mod.ts";
+import { closeOnSignal } from "../live_response/mod.ts";
 import type { Io } from "./_io.ts";
 
 /** What `info` reports (also its `--json` output). */
@@ -39,6 +40,8 @@ export interface InfoReport {
  */
 export async function collectInfo(options: ResponseConnectOptions): Promise<InfoReport> {
   await using cb = await CbResponseAPI.connect(options);
+  // Ctrl-C closes the connection (and any session) before exiting.
+  using _interrupts = closeOnSignal(cb);
   const [licenseRequest, sensors, processes, binaries] = await Promise.all([
     cb.licenseRequest(),
     cb.select(Sensor).count(),

@@ -7,13 +7,15 @@
 import { CredentialError } from "./errors.ts";
 import type { Entry } from "./_credential_files.ts";
 import type { CredentialOptions, Credentials, Product } from "./credentials.ts";
+import { hasUserInfo, redactUrl } from "./_secrets.ts";
 
 type InspectFn = (value: unknown, options?: unknown) => string;
 
 const TRUE_VALUES: readonly string[] = ["1", "yes", "true", "on"];
 const FALSE_VALUES: readonly string[] = ["0", "no", "false", "off"];
 const REDACTED = "[redacted]";
-const PROXY_PASSWORD_REGEXP = /^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i;
+// What an HTTP header value may hold here: visible ASCII and inner spaces (no CR, LF, NUL, tab).
+const HEADER_SAFE_REGEXP = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 export function buildCredentials(
   product: Product,
   found: { profile: string; source: string; entries: Map<string, Entry>; files: string[] },
@@ -42,6 +44,10 @@ export function buildCredentials(
       files,
     );
   }
+  checkToken(token, where, files);
+  checkUrl(url, where, files);
+  const proxy = options.proxy ?? optional("proxy");
+  if (proxy !== undefined) checkProxy(proxy, where, files);
   if (product === "defense" && !token.includes("/")) {
     throw new CredentialError(
       `The API token ${where} is not in the form {API key}/{connector ID} that Cb Defense ` +
@@ -56,7 +62,7 @@ export function buildCredentials(
     sslVerifyHostname: toBoolean(entries, "ssl_verify_hostname", true, files),
     sslCertFile: options.sslCertFile ?? optional("ssl_cert_file"),
     sslForceTls12: toBoolean(entries, "ssl_force_tls_1_2", false, files),
-    proxy: options.proxy ?? optional("proxy"),
+    proxy,
     ignoreSystemProxy: toBoolean(entries, "ignore_system_proxy", false, files),
     rabbitmqUser: text("rabbitmq_user") ?? "cb",
     rabbitmqPass: optional("rabbitmq_pass"),
@@ -65,6 +71,54 @@ export function buildCredentials(
     profile,
     source,
   });
+}
+
+/**
+ * Refuses a token that cannot travel in the `X-Auth-Token` header (a CR, LF or NUL, an INI
+ * continuation line, a non-ASCII character, spaces around it); the message never holds it.
+ */
+function checkToken(token: string, where: string, files: readonly string[]): void {
+  if (HEADER_SAFE_REGEXP.test(token)) return;
+  const bad = [...token].findIndex((c, i) =>
+    !/[\x20-\x7e]/.test(c) || (c === " " && (i === 0 || i === token.length - 1))
+  );
+  throw new CredentialError(
+    `The API token ${where} cannot be sent in an HTTP header: character ${bad + 1} of ` +
+      `${token.length} is a line break, control, non-ASCII or surrounding space character ` +
+      `(an indented next line in an INI file continues the value). Put the token on one line ` +
+      `with nothing else, or run the configure command again`,
+    files,
+  );
+}
+
+/** Refuses a server URL with user information, showing it redacted. */
+function checkUrl(url: string, where: string, files: readonly string[]): void {
+  if (!hasUserInfo(url)) return;
+  throw new CredentialError(
+    `The server URL ${where} ("${redactUrl(url)}") contains a user name or password: remove ` +
+      `the "user:password@" part; the API token is the only credential sent`,
+    files,
+  );
+}
+
+/** Parses a proxy URL, so that a malformed one is a typed error that shows it redacted. */
+function checkProxy(proxy: string, where: string, files: readonly string[]): void {
+  let why: string | undefined;
+  try {
+    const url = new URL(proxy);
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+    if (!url.hostname) why = "it names no host";
+    else if (url.protocol === "file:" || url.protocol === "data:") why = "it is not a network URL";
+  } catch {
+    why = "it is not a URL (a password with special characters must be percent-encoded)";
+  }
+  if (why === undefined) return;
+  throw new CredentialError(
+    `Cannot use the proxy ${where} ("${redactUrl(proxy)}"): ${why}. Give one such as ` +
+      `http://user:password@proxy.example:3128`,
+    files,
+  );
 }
 
 function describe(key: string, entry: Entry): string {
@@ -108,7 +162,7 @@ function redact(credentials: Credentials): Record<string, unknown> {
     ...credentials,
     token: REDACTED,
     rabbitmqPass: credentials.rabbitmqPass === undefined ? undefined : REDACTED,
-    proxy: credentials.proxy?.replace(PROXY_PASSWORD_REGEXP, `$1:${REDACTED}@`),
+    proxy: credentials.proxy === undefined ? undefined : redactUrl(credentials.proxy),
   };
 }
 

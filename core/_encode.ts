@@ -8,6 +8,9 @@
  * @module
  */
 
+import { InvalidObjectError } from "./errors.ts";
+import { MAX_DOCUMENT_DEPTH, nestedDeeperThan } from "./_depth.ts";
+
 /** One scalar query value; `null`/`undefined` values are left out, like `requests` does. */
 export type QueryScalar = string | number | boolean | bigint | null | undefined;
 
@@ -302,5 +305,31 @@ function _jsonValue(value: unknown, key: string, seen: Set<object>): string | un
  * ```
  */
 export function encodeJson(value: unknown): string {
+  if (nestedDeeperThan(value)) {
+    throw new InvalidObjectError(
+      `Cannot send a JSON body nested deeper than ${MAX_DOCUMENT_DEPTH} levels: nothing was ` +
+        `sent. Flatten the value that nests so deeply`,
+    );
+  }
   return _jsonValue(value, "", new Set()) ?? "null";
+}
+
+/**
+ * One path segment made of an object id: percent-encoded, and refused when it would change the
+ * route (`""`, `"."` and `".."`, which URL parsers resolve even when percent-encoded).
+ *
+ * @param id The id.
+ * @param what What the id names, for the message (`Feed`, `rule`).
+ * @returns The encoded segment.
+ * @throws {InvalidObjectError} For an empty, `.` or `..` id.
+ */
+export function idSegment(id: unknown, what: string): string {
+  const text = String(id);
+  if (text === "" || text === "." || text === "..") {
+    throw new InvalidObjectError(
+      `Cannot use ${JSON.stringify(text)} as the id of ${what}: it would address another ` +
+        `route, so nothing was sent. Give the object's real id`,
+    );
+  }
+  return encodeURIComponent(text);
 }

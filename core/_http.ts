@@ -7,6 +7,7 @@ import {
   ServerError,
   UnauthorizedError,
 } from "./errors.ts";
+import { hasUserInfo, redactUrl } from "./_secrets.ts";
 
 /** Largest piece of an error body kept for messages. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -32,18 +33,28 @@ export function isLoopback(hostname: string): boolean {
  * @throws {ConnectionError} When the URL is not acceptable.
  */
 export function normaliseBaseUrl(raw: string, where: string): string {
+  if (hasUserInfo(raw)) {
+    throw new ConnectionError(
+      `Server URL "${redactUrl(raw)}" from ${where} must not contain a user name or password: ` +
+        `remove the "user:password@" part`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch (cause) {
     throw new ConnectionError(
-      `Server URL "${raw}" from ${where} is not a URL: give one such as https://cbserver.example.com`,
+      `Server URL "${
+        redactUrl(raw)
+      }" from ${where} is not a URL: give one such as https://cbserver.example.com`,
       { cause },
     );
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
     throw new ConnectionError(
-      `Server URL "${raw}" from ${where} must start with https:// (plain http is only allowed ` +
+      `Server URL "${
+        redactUrl(raw)
+      }" from ${where} must start with https:// (plain http is only allowed ` +
         `for loopback addresses such as the emulator): eg. https://localhost`,
     );
   }

@@ -27,7 +27,7 @@ import {
 } from "./credentials.ts";
 import { ApiError, ConnectionError, ServerError, TimeoutError } from "./errors.ts";
 import { errorForStatus, normaliseBaseUrl, readErrorBody } from "./_http.ts";
-import { redactSecrets } from "./_secrets.ts";
+import { redactSecrets, redactText } from "./_secrets.ts";
 import { deadlineSignal, delay, Semaphore } from "./_async.ts";
 import { encodeJson, encodeQuery, type QueryParams } from "./_encode.ts";
 import {
@@ -387,7 +387,7 @@ export class Connection implements Disposable {
             cause,
           },
           `Cannot parse response as JSON from ${method} ${url} (status ${res.status}): ${
-            text.slice(0, 200)
+            redactText(text).slice(0, 200)
           }. The server or a proxy in between sent something else than the API answer`,
         );
       }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { redactText } from "./_secrets.ts";
+
 /** Options shared by every error constructor of this module. */
 export interface ApiErrorOptions {
   /** The underlying error, kept as `cause`. It must never hold the API token. */
@@ -53,7 +55,8 @@ export interface RequestErrorInit {
 }
 
 function clip(text: string, max = 500): string {
-  const t = text.trim();
+  // A server answer may echo a token or password: quote it redacted, never as sent.
+  const t = redactText(text.trim());
   return t.length > max ? `${t.slice(0, max)}...` : t;
 }
 
@@ -72,7 +75,7 @@ function clip(text: string, max = 500): string {
 export class ServerError extends ApiError {
   /** HTTP status code of the answer (200 when the body of a 200 could not be parsed). */
   readonly status: number;
-  /** Body text of the answer. */
+  /** Body text of the answer, with the values of secret fields (tokens, passwords) redacted. */
   readonly body: string;
   /** HTTP method of the request. */
   readonly method: string;
@@ -98,7 +101,7 @@ export class ServerError extends ApiError {
     );
     this.name = "ServerError";
     this.status = init.status;
-    this.body = init.body;
+    this.body = redactText(init.body);
     this.method = init.method;
     this.url = init.url;
     this.result = init.result;

@@ -23,6 +23,8 @@
 import type { Connection, RequestOptions } from "./connection.ts";
 import type { ObjectCache } from "./cache.ts";
 import { isSecretField, redactSecrets } from "./_secrets.ts";
+import { idSegment } from "./_encode.ts";
+import { assertDocumentDepth, nestedDeeperThan } from "./_depth.ts";
 import { ApiError, InvalidObjectError, ServerError } from "./errors.ts";
 import { formatPythonDateTime, parseTimestamp, toBool, toInt, toNumber } from "./_parse.ts";
 
@@ -132,7 +134,7 @@ export function displayValue(key: string, value: unknown): string {
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "bigint") return String(value);
   if (value instanceof Date) return value.toISOString();
-  return JSON.stringify(value);
+  return nestedDeeperThan(value) ? "[nested too deep]" : JSON.stringify(value);
 }
 
 /**
@@ -226,7 +228,7 @@ export abstract class Model {
 
   /** The REST path of this object (GET for refresh, PUT/DELETE for writes). */
   protected instanceUrl(): string {
-    return `${this.modelClass.urlObject}/${encodeURIComponent(String(this.uniqueId))}`;
+    return `${this.modelClass.urlObject}/${idSegment(this.uniqueId, this.modelClass.name)}`;
   }
 
   /**
@@ -319,8 +321,14 @@ export abstract class Model {
     return readField(kind, this.#info[name]) as T | undefined;
   }
 
-  /** A copy of the document as the server sent it (plus local changes). */
+  /**
+   * A copy of the document as the server sent it (plus local changes).
+   *
+   * @returns The copy.
+   * @throws {InvalidObjectError} When the document nests deeper than 1000 levels.
+   */
   toJSON(): Document {
+    assertDocumentDepth(this.#info, `${this.modelClass.name} ${String(this.uniqueId)}`);
     return structuredClone(this.#info);
   }
 
@@ -640,11 +648,13 @@ export abstract class MutableModel extends Model {
    *
    * @param options Signal and timeout.
    * @returns This object, refreshed from the server's answer.
-   * @throws {InvalidObjectError} When required fields are missing (nothing sent).
+   * @throws {InvalidObjectError} When required fields are missing, or the document nests deeper
+   * than 1000 levels (nothing sent).
    * @throws {ServerError} When the server refused the change.
    */
   async save(options: SaveOptions = {}): Promise<this> {
     if (!this.isDirty()) return this;
+    assertDocumentDepth(this.info, `${this.modelClass.name} ${String(this.uniqueId)}`);
     const cls = this.constructor as typeof MutableModel;
     const creating = this.isNew();
     if (!creating && !this.fullyInitialized) {

@@ -23,7 +23,7 @@
  */
 
 import type { RequestOptions } from "./connection.ts";
-import { MoreThanOneResultError, ObjectNotFoundError } from "./errors.ts";
+import { MoreThanOneResultError, ObjectNotFoundError, ServerError } from "./errors.ts";
 
 /** One page of results. */
 export interface Page<T> {
@@ -117,9 +117,19 @@ export abstract class BaseQuery<T> implements AsyncIterable<T> {
     let from = start;
     let to = end;
     if (from < 0 || (to !== undefined && to < 0)) {
+      // Negative bounds rest on the count: it must be usable, and it also ends the window, so a
+      // server whose pages never end cannot keep this loop going.
       const total = await this.count(options);
+      if (!Number.isSafeInteger(total) || total < 0) {
+        throw new ServerError(
+          { status: 200, body: "", method: "GET", url: this.describe() },
+          `Cannot resolve negative slice bounds for ${this.describe()}: the server's result ` +
+            `count (${String(total).slice(0, 40)}) is not a whole number of 0 or more. Use ` +
+            `non-negative bounds, or check the server`,
+        );
+      }
       if (from < 0) from = Math.max(0, total + from);
-      if (to !== undefined && to < 0) to = Math.max(0, total + to);
+      to = to === undefined ? total : to < 0 ? Math.max(0, total + to) : Math.min(to, total);
     }
     if (to !== undefined && to <= from) return [];
     const out: T[] = [];

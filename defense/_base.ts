@@ -2,6 +2,7 @@
 // answers of SPEC §7.3 (with the Python quirks fixed: `success: false` raises).
 
 import { ApiError, type Document, ServerError } from "../core/mod.ts";
+import { redactText } from "../core/_secrets.ts";
 
 /**
  * Takes the wrapped object out of a Defense single-object answer.
@@ -30,7 +31,8 @@ export function unwrapDocument(
 }
 
 /**
- * The server's `message` of a Defense answer body, or the body text itself.
+ * The server's `message` of a Defense answer body, or the body text itself (secret values
+ * redacted).
  *
  * @param text The body text.
  * @returns The message.
@@ -42,7 +44,7 @@ export function serverMessage(text: string): string {
   } catch {
     // not JSON: use the text
   }
-  return text.trim();
+  return redactText(text.trim());
 }
 
 /**

@@ -17,6 +17,7 @@ import { checkSuccess, unwrapDocument } from "./_base.ts";
 import type { Device } from "./device.ts";
 // deno-lint-ignore no-unused-vars
 import type { Policy } from "./policy.ts";
+import { redactText } from "../core/_secrets.ts";
 
 /**
  * A mutable Cb Defense model: single GETs answer `{"success": true, "{infoKey}": {...}}`, saves
@@ -76,7 +77,9 @@ export abstract class DefenseMutableModel extends MutableModel {
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
       throw new ServerError(
         { status: 200, body: text, method, url, result: `Did not update ${cls.name} record.` },
-        `Cannot save ${cls.name}: ${method} ${url} answered ${text.slice(0, 200)}, not a JSON ` +
+        `Cannot save ${cls.name}: ${method} ${url} answered ${
+          redactText(text).slice(0, 200)
+        }, not a JSON ` +
           `object. Reload the object to see what the server holds`,
       );
     }

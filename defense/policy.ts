@@ -15,6 +15,7 @@ import {
 import { toInt } from "../core/_parse.ts";
 import { checkSuccess, serverMessage } from "./_base.ts";
 import { DefenseMutableModel } from "./model.ts";
+import { idSegment } from "../core/_encode.ts";
 
 /** A policy rule (`fixtures/cb-defense/policy_rules/*.json` are examples). */
 export interface PolicyRule {
@@ -158,7 +159,7 @@ export class Policy extends DefenseMutableModel {
   async deleteRule(ruleId: number | string, options: RequestOptions = {}): Promise<this> {
     await this.#ruleRequest(
       "DELETE",
-      `rule/${encodeURIComponent(String(ruleId))}`,
+      `rule/${idSegment(ruleId, "rule")}`,
       undefined,
       `delete rule ${ruleId} of`,
       options,
@@ -185,7 +186,7 @@ export class Policy extends DefenseMutableModel {
     checkRule(rule);
     await this.#ruleRequest(
       "PUT",
-      `rule/${encodeURIComponent(String(ruleId))}`,
+      `rule/${idSegment(ruleId, "rule")}`,
       { ruleInfo: rule },
       `replace rule ${ruleId} of`,
       options,

@@ -4,6 +4,7 @@
 import { type Connection, ObjectNotFoundError, TimeoutError } from "../core/mod.ts";
 import { delay } from "../core/_async.ts";
 import { liveResponseErrorFrom } from "./win32.ts";
+import { redactText } from "../core/_secrets.ts";
 
 /** Which product's Live Response routes to use. */
 export type LiveResponseFlavour = "response" | "defense";
@@ -84,9 +85,55 @@ export function sessionGone(body: string): boolean {
   }
 }
 
+/** How long an aborted wait still gives the clean-up of a request in flight before rejecting. */
+const ABORT_GRACE_MS = 1_000;
+
+/**
+ * Waits for `promise`, but rejects with the signal's reason once the signal aborts. The request
+ * itself goes on: `late` receives it to clean up what it makes (such as a session the server
+ * opened after the caller gave up), and `track` receives that clean-up. The rejection waits for
+ * the clean-up at most {@linkcode ABORT_GRACE_MS}, so that an answer already on its way is
+ * cleaned up before the caller hears of the abort, and a server that hangs cannot hold it.
+ */
+function abortable<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  late: (promise: Promise<T>) => Promise<void>,
+  track: ((cleanup: Promise<void>) => void) | undefined,
+): Promise<T> {
+  if (!signal) return promise;
+  const giveUp = (reject: (reason: unknown) => void) => {
+    const cleanup = late(promise);
+    track?.(cleanup);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    Promise.race([cleanup, new Promise<void>((r) => timer = setTimeout(r, ABORT_GRACE_MS))])
+      .finally(() => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      });
+  };
+  if (signal.aborted) return new Promise<T>((_resolve, reject) => giveUp(reject));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => giveUp(reject);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /**
  * Opens (or for Cb Response reuses) a server session for a sensor and waits until it is active.
- * Any failure closes what was opened; an abort rethrows the signal's reason.
+ * Every wait ends when `signal` aborts (rethrowing its reason). Any failure or abort closes what
+ * was opened: a session request still in flight at the abort is closed when its answer names
+ * the session, and `track` receives that clean-up so the manager can wait for it.
  */
 export async function establishSession(
   conn: Connection,
@@ -94,6 +141,7 @@ export async function establishSession(
   sensorId: number,
   settings: ProtocolSettings,
   signal: AbortSignal | undefined,
+  track?: (cleanup: Promise<void>) => void,
 ): Promise<SessionDocument> {
   const base = basePath(flavour);
   let sid: number | undefined;
@@ -108,10 +156,17 @@ export async function establishSession(
   }
   if (sid === undefined) {
     const path = flavour === "response" ? `${base}/session` : `${base}/session/${sensorId}`;
-    // Not abortable: once the request left, only its answer names the session to close.
-    const res = await conn.requestJson<{ id?: number }>("POST", path, {
-      json: { sensor_id: sensorId },
-    });
+    // The request is not cancelled on abort (only its answer names the session to close); the
+    // caller stops waiting at once and the session is closed when the answer comes.
+    const res = await abortable(
+      conn.requestJson<{ id?: number }>("POST", path, { json: { sensor_id: sensorId } }),
+      signal,
+      async (late) => {
+        const id = (await late.catch(() => undefined))?.data?.id;
+        if (typeof id === "number") await closeSessionQuietly(conn, flavour, id);
+      },
+      track,
+    );
     sid = res.data?.id;
     if (typeof sid === "number" && signal?.aborted) {
       await closeSessionQuietly(conn, flavour, sid);
@@ -120,7 +175,7 @@ export async function establishSession(
     if (typeof sid !== "number") {
       throw new TimeoutError(
         `Could not establish session with sensor ${sensorId}: ${conn.url} answered the session ` +
-          `request without an id (${res.text.slice(0, 200)})`,
+          `request without an id (${redactText(res.text).slice(0, 200)})`,
         { uri: `${conn.url}${path}`, status: res.status },
       );
     }

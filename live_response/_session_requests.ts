@@ -9,6 +9,7 @@ import { ApiError, ObjectNotFoundError, TimeoutError } from "../core/mod.ts";
 import { multipartBody, type UploadData } from "./_multipart.ts";
 import { basePath, type CommandDocument, sessionGone, type SharedSession } from "./_protocol.ts";
 import type { SessionHost } from "./session.ts";
+import { redactText } from "../core/_secrets.ts";
 
 const MAX_POSTS = 5;
 
@@ -43,7 +44,9 @@ export async function postSessionCommand(
       });
       if (typeof res.data?.id !== "number") {
         throw new ApiError(
-          `Server ${conn.url} answered command "${name}" without an id: ${res.text.slice(0, 200)}`,
+          `Server ${conn.url} answered command "${name}" without an id: ${
+            redactText(res.text).slice(0, 200)
+          }`,
         );
       }
       return res.data;
@@ -95,7 +98,9 @@ export async function uploadSessionFile(
   );
   if (typeof res.data?.id !== "number") {
     throw new ApiError(
-      `Server ${conn.url} answered the upload without a file id: ${res.text.slice(0, 200)}`,
+      `Server ${conn.url} answered the upload without a file id: ${
+        redactText(res.text).slice(0, 200)
+      }`,
     );
   }
   return res.data.id;

@@ -104,6 +104,8 @@ export interface SchedulerHost {
   ): Promise<LiveResponseSession>;
   standings(ids: number[], signal: AbortSignal): Promise<Map<number, SensorStanding> | undefined>;
   isOnline(id: number, signal: AbortSignal): Promise<boolean>;
+  /** Resolves once sessions whose open was aborted mid-request are closed on the server. */
+  settled(): Promise<void>;
   server: string;
 }
 
@@ -225,6 +227,7 @@ export class JobRun<T> implements AsyncIterable<JobResult<T>>, AsyncDisposable {
   async close(): Promise<void> {
     if (!this.#finished) this.#controller.abort(CLOSED);
     await this.#done;
+    await this.#host.settled();
   }
 
   /** Same as {@linkcode JobRun.close}. */

@@ -194,6 +194,8 @@ export class LiveResponseManager implements AsyncDisposable {
   #settings: Required<LiveResponseSettings>;
   #sessions = new Set<SharedSession>();
   #runs = new Set<JobRun<unknown>>();
+  // Closes of sessions whose open was aborted while the server was still creating them.
+  #cleanups = new Set<Promise<void>>();
   #slots: Semaphore;
   #keepalive: Keepalive | undefined;
   #closing: Promise<void> | undefined;
@@ -286,6 +288,7 @@ export class LiveResponseManager implements AsyncDisposable {
         sensorId,
         settings,
         options.signal,
+        this.#track,
       );
       if (this.#closing) {
         await closeSessionQuietly(this.connection, this.flavour, data.id);
@@ -377,6 +380,7 @@ export class LiveResponseManager implements AsyncDisposable {
       await this.#keepalive?.done;
       await Promise.all([...this.#runs].map((r) => r.close()));
       await Promise.all([...this.#sessions].map((s) => this.#closeShared(s).catch(() => {})));
+      await this.#settled();
     })();
     return this.#closing;
   }
@@ -392,6 +396,19 @@ export class LiveResponseManager implements AsyncDisposable {
         `The Live Response manager of ${this.connection.url} is closed: connect again to open sessions`,
       );
     }
+  }
+
+  #track = (cleanup: Promise<void>): void => {
+    this.#cleanups.add(cleanup);
+    cleanup.finally(() => this.#cleanups.delete(cleanup));
+  };
+
+  /**
+   * Resolves once every session whose open was aborted mid-request has been closed on the
+   * server (used by {@linkcode LiveResponseManager.close}).
+   */
+  async #settled(): Promise<void> {
+    while (this.#cleanups.size > 0) await Promise.all(this.#cleanups);
   }
 
   #find(sensorId: number): SharedSession | undefined {
@@ -420,6 +437,7 @@ export class LiveResponseManager implements AsyncDisposable {
           shared.sensorId,
           settings,
           signal,
+          this.#track,
         );
         shared.id = data.id;
         shared.data = data;
@@ -478,6 +496,7 @@ export class LiveResponseManager implements AsyncDisposable {
         return await sensorStandings(this.connection, ids, signal);
       },
       isOnline: (id, signal) => sensorOnline(this.connection, id, signal),
+      settled: () => this.#settled(),
     };
   }
 }

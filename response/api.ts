@@ -24,6 +24,7 @@ import { LiveResponseManager } from "../live_response/manager.ts";
 import { Sensor } from "./sensor.ts";
 import { toInt } from "../core/_parse.ts";
 import { readServerInfo } from "./_server_info.ts";
+import { redactText } from "../core/_secrets.ts";
 
 /** Options of {@linkcode CbResponseAPI.connect}. */
 export interface ResponseConnectOptions extends ConnectOptions, ApiOptions {}
@@ -255,7 +256,7 @@ export class CbResponseAPI extends BaseAPI {
         body: res.text,
         method: "POST",
         url: `${this.url}/api/license`,
-      }, `Server ${this.url} did not accept the license: ${res.text.slice(0, 200)}`);
+      }, `Server ${this.url} did not accept the license: ${redactText(res.text).slice(0, 200)}`);
     }
   }
 

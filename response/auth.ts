@@ -19,6 +19,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ApiError, ConnectionError, CredentialError } from "../core/mod.ts";
 import { normaliseBaseUrl, readErrorBody } from "../core/_http.ts";
+import { redactText } from "../core/_secrets.ts";
 
 /** Options of {@linkcode getApiToken}. */
 export interface GetApiTokenOptions {
@@ -111,7 +112,9 @@ export async function getApiToken(
     if (answer.status !== 200) {
       const body = await readErrorBody(answer);
       throw new CredentialError(
-        `Invalid credentials: ${body.slice(0, 200) || `status ${answer.status}`} (user ` +
+        `Invalid credentials: ${
+          redactText(body).slice(0, 200) || `status ${answer.status}`
+        } (user ` +
           `"${username}" on ${base}). Check the user name and password`,
       );
     }
@@ -122,16 +125,42 @@ export async function getApiToken(
     } catch {
       token = undefined;
     }
-    if (typeof token !== "string" || token === "") {
+    if (typeof token !== "string" || !HEADER_SAFE_REGEXP.test(token)) {
+      // The answer may hold the token, malformed or not: describe it, never quote it.
       throw new ApiError(
-        `Error retrieving auth_token: ${text.slice(0, 200)} (GET ${target}). The server did ` +
-          `not answer like a Cb Response server: check the URL`,
+        `Error retrieving auth_token: ${describeAuthAnswer(text, token)} (GET ${target}). The ` +
+          `server did not answer like a Cb Response server: check the URL`,
       );
     }
     return token;
   } finally {
     client?.close();
   }
+}
+
+/** What a token may look like: visible ASCII, one line. */
+const HEADER_SAFE_REGEXP = /^[\x21-\x7e]+$/;
+
+function describeAuthAnswer(text: string, token: unknown): string {
+  if (token === undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return `the answer is not JSON (${text.length} characters, not shown as it may hold the token)`;
+    }
+    const keys = parsed && typeof parsed === "object" && !Array.isArray(parsed)
+      ? Object.keys(parsed).slice(0, 10).map((k) => JSON.stringify(k.slice(0, 40))).join(", ")
+      : undefined;
+    return `the JSON answer has no auth_token field (${
+      keys === undefined ? "it is not an object" : `fields: ${keys || "none"}`
+    })`;
+  }
+  if (typeof token !== "string") return `its auth_token is a ${typeof token}, not a string`;
+  return token === ""
+    ? "its auth_token is empty"
+    : `its auth_token (${token.length} characters, not shown) holds characters that cannot be ` +
+      `sent in an HTTP header`;
 }
 
 async function send(

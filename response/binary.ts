@@ -23,6 +23,7 @@ import type { CbResponseAPI } from "./api.ts";
 import { SearchQuery } from "./query.ts";
 import { tagMap } from "./_event_parse.ts";
 import { Sensor } from "./sensor.ts";
+import { idSegment } from "../core/_encode.ts";
 
 const MD5_REGEXP = /^[0-9A-Fa-f]{32}$/;
 
@@ -205,7 +206,7 @@ export class Binary extends Model {
 
   /** The REST path of this object. */
   protected override instanceUrl(): string {
-    return `/api/v1/binary/${this.uniqueId}/summary`;
+    return `/api/v1/binary/${idSegment(this.uniqueId, "Binary")}/summary`;
   }
 
   /** The upper-case MD5. */
@@ -404,7 +405,11 @@ export class Binary extends Model {
    * @throws {ObjectNotFoundError} When the server does not hold the file.
    */
   async file(options: RequestOptions = {}): Promise<ReadableStream<Uint8Array>> {
-    const res = await this.cb.connection.request("GET", `/api/v1/binary/${this.uniqueId}`, options);
+    const res = await this.cb.connection.request(
+      "GET",
+      `/api/v1/binary/${idSegment(this.uniqueId, "Binary")}`,
+      options,
+    );
     if (!res.body) {
       throw new ObjectNotFoundError({
         status: res.status,

@@ -21,6 +21,7 @@ import { Binary } from "./binary.ts";
 import { Process, type ProcessQuery } from "./process.ts";
 import { ArrayQuery, type SearchQuery, SimpleQuery } from "./query.ts";
 import { ThreatReport, type ThreatReportQuery } from "./threat_report.ts";
+import { idSegment } from "../core/_encode.ts";
 
 /**
  * A threat intelligence feed. List with `cb.select(Feed)`, create with `cb.create(Feed)` (set
@@ -216,7 +217,7 @@ export class Feed extends MutableModel {
    * @throws {ServerError} Status 409 when the feed is disabled, or another refusal.
    */
   async synchronize(fullSync = true, options: RequestOptions = {}): Promise<void> {
-    const path = `/api/v1/feed/${this.uniqueId}/synchronize`;
+    const path = `/api/v1/feed/${idSegment(this.uniqueId, "Feed")}/synchronize`;
     try {
       await this.cb.connection.requestJson("POST", path, {
         ...options,
@@ -277,7 +278,7 @@ export class FeedAction extends ActionModel {
    * @returns The path.
    */
   static listUrlFor(parentId: string): string {
-    return `/api/v1/feed/${encodeURIComponent(parentId)}/action`;
+    return `/api/v1/feed/${idSegment(parentId, "feed")}/action`;
   }
 
   /**
@@ -321,7 +322,7 @@ export class FeedAction extends ActionModel {
 
   /** `/api/v1/feed/{feed id}/action/{id}`. */
   protected override instanceUrl(): string {
-    return `${this.#base()}/${encodeURIComponent(String(this.uniqueId))}`;
+    return `${this.#base()}/${idSegment(this.uniqueId, "Feed")}`;
   }
 
   /** `/api/v1/feed/{feed id}/action`. */

@@ -31,6 +31,7 @@ import type { CbResponseAPI } from "./api.ts";
 import { SimpleQuery } from "./query.ts";
 import { Sensor, type SensorQuery } from "./sensor.ts";
 import { Site } from "./site.ts";
+import { idSegment } from "../core/_encode.ts";
 
 /** The installer kinds a Cb Response server builds for a group. */
 export const INSTALLER_KINDS: readonly InstallerKind[] = [
@@ -223,7 +224,7 @@ export class SensorGroup extends MutableModel {
    */
   async dataSharing(options: RequestOptions = {}): Promise<DataSharingInfo[]> {
     const data = await this.cb.connection.getObject<unknown>(
-      `/api/v1/group/${encodeURIComponent(String(this.uniqueId))}/datasharing`,
+      `/api/v1/group/${idSegment(this.uniqueId, "SensorGroup")}/datasharing`,
       undefined,
       options,
     );
@@ -262,7 +263,7 @@ export class SensorGroup extends MutableModel {
     }
     const res = await this.cb.connection.request(
       "GET",
-      `/api/v1/group/${this.uniqueId}/installer/${kind}`,
+      `/api/v1/group/${idSegment(this.uniqueId, "SensorGroup")}/installer/${kind}`,
       options,
     );
     return res.body ?? new ReadableStream({ start: (c) => c.close() });

@@ -34,6 +34,7 @@ import {
   splitClause,
 } from "../core/mod.ts";
 import type { CbResponseAPI } from "./api.ts";
+import { idSegment } from "../core/_encode.ts";
 
 /** The `info` object of a partition document. */
 export interface StoragePartitionInfo {
@@ -181,7 +182,7 @@ export class StoragePartition extends Model {
           `a name on ${this.cb.url}: select one with cb.select(StoragePartition)`,
       );
     }
-    const path = `/api/v1/storage/events/${encodeURIComponent(String(name))}${suffix}`;
+    const path = `/api/v1/storage/events/${idSegment(name, "StoragePartition")}${suffix}`;
     const res = await this.cb.connection.request(
       method,
       path,

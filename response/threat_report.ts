@@ -18,7 +18,7 @@ import {
   type RequestOptions,
   ServerError,
 } from "../core/mod.ts";
-import { quotePath } from "../core/_encode.ts";
+import { idSegment, quotePath } from "../core/_encode.ts";
 import { toInt } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Feed } from "./feed.ts";
@@ -157,8 +157,8 @@ export class ThreatReport extends MutableModel {
 
   /** `/api/v1/feed/{feed_id}/report/{id}`. */
   protected override instanceUrl(): string {
-    return `/api/v1/feed/${encodeURIComponent(String(this.info.feed_id))}/report/${
-      encodeURIComponent(String(this.info.id))
+    return `/api/v1/feed/${idSegment(this.info.feed_id, "feed")}/report/${
+      idSegment(this.info.id, "ThreatReport")
     }`;
   }
 

@@ -169,7 +169,7 @@ export class User extends MutableModel {
 
   /** The document without the API token (JSON output never carries it). */
   override toJSON(): Document {
-    const doc = structuredClone(this.info);
+    const doc = super.toJSON();
     delete doc.auth_token;
     return doc;
   }

@@ -14,7 +14,7 @@ import {
   MutableModel,
   type RequestOptions,
 } from "../core/mod.ts";
-import { parseQuery, quotePath } from "../core/_encode.ts";
+import { idSegment, parseQuery, quotePath } from "../core/_encode.ts";
 import { ActionModel } from "./_actions.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
@@ -228,7 +228,7 @@ export class WatchlistAction extends ActionModel {
    * @returns The path.
    */
   static listUrlFor(parentId: string): string {
-    return `/api/v1/watchlist/${encodeURIComponent(parentId)}/action`;
+    return `/api/v1/watchlist/${idSegment(parentId, "watchlist")}/action`;
   }
 
   /**
@@ -265,7 +265,7 @@ export class WatchlistAction extends ActionModel {
 
   /** `/api/v1/watchlist/{watchlist id}/action/{id}`. */
   protected override instanceUrl(): string {
-    return `${this.#base()}/${encodeURIComponent(String(this.uniqueId))}`;
+    return `${this.#base()}/${idSegment(this.uniqueId, "Watchlist")}`;
   }
 
   /** `/api/v1/watchlist/{watchlist id}/action`. */

@@ -21,34 +21,45 @@ export interface HttpRequest {
 }
 
 const MAX_HEAD = 64 * 1024;
-const MAX_BODY = 64 * 1024 * 1024;
+/** The default bound of a request body (answered 413 above it). */
+export const MAX_BODY = 64 * 1024 * 1024;
 const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder();
 
 /** A request that cannot be parsed. */
 export class BadRequest extends Error {}
 
-/** Buffered reads from a connection. */
+/** Buffered reads from a connection, in linear time: bytes are copied at most a few times. */
 export class ConnReader {
-  #conn: Deno.Conn;
-  #buf: Uint8Array = new Uint8Array(0);
+  #conn: Pick<Deno.Conn, "read">;
+  #buf: Uint8Array = new Uint8Array(64 * 1024);
+  #start = 0;
+  #end = 0;
 
-  constructor(conn: Deno.Conn) {
+  constructor(conn: Pick<Deno.Conn, "read">) {
     this.#conn = conn;
   }
 
   get buffered(): number {
-    return this.#buf.length;
+    return this.#end - this.#start;
   }
 
   async #fill(): Promise<boolean> {
-    const chunk = new Uint8Array(32 * 1024);
-    const n = await this.#conn.read(chunk);
+    if (this.#end === this.#buf.length) {
+      const used = this.#end - this.#start;
+      if (used <= this.#buf.length / 2) {
+        this.#buf.copyWithin(0, this.#start, this.#end);
+      } else {
+        const next = new Uint8Array(this.#buf.length * 2);
+        next.set(this.#buf.subarray(this.#start, this.#end));
+        this.#buf = next;
+      }
+      this.#start = 0;
+      this.#end = used;
+    }
+    const n = await this.#conn.read(this.#buf.subarray(this.#end));
     if (n === null) return false;
-    const next = new Uint8Array(this.#buf.length + n);
-    next.set(this.#buf);
-    next.set(chunk.subarray(0, n), this.#buf.length);
-    this.#buf = next;
+    this.#end += n;
     return true;
   }
 
@@ -57,27 +68,37 @@ export class ConnReader {
     const d = ENCODER.encode(delim);
     let from = 0;
     while (true) {
-      const at = indexOf(this.#buf, d, from);
+      const view = this.#buf.subarray(this.#start, this.#end);
+      const at = indexOf(view, d, from);
       if (at >= 0) return this.#take(at + d.length);
-      from = Math.max(0, this.#buf.length - d.length + 1);
-      if (this.#buf.length > max) throw new BadRequest("header section too large");
+      from = Math.max(0, view.length - d.length + 1);
+      if (view.length > max) throw new BadRequest("header section too large");
       if (!(await this.#fill())) {
-        if (this.#buf.length === 0) return null;
+        if (this.buffered === 0) return null;
         throw new BadRequest("connection closed mid-request");
       }
     }
   }
 
+  /** Exactly `n` bytes; a large body is read straight into its own array. */
   async readExact(n: number): Promise<Uint8Array> {
-    while (this.#buf.length < n) {
-      if (!(await this.#fill())) throw new BadRequest("connection closed mid-body");
+    if (this.buffered >= n) return this.#take(n);
+    const out = new Uint8Array(n);
+    let got = this.buffered;
+    out.set(this.#buf.subarray(this.#start, this.#end));
+    this.#start = this.#end = 0;
+    while (got < n) {
+      const read = await this.#conn.read(out.subarray(got));
+      if (read === null) throw new BadRequest("connection closed mid-body");
+      got += read;
     }
-    return this.#take(n);
+    return out;
   }
 
   #take(n: number): Uint8Array {
-    const out = this.#buf.slice(0, n);
-    this.#buf = this.#buf.slice(n);
+    const out = this.#buf.slice(this.#start, this.#start + n);
+    this.#start += n;
+    if (this.#start === this.#end) this.#start = this.#end = 0;
     return out;
   }
 }
@@ -90,8 +111,14 @@ function indexOf(hay: Uint8Array, needle: Uint8Array, from: number): number {
   return -1;
 }
 
-/** Reads one request; null on a clean end of stream. */
-export async function readRequest(reader: ConnReader): Promise<HttpRequest | null> {
+/** A body larger than the server accepts (answered 413). */
+export class BodyTooLarge extends Error {}
+
+/**
+ * Reads the request line and headers of one request (its body is left unread and `body` is
+ * empty); null on a clean end of stream.
+ */
+export async function readHead(reader: ConnReader): Promise<HttpRequest | null> {
   let head = await reader.readUntil("\r\n\r\n", MAX_HEAD);
   // Tolerate stray CRLFs between pipelined requests.
   while (head !== null && head.length === 4 && head[0] === 13) {
@@ -112,14 +139,6 @@ export async function readRequest(reader: ConnReader): Promise<HttpRequest | nul
     const value = line.slice(colon + 1).trim();
     headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
   }
-  let body: Uint8Array = new Uint8Array(0);
-  if (headers["transfer-encoding"]?.toLowerCase().includes("chunked")) {
-    body = await readChunked(reader);
-  } else if (headers["content-length"] !== undefined) {
-    const n = Number(headers["content-length"]);
-    if (!Number.isInteger(n) || n < 0 || n > MAX_BODY) throw new BadRequest("bad content-length");
-    body = await reader.readExact(n);
-  }
   const q = target.indexOf("?");
   let path = q >= 0 ? target.slice(0, q) : target;
   if (/^https?:\/\//i.test(path)) path = new URL(path).pathname;
@@ -128,12 +147,46 @@ export async function readRequest(reader: ConnReader): Promise<HttpRequest | nul
     path,
     query: q >= 0 ? target.slice(q + 1) : "",
     headers,
-    body,
+    body: new Uint8Array(0),
     version,
   };
 }
 
-async function readChunked(reader: ConnReader): Promise<Uint8Array> {
+/** Whether a request announces a body (chunked, or a Content-Length above 0). */
+export function hasBody(req: HttpRequest): boolean {
+  return req.headers["transfer-encoding"] !== undefined ||
+    (req.headers["content-length"] ?? "0").trim() !== "0";
+}
+
+/**
+ * Reads the body a head announced, refusing more than `maxBody` bytes before reading them.
+ *
+ * @throws {BodyTooLarge} Over the bound.
+ * @throws {BadRequest} A malformed length or chunk, or a connection that ends mid-body.
+ */
+export async function readBody(
+  reader: ConnReader,
+  req: HttpRequest,
+  maxBody: number = MAX_BODY,
+): Promise<Uint8Array> {
+  if (req.headers["transfer-encoding"]?.toLowerCase().includes("chunked")) {
+    return await readChunked(reader, maxBody);
+  }
+  if (req.headers["content-length"] === undefined) return new Uint8Array(0);
+  const n = Number(req.headers["content-length"]);
+  if (!Number.isInteger(n) || n < 0) throw new BadRequest("bad content-length");
+  if (n > maxBody) throw new BodyTooLarge(`body of ${n} bytes, more than ${maxBody}`);
+  return await reader.readExact(n);
+}
+
+/** Reads one request, body included; null on a clean end of stream. */
+export async function readRequest(reader: ConnReader): Promise<HttpRequest | null> {
+  const req = await readHead(reader);
+  if (req !== null) req.body = await readBody(reader, req);
+  return req;
+}
+
+async function readChunked(reader: ConnReader, maxBody: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let total = 0;
   while (true) {
@@ -150,7 +203,7 @@ async function readChunked(reader: ConnReader): Promise<Uint8Array> {
       break;
     }
     total += size;
-    if (total > MAX_BODY) throw new BadRequest("body too large");
+    if (total > maxBody) throw new BodyTooLarge(`chunked body over ${maxBody} bytes`);
     parts.push(await reader.readExact(size));
     await reader.readExact(2);
   }

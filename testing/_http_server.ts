@@ -4,7 +4,16 @@
  *
  * @module
  */
-import { BadRequest, ConnReader, type HttpRequest, readRequest } from "./_http_parse.ts";
+import {
+  BadRequest,
+  BodyTooLarge,
+  ConnReader,
+  hasBody,
+  type HttpRequest,
+  MAX_BODY,
+  readBody,
+  readHead,
+} from "./_http_parse.ts";
 
 export type { HttpRequest } from "./_http_parse.ts";
 import type { TlsMaterial } from "./_tls.ts";
@@ -42,6 +51,17 @@ export interface HttpServerOptions {
   tls?: TlsMaterial | undefined;
   /** Request handler. */
   handler: HttpHandler;
+  /**
+   * Looks at a request that announces a body before the body is read: an answer refuses it
+   * (sent with `Connection: close`, the body never read), undefined lets it through.
+   */
+  admit?: (head: HttpRequest) => HttpAnswer | undefined;
+  /**
+   * Largest request body read; a larger one is answered 413 before it is read.
+   *
+   * @default 64 MiB
+   */
+  maxBody?: number;
 }
 
 const REASONS: Record<number, string> = {
@@ -66,6 +86,8 @@ const REASONS: Record<number, string> = {
   504: "Gateway Timeout",
 };
 const ENCODER = new TextEncoder();
+/** Largest body of a refused request that is still read (and dropped) before answering. */
+const DRAIN_LIMIT = 256 * 1024;
 
 async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
   let at = 0;
@@ -165,15 +187,19 @@ async function writeStream(
 export class HttpServer {
   #listener: Deno.Listener;
   #handler: HttpHandler;
+  #admit: ((head: HttpRequest) => HttpAnswer | undefined) | undefined;
+  #maxBody: number;
   #conns = new Set<Deno.Conn>();
   #idle = new Set<Deno.Conn>();
   #tasks = new Set<Promise<void>>();
   #closed = false;
   #acceptLoop: Promise<void>;
 
-  private constructor(listener: Deno.Listener, handler: HttpHandler) {
+  private constructor(listener: Deno.Listener, options: HttpServerOptions) {
     this.#listener = listener;
-    this.#handler = handler;
+    this.#handler = options.handler;
+    this.#admit = options.admit;
+    this.#maxBody = options.maxBody ?? MAX_BODY;
     this.#acceptLoop = this.#accept();
   }
 
@@ -187,7 +213,7 @@ export class HttpServer {
         key: options.tls.key,
       })
       : Deno.listen({ hostname: "127.0.0.1", port: options.port });
-    return new HttpServer(listener, options.handler);
+    return new HttpServer(listener, options);
   }
 
   /** The bound port. */
@@ -224,10 +250,32 @@ export class HttpServer {
         let req: HttpRequest | null;
         try {
           if (reader.buffered === 0) this.#idle.add(conn);
-          req = await readRequest(reader);
+          req = await readHead(reader);
           this.#idle.delete(conn);
+          if (req !== null && hasBody(req)) {
+            // Refuse (auth) before reading a body, so an unauthenticated client cannot make the
+            // server read megabytes.
+            const refusal = this.#admit?.(req);
+            if (refusal) {
+              // A small announced body is drained first so that closing does not reset the
+              // connection under the answer; a large or chunked one is never read.
+              const length = Number(req.headers["content-length"]);
+              if (req.headers["transfer-encoding"] === undefined && length <= DRAIN_LIMIT) {
+                await readBody(reader, req, DRAIN_LIMIT);
+              }
+              await writeAnswer(conn, req, { ...refusal, close: true }, false);
+              return;
+            }
+            req.body = await readBody(reader, req, this.#maxBody);
+          }
         } catch (e) {
-          if (e instanceof BadRequest && !this.#closed) {
+          if (e instanceof BodyTooLarge && !this.#closed) {
+            await writeAnswer(conn, emptyRequest(), {
+              status: 413,
+              headers: { "Content-Type": "text/plain" },
+              body: ENCODER.encode(`Payload Too Large: ${e.message}`),
+            }, false).catch(() => {});
+          } else if (e instanceof BadRequest && !this.#closed) {
             await writeAnswer(conn, emptyRequest(), {
               status: 400,
               headers: { "Content-Type": "text/plain" },

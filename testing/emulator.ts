@@ -149,6 +149,7 @@ export class CbEmulator implements AsyncDisposable {
       port: options.port ?? 0,
       tls,
       handler: (req) => ref.emulator ? ref.emulator.#handle(req) : Promise.resolve("drop"),
+      admit: (head) => ref.emulator ? ref.emulator.#admit(head) : undefined,
     });
     const emulator = new CbEmulator({
       url: `${options.tls ? "https" : "http"}://127.0.0.1:${server.port}`,
@@ -257,10 +258,12 @@ export class CbEmulator implements AsyncDisposable {
       url: req.query ? `${req.path}?${req.query}` : req.path,
       headers,
       authenticated: sent !== undefined && (sent === this.token || sent === this.defenseToken),
-      body: DECODER.decode(req.body),
+      body: "",
       status: 0,
       fault: undefined,
     };
+    // Decoded on first read: a large upload is not turned into a string unless a test looks.
+    lazyText(record, "body", req.body);
     if (this.#requests.length >= MAX_LOG) {
       this.#requests.splice(0, this.#requests.length - MAX_LOG + 1);
     }
@@ -306,6 +309,25 @@ export class CbEmulator implements AsyncDisposable {
     return answer;
   }
 
+  /**
+   * Before a request body is read: a route that needs a token refuses a wrong one at once (as
+   * nginx in front of a real server answers before the application reads an upload).
+   */
+  #admit(head: HttpRequest): HttpAnswer | undefined {
+    const m = this.#router.match(head.method, head.path);
+    if ("status" in m) return undefined;
+    const sent = head.headers["x-auth-token"];
+    if (
+      (m.route.auth === "token" && sent !== this.token) ||
+      (m.route.auth === "defense" && sent !== this.defenseToken)
+    ) {
+      const record = this.#record(head);
+      record.status = 401;
+      return text(401, "Unauthorized: missing or invalid X-Auth-Token");
+    }
+    return undefined;
+  }
+
   async #route(req: HttpRequest): Promise<HttpAnswer> {
     const m = this.#router.match(req.method, req.path);
     if ("status" in m) return text(m.status, m.status === 404 ? "Not Found" : "Method Not Allowed");
@@ -316,7 +338,6 @@ export class CbEmulator implements AsyncDisposable {
     ) {
       return text(401, "Unauthorized: missing or invalid X-Auth-Token");
     }
-    const bodyText = DECODER.decode(req.body);
     const ctx: RouteContext = {
       method: req.method,
       path: req.path,
@@ -324,9 +345,10 @@ export class CbEmulator implements AsyncDisposable {
       query: new URLSearchParams(req.query),
       rawQuery: req.query,
       headers: req.headers,
-      bodyText,
+      bodyText: "",
       body: req.body,
       json(): unknown {
+        const bodyText = ctx.bodyText;
         if (bodyText.trim() === "") throw new HttpError(400, "Request body is required");
         try {
           return JSON.parse(bodyText);
@@ -335,6 +357,7 @@ export class CbEmulator implements AsyncDisposable {
         }
       },
     };
+    lazyText(ctx, "bodyText", req.body);
     try {
       return await m.route.handler(ctx);
     } catch (e) {
@@ -357,4 +380,17 @@ function faultStatus(rule: FaultRule): HttpAnswer {
 
 async function cancelBody(answer: HttpAnswer): Promise<void> {
   if (answer.body instanceof ReadableStream) await answer.body.cancel().catch(() => {});
+}
+
+/** Makes `target[key]` the UTF-8 text of `bytes`, decoded once, when first read. */
+function lazyText<K extends string>(target: { [k in K]: string }, key: K, bytes: Uint8Array): void {
+  let text: string | undefined;
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => text ??= DECODER.decode(bytes),
+    set: (value: string) => {
+      text = value;
+    },
+  });
 }

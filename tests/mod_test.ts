@@ -159,6 +159,7 @@ const SURFACE: Record<string, string[]> = {
     "LiveResponseManager",
     "LiveResponseMemdump",
     "LiveResponseSession",
+    "closeOnSignal",
     "decodeHresult",
     "liveResponseErrorFrom",
     "liveResponseFor",

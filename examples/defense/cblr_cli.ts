@@ -13,12 +13,15 @@
 
 import { ApiError } from "@cbapi/cbapi/core";
 import { Device } from "@cbapi/cbapi/defense";
+import { closeOnSignal } from "@cbapi/cbapi/live-response";
 import { repl, Shell } from "../_lr_shell.ts";
 import { connect, parse, run } from "./_cli.ts";
 
 async function main(): Promise<number> {
   const { flags } = parse(Deno.args, { poll: { type: "string" } });
   await using cb = await connect(flags);
+  // Ctrl-C or kill closes the open session on the server before exiting (status 130 or 143).
+  using _interrupts = closeOnSignal(cb);
   const shell = new Shell(async (target, options) => {
     const device = /^\d+$/.test(target)
       ? await cb.select(Device, Number(target))

@@ -14,6 +14,7 @@
  */
 import { parseArgs } from "node:util";
 import { ApiError } from "@cbapi/cbapi/core";
+import { closeOnSignal } from "@cbapi/cbapi/live-response";
 import { CbResponseAPI, Sensor } from "@cbapi/cbapi/response";
 import { repl, Shell } from "../_lr_shell.ts";
 
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
       ? { url: values.cburl, token: values.apitoken }
       : { profile: values.profile },
   );
+  // Ctrl-C or kill closes the open session on the server before exiting (status 130 or 143).
+  using _interrupts = closeOnSignal(cb);
   const shell = new Shell(async (target, options) => {
     const sensor = /^\d+$/.test(target)
       ? await cb.select(Sensor, Number(target))

@@ -90,7 +90,8 @@ Deno.test("ProtectionQuery.batchSize(), slice() and at() ask only for the rows n
   assert.deepEqual(since(f.emu, m), [
     "GET /api/bit9platform/v1/computer?limit=3&offset=2",
     "GET /api/bit9platform/v1/computer?limit=-1",
-    `GET /api/bit9platform/v1/computer?limit=1000&offset=${all.length - 1}`,
+    // a negative index is resolved against the count, which also ends the window (issue 15)
+    `GET /api/bit9platform/v1/computer?limit=1&offset=${all.length - 1}`,
   ]);
   assert.throws(() => f.cb.select(Computer).batchSize(0), RangeError);
 });
