@@ -37,7 +37,8 @@ export interface ProtectionQueryState {
 
 /**
  * A lazy, immutable Cb Protection query. Each builder method returns a new query; iterating
- * pages through the results 1000 at a time (next page prefetched).
+ * pages through the results 1000 at a time; after a full first page the count is asked once
+ * and the next pages are fetched concurrently (`pagesInFlight`, 4 by default), rows in order.
  *
  * Paging is corrected (SPEC §12.8): the Python library asks for the next page at
  * `offset = rows seen + 1`, which skips one row at every page boundary; this query asks at
@@ -163,6 +164,22 @@ export class ProtectionQuery<M extends Model> extends PaginatedQuery<M> {
     return this.state.batchSize;
   }
 
+  /** Pages in flight: the API's setting. */
+  protected override get pagesInFlight(): number {
+    return this.api.pagesInFlight;
+  }
+
+  /**
+   * The pages carry no total: after a full first page, the count (`limit=-1`) is asked once
+   * alongside the second page, so that the pages after it can be fetched concurrently.
+   *
+   * @param options Signal and timeout.
+   * @returns The count request.
+   */
+  protected override fetchTotal(options: RequestOptions): Promise<number> {
+    return this.fetchCount(options);
+  }
+
   /**
    * The number of results (`GET {path}?limit=-1&q=...`); asked again on every call.
    *
@@ -210,7 +227,9 @@ export class ProtectionQuery<M extends Model> extends PaginatedQuery<M> {
 
   #build(row: Document): M {
     const id = row[this.cls.primaryKey];
-    if (id === undefined || id === null) return new this.cls(this.api, undefined, { info: row });
+    if (id === undefined || id === null) {
+      return new this.cls(this.api as never, undefined, { info: row });
+    }
     return this.api.fromRow(this.cls, id as string | number, row, false);
   }
 }

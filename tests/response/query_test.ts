@@ -244,7 +244,11 @@ Deno.test("an empty page before total_results ends the loop and the count become
   for await (const _ of q) rows++;
   assert.equal(rows, 4, "the rows of the two full pages, then the loop stops");
   const starts = f.emu.requests.slice(n).map((r) => new URLSearchParams(r.query).get("start"));
-  assert.deepEqual(starts, ["0", "2", "4"], "no page asked after the empty one");
+  // Pages already in flight when the empty one came back may have been asked (pagesInFlight),
+  // nothing beyond them.
+  assert.deepEqual(starts.slice(0, 3), ["0", "2", "4"]);
+  assert.ok(starts.every((s) => ["0", "2", "4", "6"].includes(s!)), starts.join());
+  const sent = f.emu.requests.length;
   assert.equal(await q.count(), 4, "start offset of the empty page, not total_results");
-  assert.equal(f.emu.requests.length, n + 3, "count() sends nothing");
+  assert.equal(f.emu.requests.length, sent, "count() sends nothing");
 });
