@@ -1,8 +1,10 @@
 // deno-lint-ignore-file no-console
 /**
  * Child process of the streaming benchmark: `binary TARGET MD5 OUTFILE` streams a binary through
- * `Binary.file()` into a file and reports the growth of the resident set size (peak during the
- * download minus the figure just before it) and the bytes written. Running in its own process
+ * `Binary.file()` into a file the documented bounded-memory way (a BYOB reader and one reused
+ * buffer), `binary-pipe ...` with `pipeTo` (a default reader: fresh chunks), and reports the
+ * growth of the resident set size (peak during the download minus the figure just before it) and
+ * the bytes written. Running in its own process
  * keeps the emulator (which builds the ZIP in the parent) out of the figure.
  *
  * Prints one JSON line.
@@ -38,6 +40,7 @@ async function streamBinary(
   targetFile: string,
   md5: string,
   outFile: string,
+  byob: boolean,
 ): Promise<Record<string, unknown>> {
   const target = await readTarget(targetFile);
   await using cb = await CbResponseAPI.connect(
@@ -50,9 +53,21 @@ async function streamBinary(
   const sampler = new RssSampler();
   sampler.start();
   const t0 = performance.now();
-  // The documented pattern, unchanged: no counting stream in between (the size is checked on
+  // The documented patterns, unchanged: no counting stream in between (the size is checked on
   // disk afterwards).
-  await (await bin.file()).pipeTo((await Deno.create(outFile)).writable);
+  if (byob) {
+    using out = await Deno.create(outFile);
+    const reader = (await bin.file()).getReader({ mode: "byob" });
+    let buffer = new ArrayBuffer(256 * 1024);
+    for (;;) {
+      const { value, done } = await reader.read(new Uint8Array(buffer));
+      if (done) break;
+      for (let at = 0; at < value.length;) at += await out.write(value.subarray(at));
+      buffer = value.buffer as ArrayBuffer;
+    }
+  } else {
+    await (await bin.file()).pipeTo((await Deno.create(outFile)).writable);
+  }
   const ms = performance.now() - t0;
   const sampled = sampler.stop();
   const after = await rssNow();
@@ -72,6 +87,8 @@ async function streamBinary(
 
 if (import.meta.main) {
   const [mode, targetFile, md5, outFile] = Deno.args;
-  if (mode !== "binary") throw new Error(`Unknown mode "${mode}": use binary`);
-  console.log(JSON.stringify(await streamBinary(targetFile!, md5!, outFile!)));
+  if (mode !== "binary" && mode !== "binary-pipe") {
+    throw new Error(`Unknown mode "${mode}": use binary or binary-pipe`);
+  }
+  console.log(JSON.stringify(await streamBinary(targetFile!, md5!, outFile!, mode === "binary")));
 }

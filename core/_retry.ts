@@ -1,5 +1,5 @@
-// Retry policy of the one request path: which failures are retried, how long to wait, and a
-// sleep that honours an AbortSignal and leaves no timer behind.
+// Retry policy of the one request path: which failures are retried and how long to wait (the
+// wait itself is `delay` of `_async.ts`).
 
 /** HTTP methods that can be sent twice without changing the outcome. */
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
@@ -145,27 +145,4 @@ export function backoffDelay(
 ): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + random() * ceiling / 2);
-}
-
-/**
- * Waits, or rejects with the signal's reason as soon as it aborts. Leaves no timer or listener.
- *
- * @param ms Milliseconds.
- * @param signal Aborts the wait.
- * @returns Resolves after the delay.
- */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

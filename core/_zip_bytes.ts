@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { crc32 as zlibCrc32 } from "node:zlib";
 
 export const LOCAL_SIG = 0x04034b50;
 export const CENTRAL_SIG = 0x02014b50;
@@ -11,33 +12,11 @@ export const END_SIG = 0x06054b50;
 export const ZIP64_END_SIG = 0x06064b50;
 export const DESCRIPTOR_SIG = 0x08074b50;
 export const MAX_PIECE = 64 * 1024;
-export const INFLATE_SLICE = 16 * 1024;
 export const EMPTY = new Uint8Array(0);
 
-let crcTables: Int32Array[] | undefined;
-
-function _crcTables(): Int32Array[] {
-  if (crcTables) return crcTables;
-  const t0 = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t0[n] = c;
-  }
-  const tables = [t0];
-  for (let k = 1; k < 8; k++) {
-    const prev = tables[k - 1]!;
-    const t = new Int32Array(256);
-    for (let n = 0; n < 256; n++) t[n] = (prev[n]! >>> 8) ^ t0[prev[n]! & 255]!;
-    tables.push(t);
-  }
-  crcTables = tables;
-  return tables;
-}
-
 /**
- * Computes the CRC-32 (ISO-HDLC, the ZIP and gzip checksum) of some bytes. Pass the previous
- * result as `seed` to continue over several chunks.
+ * Computes the CRC-32 (ISO-HDLC, the ZIP and gzip checksum) of some bytes with the built-in
+ * `node:zlib` `crc32`. Pass the previous result as `seed` to continue over several chunks.
  *
  * @param bytes The bytes.
  * @param seed The CRC of the bytes before these.
@@ -53,26 +32,7 @@ function _crcTables(): Int32Array[] {
  * ```
  */
 export function crc32(bytes: Uint8Array, seed = 0): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = _crcTables() as [
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-  ];
-  let c = ~seed;
-  let i = 0;
-  const n = bytes.length;
-  for (; i + 8 <= n; i += 8) {
-    c ^= bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    c = t7[c & 255]! ^ t6[(c >>> 8) & 255]! ^ t5[(c >>> 16) & 255]! ^ t4[c >>> 24]! ^
-      t3[bytes[i + 4]!]! ^ t2[bytes[i + 5]!]! ^ t1[bytes[i + 6]!]! ^ t0[bytes[i + 7]!]!;
-  }
-  for (; i < n; i++) c = t0[(c ^ bytes[i]!) & 255]! ^ (c >>> 8);
-  return ~c >>> 0;
+  return zlibCrc32(bytes, seed) >>> 0;
 }
 
 /** An error about the archive's content (as opposed to a caller's abort). */
@@ -98,29 +58,61 @@ export function _u64(b: Uint8Array, i: number): number {
   return _u32(b, i) + _u32(b, i + 4) * 0x100000000;
 }
 
-/** Sequential reads over a byte stream, with push-back. */
+/** How much one read of the archive asks for when the body can be read into our own buffer. */
+const READ_CHUNK = 64 * 1024;
+
+/**
+ * Sequential reads over a byte stream, with push-back. A body that is a byte stream (a `fetch`
+ * body is) is read with a BYOB reader into one buffer that is reused once its bytes are used up,
+ * so reading the archive allocates nothing per chunk.
+ */
 export class _ByteReader {
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader;
+  #byob: boolean;
+  #spare: ArrayBuffer | undefined;
   #buf: Uint8Array = EMPTY;
   #done = false;
 
-  constructor(reader: ReadableStreamDefaultReader<Uint8Array>) {
+  constructor(body: ReadableStream<Uint8Array>) {
+    let reader: ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader;
+    try {
+      reader = body.getReader({ mode: "byob" });
+      this.#byob = true;
+    } catch {
+      reader = body.getReader();
+      this.#byob = false;
+    }
     this.#reader = reader;
+  }
+
+  /** The next chunk, or undefined at the end. */
+  async #read(): Promise<unknown> {
+    if (!this.#byob) {
+      const r = await (this.#reader as ReadableStreamDefaultReader<Uint8Array>).read();
+      return r.done ? undefined : r.value;
+    }
+    // Only called once every byte of the previous chunk was handed out and used: its buffer is
+    // free again (callers copy what they keep, see `_zip.ts`).
+    const buffer = this.#spare ?? new ArrayBuffer(READ_CHUNK);
+    this.#spare = undefined;
+    const r = await (this.#reader as ReadableStreamBYOBReader).read(new Uint8Array(buffer));
+    if (r.value) this.#spare = r.value.buffer as ArrayBuffer;
+    return r.done ? undefined : r.value;
   }
 
   /** Up to `max` bytes, or `undefined` at the end of the stream. */
   async readSome(max: number): Promise<Uint8Array | undefined> {
     while (this.#buf.length === 0) {
       if (this.#done) return undefined;
-      const r = await this.#reader.read();
-      if (r.done) {
+      const value = await this.#read();
+      if (value === undefined) {
         this.#done = true;
         return undefined;
       }
-      if (!(r.value instanceof Uint8Array)) {
+      if (!(value instanceof Uint8Array)) {
         throw new TypeError("Cannot read ZIP: the body stream must yield Uint8Array chunks");
       }
-      this.#buf = r.value;
+      this.#buf = value;
     }
     const take = this.#buf.subarray(0, Math.min(max, this.#buf.length));
     this.#buf = this.#buf.subarray(take.length);

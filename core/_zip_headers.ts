@@ -4,17 +4,19 @@
  * @module
  */
 
-import { _DeflateEndFinder, _StoredEndFinder } from "./_inflate_end.ts";
 import {
   type _ByteReader,
+  _concat,
   type _EndFinder,
   type _Entry,
+  type _FinderResult,
   type _Sizes,
   _truncated,
   _u16,
   _u32,
   _u64,
   _ZipError,
+  crc32,
   DESCRIPTOR_SIG,
   EMPTY,
   MAX_PIECE,
@@ -53,7 +55,8 @@ export async function _readLocalHeader(br: _ByteReader): Promise<_Entry> {
   return entry;
 }
 
-async function _readDescriptor(br: _ByteReader, entry: _Entry): Promise<_Sizes> {
+/** Reads the data descriptor after a member (signature optional). */
+export async function _readDescriptor(br: _ByteReader, entry: _Entry): Promise<_Sizes> {
   const what = `data descriptor of ${JSON.stringify(entry.name)}`;
   const sizeBytes = entry.zip64 ? 16 : 8;
   let head = await br.readExact(4, what);
@@ -71,7 +74,8 @@ async function _readDescriptor(br: _ByteReader, entry: _Entry): Promise<_Sizes> 
 
 /**
  * Returns a function yielding the raw (possibly compressed) data of a member piece by piece,
- * `undefined` at its end, after which `sizes()` holds the final CRC and sizes.
+ * `undefined` at its end, after which `sizes()` holds the final CRC and sizes. A deflated member
+ * followed by a data descriptor is delimited by the inflater instead (`_zip.ts`).
  */
 export function _memberData(br: _ByteReader, entry: _Entry): {
   next(): Promise<Uint8Array | undefined>;
@@ -93,8 +97,7 @@ export function _memberData(br: _ByteReader, entry: _Entry): {
     };
   }
   let finder: _EndFinder;
-  if (entry.method === 8) finder = new _DeflateEndFinder(JSON.stringify(entry.name));
-  else if (entry.method === 0) finder = new _StoredEndFinder(entry.zip64);
+  if (entry.method === 0) finder = new _StoredEndFinder(entry.zip64);
   else {
     throw new _ZipError(
       `Cannot read ZIP ${label}: compression method ${entry.method} with a data descriptor is not supported`,
@@ -123,4 +126,62 @@ export function _memberData(br: _ByteReader, entry: _Entry): {
     },
     sizes: () => sizes,
   };
+}
+
+/** Finds the end of a stored member followed by a signed data descriptor. */
+class _StoredEndFinder implements _EndFinder {
+  #held: Uint8Array = EMPTY;
+  #crc = 0;
+  #count = 0;
+  #descriptorLength: number;
+
+  constructor(zip64: boolean) {
+    this.#descriptorLength = zip64 ? 24 : 16;
+  }
+
+  push(chunk: Uint8Array): _FinderResult {
+    const buf = _concat(this.#held, chunk);
+    let emitted = 0;
+    let from = 0;
+    const advance = (to: number) => {
+      this.#crc = crc32(buf.subarray(emitted, to), this.#crc);
+      this.#count += to - emitted;
+      emitted = to;
+    };
+    while (true) {
+      const i = _indexOfSignature(buf, from);
+      if (i < 0) {
+        advance(Math.max(emitted, buf.length - 3));
+        break;
+      }
+      advance(i);
+      if (buf.length - i < this.#descriptorLength) break;
+      if (this.#matches(buf, i)) {
+        this.#held = EMPTY;
+        return { data: buf.subarray(0, i), rest: buf.subarray(i) };
+      }
+      from = i + 1;
+    }
+    this.#held = buf.slice(emitted);
+    return { data: buf.subarray(0, emitted), rest: undefined };
+  }
+
+  #matches(buf: Uint8Array, i: number): boolean {
+    if (_u32(buf, i + 4) !== this.#crc) return false;
+    const wide = this.#descriptorLength === 24;
+    const csize = wide ? _u64(buf, i + 8) : _u32(buf, i + 8);
+    const usize = wide ? _u64(buf, i + 16) : _u32(buf, i + 12);
+    return csize === this.#count && usize === this.#count;
+  }
+}
+
+function _indexOfSignature(buf: Uint8Array, from: number): number {
+  for (
+    let i = buf.indexOf(0x50, from);
+    i >= 0 && i + 3 < buf.length;
+    i = buf.indexOf(0x50, i + 1)
+  ) {
+    if (buf[i + 1] === 0x4b && buf[i + 2] === 0x07 && buf[i + 3] === 0x08) return i;
+  }
+  return -1;
 }

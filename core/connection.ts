@@ -33,7 +33,7 @@ import { certificateAdvice, certificateCase, readPinnedCertificates } from "./_t
 import { ProxyRefusedError } from "./_transport_node.ts";
 import { connect as tlsConnect } from "node:tls";
 import { redactSecrets, redactText } from "./_secrets.ts";
-import { Semaphore } from "./_pool.ts";
+import { deadlineSignal, delay, Semaphore } from "./_async.ts";
 import { encodeJson, encodeQuery, type QueryParams } from "./_encode.ts";
 import {
   backoffDelay,
@@ -45,7 +45,6 @@ import {
   isRetryableStatus,
   parseRetryAfter,
   type RetryPolicy,
-  sleep,
 } from "./_retry.ts";
 import { consoleLogger, formatSeconds, type Logger, warningsOnlyLogger } from "./log.ts";
 
@@ -563,17 +562,15 @@ export class Connection implements Disposable {
         this.logger.debug(`Sending HTTP ${upper} ${pathWithQuery} with ${loggedBody}`);
       }
       const started = performance.now();
-      const timeoutController = new AbortController();
-      const timer = timeoutMs > 0
-        ? setTimeout(() => timeoutController.abort(TIMEOUT), timeoutMs)
-        : undefined;
-      const fetchSignal = signal
-        ? AbortSignal.any([signal, timeoutController.signal])
-        : timeoutController.signal;
+      const limit = deadlineSignal(timeoutMs > 0 ? timeoutMs : undefined, {
+        signal,
+        reason: TIMEOUT,
+      });
+      const fetchSignal = limit.signal;
       let retryReason: string;
       let waitMs: number;
       try {
-        await this.#pool?.acquire(fetchSignal);
+        await this.#pool?.acquire({ signal: fetchSignal });
         let res: Response;
         try {
           res = await this.#fetchFollowing(upper, url, headers, body, fetchSignal, idempotent);
@@ -587,7 +584,7 @@ export class Connection implements Disposable {
         );
         if (res.status < 400) {
           if (!consumeInsideTimeout) {
-            clearTimeout(timer);
+            limit[Symbol.dispose]();
             return await consume(res, url);
           }
           return await consume(res, url);
@@ -620,7 +617,7 @@ export class Connection implements Disposable {
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (error instanceof ApiError) throw error;
-        const timedOut = timeoutController.signal.aborted;
+        const timedOut = limit.expired;
         if (!timedOut) await this.#explainPermanent(upper, url, error);
         const connectFailure = !timedOut && isConnectFailure(error);
         waitMs = backoffDelay(attempt + 1, this.#retry);
@@ -642,14 +639,14 @@ export class Connection implements Disposable {
         }
         retryReason = timedOut ? `timeout after ${timeoutMs} ms` : errorText(error);
       } finally {
-        clearTimeout(timer);
+        limit[Symbol.dispose]();
       }
       this.logger.debug(
         `Retrying HTTP ${upper} ${pathWithQuery} in ${formatSeconds(waitMs)} (attempt ${
           attempt + 2
         } of ${maxRetries + 1}) after ${retryReason}`,
       );
-      await sleep(waitMs, signal);
+      await delay(waitMs, { signal });
     }
   }
 

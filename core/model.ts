@@ -587,19 +587,14 @@ function readJsonObject(raw: unknown): Record<string, unknown> {
 
 function decodeBase64(text: string): Uint8Array {
   try {
-    const bin = atob(text);
-    const out = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
+    return Uint8Array.fromBase64(text);
   } catch {
     return new Uint8Array();
   }
 }
 
 function encodeBase64(bytes: Uint8Array): string {
-  let bin = "";
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin);
+  return bytes.toBase64();
 }
 
 /** What {@linkcode MutableModel.save} does with the server's answer. */

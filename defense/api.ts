@@ -15,10 +15,12 @@ import {
   type ModelId,
   type RequestOptions,
 } from "../core/mod.ts";
-import { sleep } from "../core/_retry.ts";
+import { delay } from "../core/_async.ts";
 import { checkSuccess } from "./_base.ts";
 import { DefenseQuery } from "./query.ts";
-import { liveResponseFor, type LiveResponseManager } from "../live_response/manager.ts";
+import { LiveResponseManager } from "../live_response/manager.ts";
+import { defenseOsType } from "../live_response/_sensor_lookup.ts";
+import { Device } from "./device.ts";
 
 /** Options of {@linkcode CbDefenseAPI.connect}. */
 export interface DefenseConnectOptions extends ConnectOptions, ApiOptions {}
@@ -87,7 +89,15 @@ export class CbDefenseAPI extends BaseAPI {
    * ```
    */
   get liveResponse(): LiveResponseManager {
-    this.#liveResponse ??= liveResponseFor(this.connection, "defense");
+    this.#liveResponse ??= new LiveResponseManager(
+      this.connection,
+      "defense",
+      {},
+      async (deviceId, signal) => {
+        const device = await this.selectById(Device, deviceId, signal ? { signal } : {});
+        return defenseOsType(device.get("deviceType"));
+      },
+    );
     return this.#liveResponse;
   }
 
@@ -240,7 +250,7 @@ export class CbDefenseAPI extends BaseAPI {
       }
       yield* batch;
       try {
-        await sleep(interval, signal);
+        await delay(interval, { signal });
       } catch (err) {
         if (signal?.aborted) return;
         throw err;

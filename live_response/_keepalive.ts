@@ -7,7 +7,7 @@
  */
 
 import type { Connection } from "../core/mod.ts";
-import { sleep } from "../core/_retry.ts";
+import { delay } from "../core/_async.ts";
 import { closeSessionQuietly, type LiveResponseFlavour, type SharedSession } from "./_protocol.ts";
 
 /** What the keepalive task needs from its manager. */
@@ -54,7 +54,7 @@ export function startKeepalive(host: KeepaliveHost): Keepalive {
     const signal = controller.signal;
     while (!signal.aborted) {
       try {
-        await sleep(host.interval(), signal);
+        await delay(host.interval(), { signal });
       } catch {
         return;
       }

@@ -2,7 +2,7 @@
 // routes of both products, session establishment and close, command post and completion polling.
 
 import { type Connection, ObjectNotFoundError, TimeoutError } from "../core/mod.ts";
-import { sleep } from "../core/_retry.ts";
+import { delay } from "../core/_async.ts";
 import { liveResponseErrorFrom } from "./win32.ts";
 import { redactText } from "../core/_secrets.ts";
 
@@ -196,7 +196,7 @@ export async function establishSession(
       }
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`the session was still "${doc?.status}"`);
-      await sleep(Math.min(settings.sessionPollInterval, left), signal);
+      await delay(Math.min(settings.sessionPollInterval, left), { signal });
     }
   } catch (cause) {
     await closeSessionQuietly(conn, flavour, sid);
@@ -286,6 +286,6 @@ export async function pollCommand(
         { uri: `${conn.url}${path}`, timeoutMs: timeout },
       );
     }
-    await sleep(Math.min(interval, left), signal);
+    await delay(Math.min(interval, left), { signal });
   }
 }

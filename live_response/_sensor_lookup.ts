@@ -14,6 +14,16 @@ import type { SensorRef } from "./manager.ts";
 const DEFENSE_OS: Record<string, number> = { WINDOWS: 1, LINUX: 2, MAC: 4 };
 
 /**
+ * The OS type number of a Cb Defense device type.
+ *
+ * @param deviceType `WINDOWS`, `LINUX` or `MAC`.
+ * @returns 1, 2 or 4, or undefined.
+ */
+export function defenseOsType(deviceType: unknown): number | undefined {
+  return DEFENSE_OS[String(deviceType ?? "")];
+}
+
+/**
  * The sensor (or device) id of a reference.
  *
  * @param sensor An id, or an object with `deviceId` or `id`.
@@ -72,7 +82,7 @@ export async function osTypeOf(
     undefined,
     request,
   );
-  return DEFENSE_OS[String(doc?.deviceInfo?.deviceType ?? "")];
+  return defenseOsType(doc?.deviceInfo?.deviceType);
 }
 
 /**

@@ -20,8 +20,13 @@
  */
 
 import { TimeoutError } from "../core/mod.ts";
-import { sleep } from "../core/_retry.ts";
-import { SlotTable } from "./_slots.ts";
+import {
+  abortable,
+  type DeadlineSignal,
+  deadlineSignal,
+  delay,
+  Semaphore,
+} from "../core/_async.ts";
 import type { LiveResponseSession } from "./session.ts";
 
 /** What a job receives besides its session. */
@@ -90,7 +95,7 @@ export interface SensorStanding {
 
 /** What a run needs from its manager (internal). */
 export interface SchedulerHost {
-  slots: SlotTable;
+  slots: Semaphore;
   pollInterval: number;
   open(
     sensorId: number,
@@ -247,11 +252,11 @@ export class JobRun<T> implements AsyncIterable<JobResult<T>>, AsyncDisposable {
     const onAbort = () => this.#controller.abort(caller?.reason);
     caller?.addEventListener("abort", onAbort, { once: true });
     if (caller?.aborted) onAbort();
-    const deadline = new AbortController();
-    const timer = this.#options.timeout !== undefined
-      ? setTimeout(() => deadline.abort(DEADLINE), this.#options.timeout)
-      : undefined;
-    const signal = AbortSignal.any([this.#controller.signal, deadline.signal]);
+    using deadline = deadlineSignal(this.#options.timeout, {
+      signal: this.#controller.signal,
+      reason: DEADLINE,
+    });
+    const signal = deadline.signal;
     try {
       const counts = new Map<number, number>();
       for (const id of sensorIds) counts.set(id, (counts.get(id) ?? 0) + 1);
@@ -271,14 +276,13 @@ export class JobRun<T> implements AsyncIterable<JobResult<T>>, AsyncDisposable {
           return (x?.nextCheckin ?? 0) - (y?.nextCheckin ?? 0);
         });
       }
-      const local = new SlotTable(this.#options.maxSessions ?? Infinity);
+      const local = new Semaphore(this.#options.maxSessions ?? Infinity);
       await Promise.all(
         order.map((id) =>
           this.#worker(id, counts.get(id)!, standings?.get(id)?.online ?? true, local, signal)
         ),
       );
     } finally {
-      clearTimeout(timer);
       caller?.removeEventListener("abort", onAbort);
       this.#finished = true;
       this.#wake();
@@ -289,50 +293,40 @@ export class JobRun<T> implements AsyncIterable<JobResult<T>>, AsyncDisposable {
     sensorId: number,
     jobs: number,
     online: boolean,
-    local: SlotTable,
+    local: Semaphore,
     runSignal: AbortSignal,
   ): Promise<void> {
     let done = 0;
-    const holdLimit = new AbortController();
-    let holdTimer: ReturnType<typeof setTimeout> | undefined;
-    const signal = AbortSignal.any([runSignal, holdLimit.signal]);
+    let hold: DeadlineSignal | undefined;
+    let signal = runSignal;
     try {
       while (!online) {
-        await sleep(this.#options.pollInterval ?? this.#host.pollInterval, runSignal);
+        await delay(this.#options.pollInterval ?? this.#host.pollInterval, { signal: runSignal });
         online = await this.#host.isOnline(sensorId, runSignal);
       }
-      const freeLocal = await local.acquire(runSignal);
-      try {
-        const freeSlot = await this.#host.slots.acquire(runSignal);
+      using _local = await local.acquire({ signal: runSignal });
+      using _slot = await this.#host.slots.acquire({ signal: runSignal });
+      hold = deadlineSignal(this.#options.jobTimeout, { signal: runSignal, reason: DEADLINE });
+      using _hold = hold;
+      signal = hold.signal;
+      await using session = await this.#host.open(sensorId, signal, this.#options.pollInterval);
+      while (done < jobs) {
+        signal.throwIfAborted();
         try {
-          if (this.#options.jobTimeout !== undefined) {
-            holdTimer = setTimeout(() => holdLimit.abort(DEADLINE), this.#options.jobTimeout);
-          }
-          await using session = await this.#host.open(sensorId, signal, this.#options.pollInterval);
-          while (done < jobs) {
-            signal.throwIfAborted();
-            try {
-              const value = await untilAborted(this.#job(session, { signal, sensorId }), signal);
-              done++;
-              this.#push({ sensorId, ok: true, value });
-            } catch (error) {
-              if (signal.aborted) throw signal.reason;
-              done++;
-              this.#push({ sensorId, ok: false, error });
-            }
-          }
-        } finally {
-          clearTimeout(holdTimer);
-          freeSlot();
+          const value = await abortable(this.#job(session, { signal, sensorId }), signal);
+          done++;
+          this.#push({ sensorId, ok: true, value });
+        } catch (error) {
+          if (signal.aborted) throw signal.reason;
+          done++;
+          this.#push({ sensorId, ok: false, error });
         }
-      } finally {
-        freeLocal();
       }
     } catch (error) {
       const reason = signal.aborted ? signal.reason : undefined;
       if (reason !== undefined && reason !== DEADLINE) return; // closed or aborted: no results
       const failure = reason === DEADLINE
-        ? this.#timeoutError(sensorId, holdLimit.signal.aborted)
+        ? this.#timeoutError(sensorId, hold?.expired ?? false)
         : error;
       while (done < jobs) {
         done++;
@@ -352,21 +346,4 @@ export class JobRun<T> implements AsyncIterable<JobResult<T>>, AsyncDisposable {
       { timeoutMs: limit },
     );
   }
-}
-
-/** The job's outcome, or the signal's reason as soon as it aborts (the job is then abandoned). */
-function untilAborted<T>(work: T | Promise<T>, signal: AbortSignal): Promise<T> {
-  const promise = Promise.resolve(work);
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(() => {});
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

@@ -26,7 +26,7 @@ import {
   type ProtocolSettings,
   type SharedSession,
 } from "./_protocol.ts";
-import { SlotTable } from "./_slots.ts";
+import { Semaphore } from "../core/_async.ts";
 import { type Keepalive, startKeepalive } from "./_keepalive.ts";
 import {
   definedOnly,
@@ -196,9 +196,10 @@ export class LiveResponseManager implements AsyncDisposable {
   #runs = new Set<JobRun<unknown>>();
   // Closes of sessions whose open was aborted while the server was still creating them.
   #cleanups = new Set<Promise<void>>();
-  #slots: SlotTable;
+  #slots: Semaphore;
   #keepalive: Keepalive | undefined;
   #closing: Promise<void> | undefined;
+  #osTypeOf: (sensorId: number, signal: AbortSignal | undefined) => Promise<number | undefined>;
 
   /**
    * Builds a manager (see {@linkcode liveResponseFor}).
@@ -206,16 +207,26 @@ export class LiveResponseManager implements AsyncDisposable {
    * @param connection The connection.
    * @param flavour `response` or `defense`.
    * @param settings Keepalive, polling, timeouts, slots.
+   * @param osTypeLookup How to find an endpoint's OS type when a session opens: the product
+   * APIs pass one that reads the sensor (or device) through their object cache, so a session
+   * costs no GET for an endpoint already loaded, as in the Python library. Default: a GET of the
+   * sensor or device.
    */
   constructor(
     connection: Connection,
     flavour: LiveResponseFlavour,
     settings: LiveResponseSettings = {},
+    osTypeLookup?: (
+      sensorId: number,
+      signal: AbortSignal | undefined,
+    ) => Promise<number | undefined>,
   ) {
     this.connection = connection;
     this.flavour = flavour;
+    this.#osTypeOf = osTypeLookup ??
+      ((sensorId, signal) => osTypeOf(connection, flavour, sensorId, signal));
     this.#settings = { ...DEFAULTS, ...definedOnly(settings) };
-    this.#slots = new SlotTable(this.#settings.maxSessions);
+    this.#slots = new Semaphore(this.#settings.maxSessions);
   }
 
   /** The settings in force. */
@@ -240,7 +251,7 @@ export class LiveResponseManager implements AsyncDisposable {
    */
   configure(settings: LiveResponseSettings): void {
     this.#settings = { ...this.#settings, ...definedOnly(settings) };
-    this.#slots.limit = this.#settings.maxSessions;
+    this.#slots.max = this.#settings.maxSessions;
   }
 
   /**
@@ -270,7 +281,7 @@ export class LiveResponseManager implements AsyncDisposable {
     let shared = this.#find(sensorId);
     if (!shared) {
       const osType = options.osType ??
-        await osTypeOf(this.connection, this.flavour, sensorId, options.signal);
+        await this.#osTypeOf(sensorId, options.signal);
       const data = await establishSession(
         this.connection,
         this.flavour,

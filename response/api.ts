@@ -21,6 +21,8 @@ import { resolveUiLink } from "./_from_ui.ts";
 import type { SearchQuery } from "./query.ts";
 import { Watchlist } from "./watchlist.ts";
 import { LiveResponseManager } from "../live_response/manager.ts";
+import { Sensor } from "./sensor.ts";
+import { toInt } from "../core/_parse.ts";
 import { readServerInfo } from "./_server_info.ts";
 import { redactText } from "../core/_secrets.ts";
 
@@ -169,7 +171,15 @@ export class CbResponseAPI extends BaseAPI {
             `Enable Live Response in the server's settings`,
         );
       }
-      this.#liveResponse = new LiveResponseManager(this.connection, "response");
+      this.#liveResponse = new LiveResponseManager(
+        this.connection,
+        "response",
+        {},
+        async (sensorId, signal) => {
+          const sensor = await this.selectById(Sensor, sensorId, signal ? { signal } : {});
+          return toInt(sensor.get("os_type"));
+        },
+      );
     }
     return this.#liveResponse;
   }

@@ -9,6 +9,8 @@ import {
   type ModelId,
   MutableModel,
   type RequestOptions,
+  type SaveOptions,
+  ServerError,
   type WritableFieldValues,
 } from "../core/mod.ts";
 import type { CbResponseAPI } from "./api.ts";
@@ -21,6 +23,12 @@ export interface BannedHash
 
 /**
  * A banned MD5 hash. Create one with `cb.create(BannedHash)`, set `md5hash` and `text`, save.
+ *
+ * Saving follows the server's banning routes (SPEC §5.10): setting `enabled = true` POSTs the
+ * whole document to `/api/v1/banning/blacklist` (that creates or re-enables the ban); setting
+ * `enabled = false` sends `DELETE /api/v1/banning/blacklist/{md5}`, and because the server then
+ * forgets the ban's text, a non-empty `text` (or any other change) is put back with a `PUT` of
+ * the whole document. Other changes are a plain `PUT`.
  *
  * @example Ban a binary
  * ```ts
@@ -96,6 +104,85 @@ export class BannedHash extends MutableModel<CbResponseAPI> {
    */
   static query(api: CbResponseAPI): SimpleQuery<BannedHash> {
     return new SimpleQuery(api, BannedHash);
+  }
+
+  /** Whether the pending changes switch the ban on. */
+  #enabling(): boolean {
+    return this.dirtyFields.includes("enabled") && this.info.enabled === true;
+  }
+
+  /** Enabling a ban is a POST of the whole document, as a create is (SPEC §5.10). */
+  protected override isNew(): boolean {
+    return super.isNew() || this.#enabling();
+  }
+
+  /**
+   * Saves the ban per SPEC §5.10: enabling POSTs the whole document; disabling sends a DELETE,
+   * then a PUT of the whole document when the ban has a text (which the DELETE erased on the
+   * server) or other changes; anything else is a PUT. Nothing is sent when nothing changed.
+   *
+   * @param options Signal and timeout.
+   * @returns This ban, refreshed from the server's answer.
+   * @throws {ServerError} When the server refused (for example 409: already banned).
+   *
+   * @example Disable a ban, keeping its text
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { BannedHash, CbResponseAPI } from "@cbapi/cbapi/response";
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * await using emu = await CbEmulator.start();
+   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+   * const bh = cb.create(BannedHash, { md5hash: "CA4FAFFA957C71C006B59E29DFE3EB8B" });
+   * bh.text = "Banned from API";
+   * bh.enabled = true;
+   * await bh.save();
+   * bh.enabled = false;
+   * await bh.save();
+   * assert.equal(bh.enabled, false);
+   * assert.equal(bh.text, "Banned from API");
+   * ```
+   */
+  override async save(options: SaveOptions = {}): Promise<this> {
+    const dirty = this.dirtyFields;
+    if (!dirty.includes("enabled") || this.info.enabled === true) {
+      return await super.save(options);
+    }
+    if (!this.fullyInitialized && !super.isNew()) {
+      const changes = dirty.map((k) => [k, this.info[k]] as const);
+      await this.refresh(options);
+      for (const [k, v] of changes) this.setRaw(k, v);
+      if (!this.dirtyFields.includes("enabled")) return await super.save(options);
+    }
+    this.validate();
+    const path = this.instanceUrl();
+    this.cb.connection.logger.debug(`Disabling BannedHash ${String(this.uniqueId)}`);
+    const res = await this.cb.connection.requestJson("DELETE", path, options);
+    this.#checkStatus(res.status, "DELETE", path);
+    const text = this.info.text;
+    const others = this.dirtyFields.some((k) => k !== "enabled");
+    if ((typeof text === "string" && text !== "") || others) {
+      const put = await this.cb.connection.requestJson("PUT", path, {
+        ...options,
+        json: this.updateBody(),
+      });
+      this.#checkStatus(put.status, "PUT", path);
+      await this.handleSaveAnswer(put.data, "PUT", path, options);
+    } else {
+      await this.handleSaveAnswer(res.data, "DELETE", path, options);
+    }
+    this.afterRefresh(); // the document now mirrors the server: no pending change is left
+    return this;
+  }
+
+  #checkStatus(status: number, method: string, path: string): void {
+    if (status >= 200 && status <= 299) return;
+    throw new ServerError({
+      status,
+      body: "",
+      method,
+      url: `${this.cb.url}${path}`,
+      result: "Did not update BannedHash record.",
+    });
   }
 
   /**

@@ -329,7 +329,7 @@ export class Binary extends FeedTaggedModel {
     const raw = this.info.icon;
     if (typeof raw !== "string" || raw === "") return new Uint8Array();
     try {
-      return Uint8Array.from(atob(raw), (c) => c.charCodeAt(0));
+      return Uint8Array.fromBase64(raw);
     } catch {
       return new Uint8Array();
     }
@@ -374,6 +374,31 @@ export class Binary extends FeedTaggedModel {
   /**
    * The binary itself, unzipped from the server's ZIP as it downloads (bounded memory).
    * Read it to the end or cancel it.
+   *
+   * It is a byte stream. Read it with a BYOB reader and one buffer you pass back each time, and
+   * the file is inflated straight into that buffer: memory does not grow with the file (about
+   * 16 MiB of RSS for 1 GiB, `deno task bench`). `pipeTo()` and default readers get a fresh
+   * 64 KiB chunk per read, which the JavaScript engine collects some 64 MiB at a time.
+   *
+   * @example Save a binary with one reused buffer
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Binary, CbResponseAPI } from "@cbapi/cbapi/response";
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * await using emu = await CbEmulator.start();
+   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+   * const bin = await cb.select(Binary, "7FB55F5A62E78AF9B58D08AAEEAEF848");
+   * const reader = (await bin.file()).getReader({ mode: "byob" });
+   * let buffer = new ArrayBuffer(64 * 1024);
+   * let size = 0;
+   * for (;;) {
+   *   const { value, done } = await reader.read(new Uint8Array(buffer));
+   *   if (done) break;
+   *   size += value.length; // write `value` somewhere here
+   *   buffer = value.buffer;
+   * }
+   * assert.equal(size, bin.size);
+   * ```
    *
    * @param options Signal and timeout (until the answer starts).
    * @returns The file's bytes, streamed.

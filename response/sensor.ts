@@ -19,7 +19,7 @@ import {
   type WritableFieldValues,
 } from "../core/mod.ts";
 import { formatMac, formatPythonDateTime, formatRfc822, toInt } from "../core/_parse.ts";
-import { sleep } from "../core/_retry.ts";
+import { delay } from "../core/_async.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SensorGroup } from "./sensor_group.ts";
 import type { LiveResponseSession, SessionOptions } from "../live_response/mod.ts";
@@ -375,7 +375,7 @@ export class Sensor extends MutableModel<CbResponseAPI> {
       const wait = deadline === undefined
         ? pollInterval
         : Math.min(pollInterval, Math.max(0, deadline - Date.now()));
-      await sleep(wait, request.signal);
+      await delay(wait, { signal: request.signal });
       await this.refresh(request);
     }
   }

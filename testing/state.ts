@@ -71,8 +71,8 @@ export interface WatchlistDoc {
 export interface BannedHashDoc {
   /** Lower-case MD5. */
   md5hash: string;
-  /** Reason text. */
-  text: string;
+  /** Reason text (`null` once the ban was disabled: the server forgets it). */
+  text: string | null;
   /** Whether the ban is active. */
   enabled: boolean;
   /** Every other field. */

@@ -6,7 +6,7 @@
  */
 import { DigestAuth } from "../_digest.ts";
 import { HttpError, json, jsonObject, type RouteContext, type Router, text } from "../_router.ts";
-import type { EmulatorState, WatchlistDoc } from "../state.ts";
+import type { BannedHashDoc, EmulatorState, WatchlistDoc } from "../state.ts";
 import { bannedDoc } from "./_state.ts";
 
 /** What the admin routes need besides the data. */
@@ -104,12 +104,29 @@ function watchlistRoutes(router: Router, state: EmulatorState): void {
 
 const MD5_REGEXP = /^[0-9a-fA-F]{32}$/;
 
+// What a real Cb Response server does on these routes (SPEC §5.10, the vendor's REST API
+// reference and integrations that call it): POST creates a ban or re-enables a disabled one and
+// answers `{"result": "success"}`, 409 when the hash is already banned; DELETE disables the ban
+// and erases its text (so clients put the text back with a PUT), 409 "does not exist" for a hash
+// that was never banned; PUT updates the ban. Every change appends an entry to `audit`.
 function banningRoutes(router: Router, state: EmulatorState): void {
   function find(ctx: RouteContext) {
     const md5 = (ctx.params.md5 ?? "").toLowerCase();
     const b = state.bannedHashes.get(md5);
     if (!b) throw new HttpError(404, `Banned hash ${ctx.params.md5} not found`);
     return b;
+  }
+  function audit(doc: BannedHashDoc): void {
+    const stamp = serverTimestamp(new Date());
+    doc.timestamp = stamp;
+    const entry = {
+      username: doc.username ?? "admin",
+      timestamp: stamp,
+      text: doc.text,
+      enabled: doc.enabled,
+      user_id: doc.user_id ?? 1,
+    };
+    doc.audit = [entry, ...(Array.isArray(doc.audit) ? doc.audit : [])];
   }
   router.add("GET", "/api/v1/banning/blacklist", (ctx) => {
     const all = [...state.bannedHashes.values()];
@@ -127,7 +144,8 @@ function banningRoutes(router: Router, state: EmulatorState): void {
     if (existing?.enabled) throw new HttpError(409, `Hash ${key} is already banned`);
     const doc = existing ?? bannedDoc(key, "", true);
     doc.enabled = true;
-    if (typeof body.text === "string") doc.text = body.text;
+    if (typeof body.text === "string" || body.text === null) doc.text = body.text;
+    audit(doc);
     state.bannedHashes.set(key, doc);
     return json({ result: "success" });
   });
@@ -136,16 +154,25 @@ function banningRoutes(router: Router, state: EmulatorState): void {
     const doc = find(ctx);
     const body = jsonObject(ctx);
     for (const [k, v] of Object.entries(body)) {
-      if (k !== "md5hash") (doc as Record<string, unknown>)[k] = v;
+      if (k !== "md5hash" && k !== "audit") (doc as Record<string, unknown>)[k] = v;
     }
+    audit(doc);
     return json({ result: "success" });
   });
   router.add("DELETE", "/api/v1/banning/blacklist/:md5", (ctx) => {
-    const doc = find(ctx);
+    const md5 = (ctx.params.md5 ?? "").toLowerCase();
+    const doc = state.bannedHashes.get(md5);
+    if (!doc) throw new HttpError(409, `Hash ${md5} does not exist in the blacklist`);
     doc.enabled = false;
-    doc.text = "";
+    doc.text = null;
+    audit(doc);
     return json({ result: "success" });
   });
+}
+
+/** `YYYY-MM-DD HH:MM:SS.ffffff+00:00`, the server's timestamp form in banning documents. */
+function serverTimestamp(d: Date): string {
+  return `${d.toISOString().replace("T", " ").slice(0, 23)}000+00:00`;
 }
 
 /** Registers the admin routes. */

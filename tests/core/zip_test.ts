@@ -434,3 +434,64 @@ Deno.test("openZipMember() streams a 256 MiB member in bounded memory", async ()
   const growth = (peak - before) / (1 << 20);
   assert.ok(growth < 128, `RSS grew by ${growth.toFixed(0)} MiB`);
 });
+
+/** A byte-stream body (as `fetch` gives): it can be read with a BYOB reader. */
+function byteSource(bytes: Uint8Array, chunkSize: number): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    type: "bytes",
+    pull(controller) {
+      if (offset >= bytes.length) {
+        controller.close();
+        controller.byobRequest?.respond(0);
+        return;
+      }
+      const request = controller.byobRequest;
+      if (request) {
+        const view = request.view as Uint8Array;
+        const n = Math.min(view.length, chunkSize, bytes.length - offset);
+        view.set(bytes.subarray(offset, offset + n));
+        offset += n;
+        request.respond(n);
+      } else {
+        controller.enqueue(bytes.slice(offset, offset + chunkSize));
+        offset += chunkSize;
+      }
+    },
+  }, { highWaterMark: 0 });
+}
+
+Deno.test("openZipMember() inflates into a BYOB reader's own buffer, reading a byte-stream body with BYOB", async () => {
+  const data = sampleData(700_000, 4);
+  for (const stream of [true, false]) {
+    const zip = await pyZip([
+      { name: "skip", data: sampleData(90_000, 2), deflate: true },
+      { name: "filedata", data, deflate: true },
+    ], stream);
+    const member = await openZipMember(byteSource(zip, 4096), "filedata");
+    const reader = member.getReader({ mode: "byob" });
+    let buffer = new ArrayBuffer(1000);
+    const got = new Uint8Array(data.length);
+    let at = 0;
+    for (;;) {
+      const { value, done } = await reader.read(new Uint8Array(buffer));
+      if (done) break;
+      assert.ok(value.length <= 1000, "never more than the reader asked for");
+      got.set(value, at);
+      at += value.length;
+      buffer = value.buffer as ArrayBuffer; // the same memory comes back each time
+    }
+    assert.equal(at, data.length, `stream=${stream}`);
+    assert.deepEqual(got, data);
+  }
+});
+
+Deno.test("RawInflater.open() finds node:zlib's synchronous handle (the no-allocation path)", async () => {
+  const { RawInflater } = await import("../../core/_inflate.ts");
+  const inflater = RawInflater.open();
+  assert.ok(
+    inflater,
+    "this Deno's node:zlib lost the handle: Binary.file() falls back to fresh chunks",
+  );
+  inflater.close();
+});

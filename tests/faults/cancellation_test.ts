@@ -159,5 +159,8 @@ Deno.test("cancellation: Defense notifications() ends on abort with no timer lef
   })();
   setTimeout(() => controller.abort(new Error("done listening")), 20);
   await iteration.catch((e) => assert.match(String(e), /done listening/));
+  // One poll answered at once, then the 10 s wait ends with the abort: no second poll.
+  const asked = emu.requests.filter((r) => r.path.endsWith("/notification")).length;
+  assert.equal(asked, 1, "exactly one poll before the abort, none after");
   assert.ok(polls >= 0);
 });

@@ -72,20 +72,28 @@ Deno.test("Defense: a Mac device joins paths with / and its vanished session is 
   assert.equal(emu.state.liveResponse.openSessions, 0);
 });
 
-Deno.test("Defense job scheduler runs over devices [spec 311]", async () => {
+Deno.test("Defense job scheduler runs over devices, one session per device [spec 311]", async () => {
   await using fx = await defense();
   const { emu, lr } = fx;
   let peak = 0;
+  const from = emu.requests.length;
+  const sessionIds = new Map<number, Set<number>>();
   await using run = lr.submitJob(
-    async (s) => {
+    async (s, ctx) => {
       peak = Math.max(peak, emu.state.liveResponse.openSessions);
+      sessionIds.set(ctx.sensorId, (sessionIds.get(ctx.sensorId) ?? new Set()).add(s.sessionId));
       return (await s.listDirectory(s.osType === 1 ? "C:\\" : "/")).length;
     },
-    [12, 13, 14, 15],
+    [12, 13, 14, 15, 12, 13, 12],
     { maxSessions: 2 },
   );
   const results = await Array.fromAsync(run);
-  assert.equal(results.length, 4);
+  assert.equal(results.length, 7);
+  const created = emu.requests.slice(from).filter((r) =>
+    r.method === "POST" && /\/cblr\/session\/\d+$/.test(r.path)
+  ).map((r) => Number(r.path.split("/").at(-1)));
+  assert.deepEqual(created.sort(), [12, 13, 14, 15], "one session created per device");
+  for (const [device, ids] of sessionIds) assert.equal(ids.size, 1, `device ${device}`);
   assert.ok(results.every((r) => r.ok));
   assert.ok(peak <= 2);
   assert.ok(!emu.requests.some((r) => r.path === "/api/v1/sensor"), "no Cb Response sensor list");

@@ -44,7 +44,8 @@ Deno.test("binary metadata: signed, signing data, version info, size, flags, lin
   assert.equal(bin.digsig_publisher, "Microsoft Corporation");
   assert.equal(bin.signing_data.result, "Signed");
   assert.ok(bin.signing_data.sign_time instanceof Date);
-  assert.equal(bin.digsig_prog_name, bin.get("digsig_prog_name") ?? "");
+  assert.equal(bin.digsig_prog_name, "Microsoft\u00ae Windows\u00ae Operating System");
+  assert.equal(bin.signing_data.program_name, bin.digsig_prog_name);
   assert.equal(bin.version_info.original_filename, "appid.sys");
   assert.equal(bin.version_info.file_desc, "AppID Driver");
   assert.equal(bin.size, 50688);

@@ -65,8 +65,19 @@ Deno.test("iteration pages with batchSize, prefetches, and stops at the total [s
 Deno.test("breaking out of a loop aborts the prefetched page and leaves nothing pending [spec 53]", async () => {
   await using f = await responseFixture({}, {});
   f.emu.faults.add({ path: "/api/v1/process", delayMs: 100, skip: 1, times: 1 });
-  for await (const _ of f.cb.select(Process).where(`process_id:${SEVEN}`).batchSize(2)) break;
-  await new Promise((r) => setTimeout(r, 150));
+  const n = f.emu.requests.length;
+  let rows = 0;
+  for await (const _ of f.cb.select(Process).where(`process_id:${SEVEN}`).batchSize(2)) {
+    rows++;
+    break;
+  }
+  await new Promise((r) => setTimeout(r, 150)); // the delayed page would have arrived by now
+  const pages = f.emu.requests.slice(n);
+  assert.equal(rows, 1);
+  assert.equal(new URLSearchParams(pages[0]!.query).get("start"), "0");
+  const prefetched = pages.filter((p) => p.fault !== undefined);
+  assert.equal(prefetched.length, 1, "the delayed page was asked for in advance");
+  assert.equal(pages.length, 2, "nothing asked after the break");
 });
 
 Deno.test("slice, at, first, one and toArray [spec 55,56,57,58,59]", async () => {
@@ -215,4 +226,29 @@ Deno.test("licenseRequest() and updateLicense() [spec 66,67]", async () => {
   const post = f.emu.requests.at(-1)!;
   assert.equal(post.method, "POST");
   assert.equal(post.body, '{"license": "LICENSE-BLOCK"}');
+});
+
+Deno.test("an empty page before total_results ends the loop and the count becomes the rows seen [spec 53,54]", async () => {
+  await using f = await responseFixture();
+  const q = f.cb.select(Process).where(`process_id:${SEVEN}`).batchSize(2);
+  // The third page comes back empty although the server said 7 rows (index still catching up).
+  f.emu.faults.add({
+    path: "/api/v1/process",
+    skip: 2,
+    times: 1,
+    status: 200,
+    body: JSON.stringify({ results: [], total_results: 7, facets: {}, start: 4 }),
+  });
+  const n = f.emu.requests.length;
+  let rows = 0;
+  for await (const _ of q) rows++;
+  assert.equal(rows, 4, "the rows of the two full pages, then the loop stops");
+  const starts = f.emu.requests.slice(n).map((r) => new URLSearchParams(r.query).get("start"));
+  // Pages already in flight when the empty one came back may have been asked (pagesInFlight),
+  // nothing beyond them.
+  assert.deepEqual(starts.slice(0, 3), ["0", "2", "4"]);
+  assert.ok(starts.every((s) => ["0", "2", "4", "6"].includes(s!)), starts.join());
+  const sent = f.emu.requests.length;
+  assert.equal(await q.count(), 4, "start offset of the empty page, not total_results");
+  assert.equal(f.emu.requests.length, sent, "count() sends nothing");
 });

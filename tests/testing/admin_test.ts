@@ -99,6 +99,18 @@ Deno.test("[spec 321] banned hashes: create, duplicate 409, case-insensitive md5
     200,
   );
   assert.equal(emu.state.bannedHashes.get("7fb55f5a62e78af9b58d08aaeeaef848")!.enabled, false);
+  assert.equal(
+    emu.state.bannedHashes.get("7fb55f5a62e78af9b58d08aaeeaef848")!.text,
+    null,
+    "a real server forgets the text of a disabled ban (SPEC §5.10)",
+  );
+  assert.equal(
+    (await call(emu, "/api/v1/banning/blacklist/00112233445566778899aabbccddeeff", {
+      method: "DELETE",
+    })).status,
+    409,
+    "a real server answers 409 to DELETE of a hash it never banned",
+  );
   assert.equal((await send(emu, "POST", "/api/v1/banning/blacklist", ban)).status, 200);
   assert.equal(
     (await call(emu, "/api/v1/banning/blacklist/CA4FAFFA957C71C006B59E29DFE3EB8B")).status,
