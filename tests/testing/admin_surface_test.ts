@@ -178,7 +178,7 @@ Deno.test("Live Response: files and outputs added from the shell, realistic comm
   assert.match(ip, /^\r\nWindows IP Configuration\r\n/);
   assert.match(ip, /IPv4 Address\. \. \. \. \. \. \. \. \. \. \. : 10\.0\.3\.\d+\r\n/);
   const ns = await run("netstat -ano");
-  assert.match(ns, /Proto  Local Address {10}Foreign Address {8}State {11}PID\r\n/);
+  assert.match(ns, /Proto {2}Local Address {10}Foreign Address {8}State {11}PID\r\n/);
   assert.match(ns, /TCP {4}0\.0\.0\.0:445 .*LISTENING {7}4\r\n/);
   const tl = await run("tasklist");
   assert.match(tl, /^\r\nImage Name {21}PID Session Name/);
