@@ -24,6 +24,7 @@
 
 import type { RequestOptions } from "./connection.ts";
 import { MoreThanOneResultError, ObjectNotFoundError, ServerError } from "./errors.ts";
+import { addPythonHints } from "./_python_hints.ts";
 
 /** One page of results. */
 export interface Page<T> {
@@ -207,6 +208,9 @@ export abstract class BaseQuery<T> implements AsyncIterable<T> {
     return out;
   }
 }
+
+// `query.length` and `query[0]` (Python habits) throw a TypeError naming the fix.
+addPythonHints(BaseQuery.prototype);
 
 /**
  * A server-paged query: subclasses fetch one window; this class pages, prefetches the next page,

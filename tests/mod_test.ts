@@ -154,6 +154,7 @@ const SURFACE: Record<string, string[]> = {
     "UnauthorizedError",
   ],
   "@cbapi/cbapi/live-response": [
+    "FileBytes",
     "JobRun",
     "LiveResponseError",
     "LiveResponseManager",

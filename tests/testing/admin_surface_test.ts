@@ -141,9 +141,9 @@ Deno.test("Live Response: files and outputs added from the shell, realistic comm
     ) => [x.product, x.sensorId, x.status]),
     [["response", 3, "active"]],
   );
-  const dec = new TextDecoder();
-  assert.equal(dec.decode(await s.getFile("C:\\temp\\note.txt")), "hello");
-  const run = async (cmd: string) => dec.decode(await s.createProcess(cmd));
+  // getFile() and createProcess() answer FileBytes: .text() decodes them.
+  assert.equal((await s.getFile("C:\\temp\\note.txt")).text(), "hello");
+  const run = async (cmd: string) => (await s.createProcess(cmd))!.text();
   assert.equal(await run("qwinsta"), "SESSIONNAME\r\n");
   const ip = await run("ipconfig");
   assert.match(ip, /^\r\nWindows IP Configuration\r\n/);
