@@ -10,6 +10,7 @@
  * | `POST /__emulator/response/alerts`      | a Cb Response alert (`unique_id` answered)      |
  * | `POST /__emulator/response/processes`   | a Cb Response process with its events (`guid`)  |
  * | `POST /__emulator/defense/notifications`| Cb Defense notifications (one object or a list) |
+ * | `POST /__emulator/protection/{name}`    | a Cb Protection object (`computer`, `fileInstance`, ...) |
  * | `POST /__emulator/live-response/files`  | a file on a Live Response endpoint              |
  * | `POST /__emulator/live-response/outputs`| what a command line prints on an endpoint       |
  * | `GET  /__emulator/live-response/sessions`| the open Live Response sessions                |
@@ -57,6 +58,11 @@ export const ADMIN_ROUTES: readonly AdminRouteDoc[] = [
     path: `${ADMIN_PREFIX}/defense/notifications`,
     body: '{"deviceId"?: 12, "type"?: "THREAT", "score"?: 7, "summary"?: "...", ...fields} ' +
       "or a list of them",
+  },
+  {
+    method: "POST",
+    path: `${ADMIN_PREFIX}/protection/{collection}`,
+    body: "{...fields} (the other fields and the id come from the collection's first object)",
   },
   {
     method: "POST",
@@ -331,6 +337,21 @@ export function registerAdminRoutes(router: Router, state: EmulatorState): void 
     const made = items.map((x) => notification(state, x as Record<string, unknown>));
     state.defense.notifications.push(...made);
     return json({ added: made.length, queued: state.defense.notifications.length }, 201);
+  });
+  router.add("POST", `${ADMIN_PREFIX}/protection/:collection`, (ctx) => {
+    const name = ctx.params.collection ?? "";
+    const coll = state.protection.collections.get(name);
+    if (!coll) {
+      const known = [...state.protection.collections.keys()].join(", ");
+      throw new HttpError(404, `No Protection collection "${name}"; known: ${known}`);
+    }
+    const fields = body(ctx);
+    const template = coll.values().next().value ?? {};
+    const id = Math.max(state.protection.nextId.get(name) ?? 1, ...coll.keys()) + 1;
+    state.protection.nextId.set(name, id);
+    const doc = { ...structuredClone(template), ...fields, id };
+    coll.set(id, doc);
+    return json(doc, 201);
   });
   router.add("POST", `${ADMIN_PREFIX}/live-response/files`, (ctx) => {
     const b = body(ctx);

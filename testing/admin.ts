@@ -38,6 +38,8 @@ Commands:
              --name IMAGE [--sensor 3] [--cmdline TEXT] [--username NAME]
              [--netconn IP:PORT[:DOMAIN]]... [--filemod PATH]... [--regmod PATH]...
              [--modload PATH]...
+  protection add a Cb Protection object: --collection NAME (computer, fileInstance, ...)
+             --json '{...fields}' (other fields copied from the collection's first object)
   file       put a file on a Live Response endpoint
              --path PATH (--text TEXT | --from LOCAL_FILE) [--sensor 3] [--product response|defense]
   output     set what a command line prints in Live Response (matched by substring)
@@ -83,6 +85,7 @@ async function main(args: string[]): Promise<number> {
       text: { type: "string" },
       from: { type: "string" },
       match: { type: "string" },
+      collection: { type: "string" },
     },
   });
   const command = positionals[0];
@@ -146,6 +149,10 @@ async function main(args: string[]): Promise<number> {
         regmods: (values.regmod ?? []).map((p) => ({ path: p })),
         modloads: (values.modload ?? []).map((p) => ({ path: p })),
       };
+      break;
+    case "protection":
+      path = `/protection/${encodeURIComponent(values.collection ?? fail("Give --collection"))}`;
+      body = {};
       break;
     case "file":
       path = "/live-response/files";

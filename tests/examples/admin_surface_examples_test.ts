@@ -43,3 +43,33 @@ Deno.test("examples/defense/notifications.ts prints notifications added with emu
   assert.deepEqual(lines.map((n) => n.type), ["THREAT", "POLICY_ACTION"]);
   assert.equal(lines[0].deviceInfo.deviceId, 12);
 });
+
+Deno.test("examples/protection/remove_duplicates.ts deletes a duplicate added with emulator:admin", async () => {
+  await using emu = await CbEmulator.start();
+  const made = await admin(emu, [
+    "protection",
+    "--collection",
+    "computer",
+    "--json",
+    JSON.stringify({ name: "CORP\\REHEARSAL", daysOffline: 90 }),
+  ]);
+  assert.equal(made.code, 0, made.stderr);
+  const stale = JSON.parse(made.stdout).id as number;
+  const fresh = await admin(emu, [
+    "protection",
+    "--collection",
+    "computer",
+    "--json",
+    JSON.stringify({ name: "CORP\\REHEARSAL", daysOffline: 0 }),
+  ]);
+  assert.equal(fresh.code, 0, fresh.stderr);
+  const run = await runExample(emu, "protection/remove_duplicates.ts", ["--dry-run"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(
+    run.stdout,
+    new RegExp(`deleting computer id ${stale} \\(offline 90 days, hostname CORP\\\\REHEARSAL\\)`),
+  );
+  const unknown = await admin(emu, ["protection", "--collection", "nope", "--json", "{}"]);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /No Protection collection "nope"; known: .*computer/);
+});
