@@ -8,15 +8,17 @@
  * (`Deno.Command`), so client and server never share an event loop and RSS figures are clean.
  *
  * ```sh
- * deno task bench [--rounds 5] [--latency-ms 20]
+ * deno task bench [--rounds 5] [--latency-ms 20] [--inflight-latency-ms 50]
  * ```
  *
  * @module
  */
 import { parseArgs } from "node:util";
+import { DEFAULT_PAGES_IN_FLIGHT } from "@cbapi/cbapi/core";
 import { CbEmulator } from "@cbapi/cbapi/testing";
 import { joinEverythingExample, walkParentsExample } from "./_joins.ts";
 import { liveResponseFigures } from "./_live_response.ts";
+import { eventsFigures } from "./_events.ts";
 import {
   type BenchTarget,
   formatTable,
@@ -44,6 +46,22 @@ interface PrefetchResult {
   withoutMs: number[];
   withMs: number[];
   gain: number;
+}
+
+interface InFlightResult {
+  rows: number;
+  pagesInFlight: number;
+  seqMs: number[];
+  parMs: number[];
+  speedup: number;
+  sameRows: boolean;
+}
+
+interface CpuResult {
+  rows: number;
+  libCpuMs: number[];
+  bareCpuMs: number[];
+  ratio: number;
 }
 
 interface StreamResult {
@@ -101,6 +119,34 @@ async function coldStart(
   return { first: times[0]!, median: median(times.slice(1)), runs: times.slice(1), found };
 }
 
+/** The 1-minute load average (Linux), to read the paging figures in context. */
+async function readLoadAverage(): Promise<string | undefined> {
+  try {
+    return (await Deno.readTextFile("/proc/loadavg")).split(" ")[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Cold start of a one-line Response script (import the module, print a line) against an empty
+ * script, alternating, each spawned with `deno run`; the difference is what importing costs.
+ */
+async function oneLineStart(
+  runs: number,
+): Promise<{ oneLine: number; empty: number; importMs: number }> {
+  const one: number[] = [];
+  const empty: number[] = [];
+  await runDeno("bench/_one_line.ts", [], { permissions: [] });
+  for (let i = 0; i < runs; i++) {
+    one.push((await runDeno("bench/_one_line.ts", [], { permissions: [] })).wallMs);
+    empty.push((await runDeno("bench/_empty.ts", [], { permissions: [] })).wallMs);
+  }
+  const a = median(one);
+  const b = median(empty);
+  return { oneLine: a, empty: b, importMs: a - b };
+}
+
 async function pythonPeer(
   emu: CbEmulator,
   rounds: number,
@@ -147,8 +193,10 @@ async function main(): Promise<void> {
     options: {
       rounds: { type: "string", default: "5" },
       "latency-ms": { type: "string", default: "20" },
+      "inflight-latency-ms": { type: "string", default: "50" },
     },
   });
+  const inflightLatency = Math.max(1, Number(values["inflight-latency-ms"]));
   const rounds = Math.max(1, Number(values.rounds));
   const latencyMs = Math.max(1, Number(values["latency-ms"]));
   const started = performance.now();
@@ -165,6 +213,7 @@ async function main(): Promise<void> {
     let cold;
     let stream: StreamResult;
     let python;
+    let cpu: CpuResult;
     {
       await using emu = await CbEmulator.start({ tls: true, scale });
       const target = await writeTarget(dir, "tls", emu);
@@ -172,6 +221,9 @@ async function main(): Promise<void> {
       ratio =
         (await runDeno<RatioResult>("bench/_paging_worker.ts", ["ratio", target, String(rounds)]))
           .result;
+      log("loop CPU: library vs bare fetch");
+      cpu = (await runDeno<CpuResult>("bench/_paging_worker.ts", ["cpu", target, String(rounds)]))
+        .result;
       log("joins: walk-parents and join-everything examples");
       joins = {
         walkParents: await walkParentsExample(emu),
@@ -219,6 +271,31 @@ async function main(): Promise<void> {
       ])).result;
     }
 
+    // 3b. Pages in flight: the same data set, each search answer held back as a real server's
+    // index does; the emulator counts the requests it handles at once.
+    let inflight: InFlightResult;
+    let maxInFlight: number;
+    let loadAverage: string | undefined;
+    {
+      await using emu = await CbEmulator.start({ tls: true, scale, latency: inflightLatency });
+      const target = await writeTarget(dir, "inflight", emu);
+      log(
+        `paging: ${DEFAULT_PAGES_IN_FLIGHT} pages in flight vs 1, ${inflightLatency} ms per search`,
+      );
+      emu.clearRequests();
+      inflight = (await runDeno<InFlightResult>("bench/_paging_worker.ts", [
+        "inflight",
+        target,
+        String(Math.max(1, Math.min(rounds, 3))),
+        String(DEFAULT_PAGES_IN_FLIGHT),
+      ])).result;
+      maxInFlight = Math.max(0, ...emu.requests.map((r) => r.inFlight));
+      loadAverage = await readLoadAverage();
+    }
+
+    log("cold start: one-line Response script vs an empty script");
+    const oneLine = await oneLineStart(Math.max(5, rounds * 2));
+
     // 4. Control: the same paging ratio over plain HTTP (see the note in the JSON).
     let plain: RatioResult;
     {
@@ -230,12 +307,20 @@ async function main(): Promise<void> {
           .result;
     }
 
+    // 5. Event API: raw sensor events through a real RabbitMQ (rows from bench/_events.ts).
+    log("events: one consumer, two on a shared queue, real RabbitMQ");
+    const events = await eventsFigures();
+
     const walk = joins.walkParents;
     const join = joins.joinEverything;
     const joinRatio = round((walk.requests + join.requests) / (walk.objects + join.objects), 3);
     const denoPagingMs = median(ratio.libMs);
     const pythonRatio = python.result ? round(median(python.result.ms) / denoPagingMs) : undefined;
+    const inflightOk = inflight.sameRows && maxInFlight <= inflight.pagesInFlight;
     const figures = {
+      paging_in_flight_speedup: round(inflight.speedup),
+      loop_cpu_vs_bare_fetch: round(cpu.ratio),
+      cold_start_one_line_ms: Math.round(oneLine.oneLine),
       paging_vs_bare_fetch: round(ratio.ratio),
       paging_prefetch_gain: round(prefetch.gain),
       stream_rss_mib: {
@@ -249,9 +334,12 @@ async function main(): Promise<void> {
       cold_start_ms: Math.round(cold.median),
       paging_vs_python: pythonRatio ?? null,
       ...(python.reason ? { paging_vs_python_reason: python.reason } : {}),
+      ...events.figures,
     };
     const streamOk = stream.bytes === GIB;
     const goalsMet = {
+      paging_in_flight_speedup: inflightOk && inflight.speedup >= 3,
+      loop_cpu_vs_bare_fetch: cpu.ratio <= 1.3,
       paging_vs_bare_fetch: ratio.ratio >= 0.7,
       paging_prefetch_gain: prefetch.gain >= 1.5,
       stream_rss_mib: streamOk && stream.rssGrowthMib < 64 &&
@@ -259,8 +347,43 @@ async function main(): Promise<void> {
       lr_job_ratio: gate(lr.jobRatio, (v) => v <= 1.15) ?? null,
       join_request_ratio: joinRatio <= 1,
       paging_vs_python: gate(pythonRatio, (v) => v >= 3) ?? null,
+      ...events.goalsMet,
     };
     const rows: TableRow[] = [
+      {
+        name: "paging_in_flight_speedup",
+        value: figures.paging_in_flight_speedup,
+        goal: ">= 3, same rows, <= N in flight",
+        met: goalsMet.paging_in_flight_speedup,
+        detail:
+          `${inflight.rows} rows, 100/page, ${inflightLatency} ms per search answer: 1 in flight ${
+            Math.round(median(inflight.seqMs))
+          } ms, ${inflight.pagesInFlight} in flight ${
+            Math.round(median(inflight.parMs))
+          } ms; emulator saw at most ${maxInFlight} at once; same rows in order: ${
+            inflight.sameRows ? "yes" : "NO"
+          }`,
+      },
+      {
+        name: "loop_cpu_vs_bare_fetch",
+        value: figures.loop_cpu_vs_bare_fetch,
+        goal: "<= 1.3",
+        met: goalsMet.loop_cpu_vs_bare_fetch,
+        detail: `${cpu.rows} rows, HTTPS, process CPU: library ${
+          Math.round(median(cpu.libCpuMs))
+        } ms (${round(median(cpu.libCpuMs) * 1000 / cpu.rows, 1)} us/row), bare fetch ${
+          Math.round(median(cpu.bareCpuMs))
+        } ms (median of ${rounds})`,
+      },
+      {
+        name: "cold_start_one_line_ms",
+        value: figures.cold_start_one_line_ms,
+        goal: "(report)",
+        met: undefined,
+        detail: `deno run of a one-line Response script; an empty script takes ${
+          Math.round(oneLine.empty)
+        } ms, so importing costs ${Math.round(oneLine.importMs)} ms`,
+      },
       {
         name: "paging_vs_bare_fetch",
         value: figures.paging_vs_bare_fetch,
@@ -336,6 +459,7 @@ async function main(): Promise<void> {
           } ms`
           : python.reason ?? "",
       },
+      ...events.rows,
     ];
     console.log(formatTable(rows));
     console.log("");
@@ -347,6 +471,24 @@ async function main(): Promise<void> {
         scale,
         tls: true,
         rounds,
+        paging_in_flight: {
+          latency_ms: inflightLatency,
+          pages_in_flight: inflight.pagesInFlight,
+          sequential_ms: inflight.seqMs.map(Math.round),
+          in_flight_ms: inflight.parMs.map(Math.round),
+          emulator_max_in_flight: maxInFlight,
+          load_average: loadAverage ?? null,
+          same_rows: inflight.sameRows,
+        },
+        loop_cpu: {
+          library_ms: cpu.libCpuMs.map(Math.round),
+          bare_fetch_ms: cpu.bareCpuMs.map(Math.round),
+        },
+        cold_start_one_line: {
+          one_line_ms: Math.round(oneLine.oneLine),
+          empty_ms: Math.round(oneLine.empty),
+          import_ms: Math.round(oneLine.importMs),
+        },
         paging_library_ms: ratio.libMs.map(Math.round),
         paging_bare_fetch_ms: ratio.bareMs.map(Math.round),
         paging_vs_bare_fetch_plain_http: round(plain.ratio),
@@ -360,6 +502,7 @@ async function main(): Promise<void> {
         cold_start_runs_ms: cold.runs.map(Math.round),
         cold_start_first_run_ms: Math.round(cold.first),
         ...lr.details,
+        ...events.details,
         deno: Deno.version.deno,
         total_s: round((performance.now() - started) / 1000, 1),
       },

@@ -8,7 +8,16 @@
 import { ObjectCache, type ObjectCacheOptions } from "./cache.ts";
 import type { Connection, RequestOptions } from "./connection.ts";
 import { ApiError } from "./errors.ts";
-import type { Document, Model, ModelApi, ModelClass, ModelId, MutableModel } from "./model.ts";
+import { checkPagesInFlight, DEFAULT_PAGES_IN_FLIGHT } from "./query.ts";
+import {
+  type Document,
+  documentOf,
+  type Model,
+  type ModelApi,
+  type ModelClass,
+  type ModelId,
+  type MutableModel,
+} from "./model.ts";
 
 /** Options of the object cache of an API instance. */
 export interface ApiOptions {
@@ -18,6 +27,13 @@ export interface ApiOptions {
    * @default { maxEntries: 1024, ttlMs: 60000 }
    */
   cache?: ObjectCacheOptions;
+  /**
+   * Most page requests a query keeps in flight at once (each query call may override it with
+   * its own `pagesInFlight`). 1 pages one request ahead, as before.
+   *
+   * @default 4
+   */
+  pagesInFlight?: number;
 }
 
 /**
@@ -38,6 +54,8 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
   readonly connection: Connection;
   /** The object cache of this API instance. */
   readonly cache: ObjectCache;
+  /** Most page requests a query keeps in flight at once (see {@linkcode ApiOptions}). */
+  readonly pagesInFlight: number;
   #closed = false;
 
   /**
@@ -49,6 +67,7 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
   protected constructor(connection: Connection, options: ApiOptions = {}) {
     this.connection = connection;
     this.cache = new ObjectCache(options.cache);
+    this.pagesInFlight = checkPagesInFlight(options.pagesInFlight ?? DEFAULT_PAGES_IN_FLIGHT);
   }
 
   /** The server base URL. */
@@ -65,12 +84,14 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
    * @returns The key.
    */
   protected cacheKey(cls: ModelClass, id: ModelId, extra: readonly unknown[] = []): string {
-    return JSON.stringify([cls.name, id, ...extra]);
+    let key = `${cls.name}\u0000${typeof id === "number" ? "n" : "s"}${id}`;
+    for (const e of extra) key += `\u0000${typeof e === "object" ? JSON.stringify(e) : e}`;
+    return key;
   }
 
   /**
-   * The cached object for an id, or a new one built from `init` and cached. A cached object that
-   * is fully loaded wins over a fresh query row.
+   * The cached object for an id, or a new one built and cached: joins, parents and
+   * `select(Model, id)` use it, so an object costs at most one GET while it is cached.
    *
    * @typeParam M The model type.
    * @param cls The model class.
@@ -94,7 +115,44 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
   }
 
   /**
-   * A model built from a query row or other partial document, through the cache.
+   * The object for a search or list row: the cached object when the row is unchanged (every
+   * field of the row equals the row the object was built from, or the document it holds now),
+   * else a fresh object built from the row, which replaces the cache entry. So a changed document is never served stale, and an unchanged one keeps
+   * its identity and whatever it loaded (the walk-parents example asks nothing the second time).
+   *
+   * @typeParam M The model type.
+   * @param cls The model class.
+   * @param id The canonical id.
+   * @param row The row.
+   * @param build Builds the object from the row.
+   * @param extra Further identity.
+   * @returns The object.
+   */
+  cachedRow<M extends Model>(
+    cls: ModelClass<M>,
+    id: ModelId,
+    row: Document,
+    build: () => M,
+    extra: readonly unknown[] = [],
+  ): M {
+    const key = this.cacheKey(cls, id, extra);
+    const hit = this.cache.get(key) as (M & RowBuilt) | undefined;
+    // As Python's key holds the initial document: an object built from the same row is kept
+    // (whatever it loaded since), and so is one whose document agrees with the row (loaded by
+    // id, by a join, or saved since).
+    if (hit) {
+      const initial = hit[INITIAL_ROW];
+      if ((initial && rowMatches(row, initial)) || rowMatches(row, documentOf(hit))) return hit;
+    }
+    const made = build() as M & RowBuilt;
+    made[INITIAL_ROW] = row;
+    this.cache.set(key, made);
+    return made;
+  }
+
+  /**
+   * A model built from a query row or other partial document, through the cache (see
+   * {@linkcode BaseAPI.cachedRow}). The model takes the row as its document (no copy).
    *
    * @typeParam M The model type.
    * @param cls The model class.
@@ -112,7 +170,41 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
     extra: readonly unknown[] = [],
   ): M {
     const canonical = cls.normaliseId(id);
-    return this.cachedObject(cls, canonical, () => new cls(this, canonical, { info, full }), extra);
+    return this.cachedRow(
+      cls,
+      canonical,
+      info,
+      () => new cls(this, canonical, { info, full }),
+      extra,
+    );
+  }
+
+  /**
+   * Evicts cached objects after a change made through this API that the objects cannot see
+   * (a bulk update): one object by id, or every object of the class.
+   *
+   * @param cls The model class.
+   * @param id The id (normalised as `select` does); every object of the class when left out.
+   * @param extra Further identity.
+   * @returns How many entries were removed.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CbResponseAPI, Sensor } from "@cbapi/cbapi/response";
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * await using emu = await CbEmulator.start();
+   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+   * await cb.select(Sensor, 3);
+   * assert.equal(cb.evict(Sensor, 3), 1);
+   * ```
+   */
+  evict(cls: ModelClass, id?: ModelId, extra: readonly unknown[] = []): number {
+    if (id !== undefined) {
+      return this.cache.delete(this.cacheKey(cls, cls.normaliseId(id), extra)) ? 1 : 0;
+    }
+    const prefix = `${cls.name}\u0000`;
+    return this.cache.deleteWhere((key) => key.startsWith(prefix));
   }
 
   /**
@@ -199,4 +291,35 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
   [Symbol.for("Deno.customInspect")](): string {
     return `${this.constructor.name} { url: "${this.url}" }`;
   }
+}
+
+/** The row an object was built from, kept on the object for the cache rule. */
+const INITIAL_ROW = Symbol("cbapi.initialRow");
+
+type RowBuilt = { [INITIAL_ROW]?: Document };
+
+/** Whether every field of a row equals the same field of a document (JSON values). */
+function rowMatches(row: Document, doc: Document): boolean {
+  if (row === doc) return true;
+  for (const k in row) {
+    if (!sameJson(row[k], doc[k])) return false;
+  }
+  return true;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!sameJson((a as Document)[k], (b as Document)[k])) return false;
+  }
+  return true;
 }

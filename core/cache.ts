@@ -3,6 +3,11 @@
  * walks and repeated `select` calls make no second request (Python cbapi: 1024 entries, entries
  * live 60 s from insertion, least recently used evicted first).
  *
+ * Search and list results never come from it: a query row whose document differs from the
+ * cached object's gives a fresh object that replaces the entry (Python keys its cache on the
+ * whole initial document, to the same effect). A save or refresh puts the object back as the
+ * freshest; a delete or a bulk change through the API evicts what it changed.
+ *
  * @module
  */
 
@@ -32,6 +37,11 @@ interface Entry {
   value: unknown;
   expires: number;
 }
+
+/** Where an object remembers the key it was cached under (a property, not a WeakMap: cheaper). */
+const CACHE_KEY = Symbol("cbapi.cacheKey");
+
+type Keyed = { [CACHE_KEY]?: string };
 
 /**
  * A size- and time-bounded LRU map.
@@ -98,12 +108,26 @@ export class ObjectCache {
    * @param value The value.
    */
   set(key: string, value: unknown): void {
-    this.#map.delete(key);
-    this.#map.set(key, { value, expires: this.#now() + this.#ttl });
-    while (this.#map.size > this.#max) {
-      const oldest = this.#map.keys().next().value as string;
-      this.#map.delete(oldest);
+    const expires = this.#now() + this.#ttl;
+    const map = this.#map;
+    let entry = map.get(key);
+    if (entry) {
+      map.delete(key);
+    } else if (map.size >= this.#max) {
+      // Full: the least recently used entry leaves and its record is reused for the new one.
+      const oldest = map.keys().next().value as string;
+      entry = map.get(oldest);
+      map.delete(oldest);
+      while (map.size >= this.#max) map.delete(map.keys().next().value as string);
     }
+    if (entry) {
+      entry.value = value;
+      entry.expires = expires;
+    } else {
+      entry = { value, expires };
+    }
+    map.set(key, entry);
+    if (typeof value === "object" && value !== null) (value as Keyed)[CACHE_KEY] = key;
   }
 
   /**
@@ -114,6 +138,49 @@ export class ObjectCache {
    */
   delete(key: string): boolean {
     return this.#map.delete(key);
+  }
+
+  /**
+   * Stores again an object that was cached once (under the key it had), as the freshest value
+   * of that key with a new lifetime; an object never cached is left out.
+   *
+   * @param value The object (a model after a save or refresh).
+   * @returns True when it was stored.
+   */
+  renew(value: object): boolean {
+    const key = (value as Keyed)[CACHE_KEY];
+    if (key === undefined) return false;
+    this.set(key, value);
+    return true;
+  }
+
+  /**
+   * Removes the entry of the key an object was cached under, whichever object holds it now
+   * (after a delete, every object of that key is stale).
+   *
+   * @param value The object.
+   * @returns True when an entry was removed.
+   */
+  forget(value: object): boolean {
+    const key = (value as Keyed)[CACHE_KEY];
+    return key === undefined ? false : this.#map.delete(key);
+  }
+
+  /**
+   * Removes every entry whose key satisfies a test.
+   *
+   * @param test Called with each key.
+   * @returns How many were removed.
+   */
+  deleteWhere(test: (key: string) => boolean): number {
+    let n = 0;
+    for (const key of [...this.#map.keys()]) {
+      if (test(key)) {
+        this.#map.delete(key);
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Empties the cache. */

@@ -70,9 +70,11 @@ export {
 } from "./model.ts";
 export {
   BaseQuery,
+  DEFAULT_PAGES_IN_FLIGHT,
   ListQuery,
   type Page,
   PaginatedQuery,
+  type QueryOptions,
   simpleMatch,
   splitClause,
 } from "./query.ts";

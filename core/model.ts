@@ -28,6 +28,18 @@ import { assertDocumentDepth, nestedDeeperThan } from "./_depth.ts";
 import { ApiError, InvalidObjectError, ServerError } from "./errors.ts";
 import { formatPythonDateTime, parseTimestamp, toBool, toInt, toNumber } from "./_parse.ts";
 
+let documentOfModel: (model: Model) => Document;
+
+/**
+ * The document a model holds now (not a copy), for the object cache's row comparison.
+ *
+ * @param model The model.
+ * @returns Its document.
+ */
+export function documentOf(model: Model): Document {
+  return documentOfModel(model);
+}
+
 /** How a documented field is typed (the Python schema types of SPEC §3.6). */
 export type FieldKind =
   | "string"
@@ -181,6 +193,7 @@ export abstract class Model {
   /** The API object this model belongs to. */
   protected readonly cb: ModelApi;
   #info: Document;
+  #shared: boolean;
   #id: ModelId | undefined;
   #full: boolean;
   #lastRefresh: Date | undefined;
@@ -195,8 +208,15 @@ export abstract class Model {
   constructor(api: ModelApi, id: ModelId | undefined, init: ModelInit = {}) {
     this.cb = api;
     this.#id = id;
-    this.#info = init.info ? { ...init.info } : {};
+    // The model takes the document as it is (no copy per row); the first local change copies
+    // it (see `writableInfo`), so a document shared with its sender is never changed.
+    this.#info = init.info ?? {};
+    this.#shared = init.info !== undefined;
     this.#full = init.full ?? false;
+  }
+
+  static {
+    documentOfModel = (model) => model.#info;
   }
 
   /** The static side of this model's class. */
@@ -252,6 +272,15 @@ export abstract class Model {
     return this.#info;
   }
 
+  /** The document for a local change: copied once first when the model does not own it. */
+  protected get writableInfo(): Document {
+    if (this.#shared) {
+      this.#info = { ...this.#info };
+      this.#shared = false;
+    }
+    return this.#info;
+  }
+
   /**
    * Replaces the document (subclasses use it after a custom load).
    *
@@ -259,6 +288,7 @@ export abstract class Model {
    * @param full Whether it is complete.
    */
   protected setDocument(doc: Document, full: boolean): void {
+    if (doc !== this.#info) this.#shared = false;
     this.#info = doc;
     this.#full = full;
     if (full) this.#lastRefresh = new Date();
@@ -278,6 +308,7 @@ export abstract class Model {
     const json = await this.cb.connection.getObject(this.instanceUrl(), undefined, options);
     this.setDocument(this.parseDocument(json ?? {}), true);
     this.afterRefresh();
+    this.cb.cache.renew(this);
     return this;
   }
 
@@ -534,7 +565,7 @@ export abstract class MutableModel extends Model {
    * @param value The raw value to store.
    */
   protected setRaw(name: string, value: unknown): void {
-    const info = this.info;
+    const info = this.writableInfo;
     const current = info[name];
     if (sameValue(current, value)) return;
     if (!this.#dirty.has(name)) {
@@ -599,7 +630,7 @@ export abstract class MutableModel extends Model {
    * ```
    */
   reset(): void {
-    const info = this.info;
+    const info = this.writableInfo;
     for (const [k, original] of this.#dirty) {
       if (original === undefined) delete info[k];
       else info[k] = original;
@@ -701,6 +732,7 @@ export abstract class MutableModel extends Model {
     }
     await this.handleSaveAnswer(res.data, method, path, options);
     this.#dirty.clear();
+    this.cb.cache.renew(this);
     return this;
   }
 
@@ -745,7 +777,7 @@ export abstract class MutableModel extends Model {
     }
     if (keys.length === 1 && keys[0] === "id") {
       logger.debug("Only received an ID back from the server, forcing a refresh");
-      this.info[this.modelClass.primaryKey] = doc.id;
+      this.writableInfo[this.modelClass.primaryKey] = doc.id;
       this.setDocument({ ...this.info, [this.modelClass.primaryKey]: doc.id }, false);
       await this.refresh(options);
       return;
@@ -773,6 +805,7 @@ export abstract class MutableModel extends Model {
         result: `Did not delete ${this.modelClass.name} ${String(this.uniqueId)}.`,
       });
     }
+    this.cb.cache.forget(this);
   }
 
   /** The short form. */

@@ -164,6 +164,11 @@ export class DefenseQuery<T extends Model> extends PaginatedQuery<T> {
     return this.#pageSize;
   }
 
+  /** Pages in flight: the API's setting. */
+  protected override get pagesInFlight(): number {
+    return this.#api.pagesInFlight;
+  }
+
   #params(extra: [string, string | number][]): QueryParams {
     return [...extra, ...this.#filters];
   }

@@ -25,7 +25,7 @@ export interface AmqpChannel {
     options: Record<string, unknown>,
   ): Promise<{ consumerTag: string }>;
   cancel(tag: string): Promise<unknown>;
-  ack(msg: AmqpMessage): void;
+  ack(msg: AmqpMessage, allUpTo?: boolean): void;
   nack(msg: AmqpMessage, allUpTo: boolean, requeue: boolean): void;
   close(): Promise<void>;
   on(event: string, listener: (...args: unknown[]) => void): unknown;

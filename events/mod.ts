@@ -75,6 +75,7 @@ export {
 export {
   decodeSensorEvent,
   encodeSensorEvent,
+  FILE_TYPE_NAMES,
   SENSOR_EVENTS_PROTO,
   type SensorEvent,
 } from "./sensor_events.ts";

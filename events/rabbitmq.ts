@@ -9,7 +9,7 @@ import { ConnectionError, CredentialError } from "../core/mod.ts";
 import { type AmqpChannel, amqpConnect, type AmqpConnection, type AmqpMessage } from "./_amqp.ts";
 import { errorText, pause } from "./_util.ts";
 import type { EventApi } from "./registry.ts";
-import { EventSource, type EventSourceOptions } from "./source.ts";
+import { EventSource, type EventSourceOptions, type HandleOutcome } from "./source.ts";
 import { bindingKey, eventFormat } from "./types.ts";
 
 /** Options of {@linkcode RabbitMqEventSource}. */
@@ -52,11 +52,33 @@ export interface RabbitMqEventSourceOptions extends EventSourceOptions {
    */
   durable?: boolean;
   /**
+   * The name of a durable queue shared by every consumer given the same name, in this process or
+   * others, on this machine or others: the broker splits the server's stream between them (each
+   * message goes to one consumer) and a consumer that goes away without acknowledging returns its
+   * messages to the others, so nothing is lost and a message is handled twice only when its
+   * consumer died between its handler and the acknowledgement (at-least-once delivery; such a
+   * message arrives with `redelivered` true). Implies `durable: true` and replaces `queueName`.
+   * The queue stays on the broker when the consumers stop; delete it there when it is no longer
+   * wanted.
+   *
+   * @default {undefined (a queue of this source's own)}
+   */
+  sharedQueue?: string;
+  /**
    * Messages the broker may send before earlier ones are acknowledged.
    *
-   * @default {10}
+   * @default {1000}
    */
   prefetch?: number;
+  /**
+   * Acknowledge handled messages together: one acknowledgement (AMQP "multiple") every this many
+   * handled messages, whenever no delivered message is waiting, and before waiting for an async
+   * handler. A message is acknowledged only after its handlers finished. 1 acknowledges each
+   * message on its own.
+   *
+   * @default {min(100, half of prefetch)}
+   */
+  ackEvery?: number;
   /**
    * Deliveries of one message whose callbacks throw before it is rejected for good (then the
    * broker drops it, or dead-letters it if the queue is set up so); it stays in the error
@@ -119,6 +141,7 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
   #safeUrl: string;
   #durable: boolean;
   #prefetch: number;
+  #ackEvery: number;
   #maxAttempts: number;
   #reconnectDelay: number;
   #maxReconnectDelay: number;
@@ -127,7 +150,15 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
   #channel: AmqpChannel | undefined;
   #bound = new Set<string>();
   #attempts = new Map<string, number>();
-  #chain: Promise<void> = Promise.resolve();
+  /** Deliveries waiting for their handlers, in order; `#head` is the next one. */
+  #pending: { ch: AmqpChannel; msg: AmqpMessage }[] = [];
+  #head = 0;
+  #draining: Promise<void> | undefined;
+  #busy = false;
+  /** The last handled message not yet acknowledged, and how many are behind it. */
+  #ackable: { ch: AmqpChannel; msg: AmqpMessage } | undefined;
+  #unacked = 0;
+  #closing = false;
   #started = false;
   #reconnecting: Promise<void> | undefined;
   #unwatch: (() => void) | undefined;
@@ -159,10 +190,14 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
     this.#url = `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${h}:${port}`;
     this.#safeUrl = `amqp://${encodeURIComponent(user)}@${h}:${port}`;
     sourcesMade++;
-    this.queueName = options.queueName ??
+    this.queueName = options.sharedQueue ?? options.queueName ??
       `cbapi-event-handler-${hostName()}-${Deno.pid}${sourcesMade > 1 ? `-${sourcesMade}` : ""}`;
-    this.#durable = options.durable ?? false;
-    this.#prefetch = positive(options.prefetch ?? 10, "prefetch");
+    this.#durable = options.sharedQueue !== undefined ? true : options.durable ?? false;
+    this.#prefetch = positive(options.prefetch ?? 1000, "prefetch");
+    this.#ackEvery = positive(
+      options.ackEvery ?? Math.max(1, Math.min(100, Math.floor(this.#prefetch / 2))),
+      "ackEvery",
+    );
     this.#maxAttempts = positive(options.maxAttempts ?? 3, "maxAttempts");
     this.#reconnectDelay = options.reconnectDelay ?? 5000;
     this.#maxReconnectDelay = options.maxReconnectDelay ?? 60_000;
@@ -202,6 +237,7 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
     if (this.#started) return;
     this.resetStop();
     this.#started = true;
+    this.#closing = false;
     this.#unwatch = this.registry.watchPatterns((p) => this.patternAdded(p));
     try {
       await this.#connect();
@@ -217,19 +253,21 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
   }
 
   /**
-   * Cancels the consumer and closes the connection. Messages not yet acknowledged return to the
-   * queue.
+   * Stops: lets the handler that runs finish, acknowledges what was handled, and closes the
+   * connection. Delivered messages whose handlers did not start return to the queue.
    *
    * @returns When the connection is closed.
    */
   async close(): Promise<void> {
     if (!this.#started) return;
     this.#started = false;
+    this.#closing = true;
     this.stopAll();
     this.#unwatch?.();
     await this.#reconnecting;
+    await this.#draining;
+    this.#flushAcks();
     await this.#teardown();
-    await this.#chain;
   }
 
   /**
@@ -265,15 +303,17 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
         this.#bound.add(key);
       }
       await ch.prefetch(this.#prefetch);
+      // Deliveries may arrive before consume() answers: they belong to this channel already.
+      this.#channel = ch;
       await ch.consume(this.queueName, (msg) => {
         if (msg) this.#enqueue(ch, msg);
       }, { noAck: false });
     } catch (err) {
+      if (this.#channel === ch!) this.#channel = undefined;
       await conn.close().catch(() => {});
       throw err;
     }
     this.#conn = conn;
-    this.#channel = ch;
     this.#connections++;
     conn.on("close", () => this.#lost(conn));
   }
@@ -310,30 +350,86 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
   }
 
   #enqueue(ch: AmqpChannel, msg: AmqpMessage): void {
-    this.#chain = this.#chain.then(() => this.#process(ch, msg));
+    this.#pending.push({ ch, msg });
+    if (this.#busy) return;
+    // Handled after the deliveries of this socket read are all queued, so that one
+    // acknowledgement covers them.
+    this.#busy = true;
+    this.#draining = Promise.resolve().then(() => this.#drain()).catch(() => {});
   }
 
-  async #process(ch: AmqpChannel, msg: AmqpMessage): Promise<void> {
+  /** Handles the waiting deliveries one after another; acknowledges when none is left. */
+  async #drain(): Promise<void> {
+    try {
+      while (this.#head < this.#pending.length && !this.#closing) {
+        const { ch, msg } = this.#pending[this.#head]!;
+        this.#pending[this.#head++] = undefined!;
+        // A delivery of a channel that is gone comes again on the new one: skip it.
+        if (ch !== this.#channel) continue;
+        const pending = this.#process(ch, msg);
+        if (pending) {
+          // About to wait for an async handler anyway: acknowledge what is done first.
+          this.#flushAcks();
+          await pending;
+        }
+      }
+    } finally {
+      this.#pending = [];
+      this.#head = 0;
+      this.#flushAcks();
+      this.#busy = false;
+    }
+  }
+
+  /** Acknowledges every handled message up to the last one, in one frame. */
+  #flushAcks(): void {
+    const last = this.#ackable;
+    this.#ackable = undefined;
+    this.#unacked = 0;
+    if (!last || last.ch !== this.#channel) return; // the broker requeued them already
+    try {
+      last.ch.ack(last.msg, true);
+    } catch {
+      // The channel is gone: the broker returns the unacknowledged messages to the queue.
+    }
+  }
+
+  /** Handles one delivery; a promise only when a callback was asynchronous. */
+  #process(ch: AmqpChannel, msg: AmqpMessage): Promise<void> | undefined {
     const type = msg.fields.routingKey;
-    const raw = new Uint8Array(msg.content);
+    const content = msg.content;
+    const raw = new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
     const contentType = msg.properties.contentType?.toLowerCase() ?? "";
     const format = contentType.includes("protobuf")
       ? "protobuf"
       : contentType.includes("json")
       ? "json"
       : eventFormat(type);
-    const outcome = await this.handle({
+    const outcome = this.handleNow({
       type,
       raw,
       format,
       redelivered: msg.fields.redelivered,
     });
+    if (outcome instanceof Promise) return outcome.then((o) => this.#settle(ch, msg, type, raw, o));
+    this.#settle(ch, msg, type, raw, outcome);
+    return undefined;
+  }
+
+  #settle(
+    ch: AmqpChannel,
+    msg: AmqpMessage,
+    type: string,
+    raw: Uint8Array,
+    outcome: HandleOutcome,
+  ): void {
+    if (outcome !== "failed") {
+      if (this.#attempts.size > 0) this.#attempts.delete(attemptKey(type, raw));
+      this.#ackable = { ch, msg };
+      if (++this.#unacked >= this.#ackEvery) this.#flushAcks();
+      return;
+    }
     try {
-      if (outcome !== "failed") {
-        ch.ack(msg);
-        if (this.#attempts.size > 0) this.#attempts.delete(attemptKey(type, raw));
-        return;
-      }
       const key = attemptKey(type, raw);
       const attempts = (this.#attempts.get(key) ?? 0) + 1;
       if (attempts >= this.#maxAttempts) {

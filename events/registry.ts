@@ -41,9 +41,14 @@ export type EventSourceKind = "rabbitmq" | "file" | "forwarder";
 export interface CbEvent {
   /** The event type (routing key), for example `watchlist.hit.process`. */
   readonly type: string;
-  /** The parsed payload: the JSON object, or the decoded protobuf `CbEventMsg`. */
+  /**
+   * The parsed payload: the JSON object, or the decoded protobuf `CbEventMsg`
+   * (`SensorEvent`). JSON integers beyond ±(2^53 - 1), such as the 64-bit
+   * `docs[].parent_id` of watchlist hits, are kept exact as decimal strings
+   * (`"2211398595607011599"`); every other JSON number is a number.
+   */
   readonly data: Record<string, unknown>;
-  /** The payload exactly as received. */
+  /** The payload exactly as received, byte for byte. */
   readonly raw: Uint8Array;
   /** How the payload was encoded. */
   readonly format: EventFormat;
@@ -150,6 +155,8 @@ export class EventRegistry {
   #errors: EventErrorRecord[] = [];
   #maxErrors: number;
   #listeners = new Set<PatternListener>();
+  /** The registrations matching each event type seen, until the registrations change. */
+  #matching = new Map<string, EventRegistration[]>();
 
   /**
    * Builds an empty registry.
@@ -183,9 +190,11 @@ export class EventRegistry {
     }
     const reg: EventRegistration = { pattern, handler: handler as EventHandler };
     this.#registrations.push(reg);
+    this.#matching.clear();
     for (const listener of this.#listeners) listener(pattern);
     return () => {
       this.#registrations = this.#registrations.filter((r) => r !== reg);
+      this.#matching.clear();
     };
   }
 
@@ -202,6 +211,7 @@ export class EventRegistry {
   /** Forgets every registration (errors are kept). */
   clear(): void {
     this.#registrations = [];
+    this.#matching.clear();
   }
 
   /** Forgets the errors. */
@@ -216,7 +226,17 @@ export class EventRegistry {
    * @returns True when dispatching it would call something.
    */
   handles(type: string): boolean {
-    return this.#registrations.some((r) => matchesEventPattern(r.pattern, type));
+    return this.#matchingFor(type).length > 0;
+  }
+
+  #matchingFor(type: string): EventRegistration[] {
+    let list = this.#matching.get(type);
+    if (list === undefined) {
+      list = this.#registrations.filter((r) => matchesEventPattern(r.pattern, type));
+      if (this.#matching.size >= 1024) this.#matching.clear(); // bounded: types are few
+      this.#matching.set(type, list);
+    }
+    return list;
   }
 
   /**
@@ -246,28 +266,93 @@ export class EventRegistry {
     event: CbEvent,
     extra: readonly EventRegistration[] = [],
   ): Promise<DispatchResult> {
+    return await this.dispatchNow(cb, event, extra);
+  }
+
+  /**
+   * {@linkcode EventRegistry.dispatch} without a promise while every callback returns
+   * synchronously: the sources' fast path (an async callback makes the rest asynchronous).
+   *
+   * @param cb The API object passed to the callbacks.
+   * @param event The event.
+   * @param extra Further callbacks to run after the registered ones (a source's iterators).
+   * @returns How many callbacks returned and how many threw, or a promise of it.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { EventRegistry } from "@cbapi/cbapi/events";
+   * const reg = new EventRegistry();
+   * reg.on("watchlist.hit.process", () => {});
+   * const api = { url: "https://cb.example", connection: { credentials: undefined } };
+   * const result = reg.dispatchNow(api, {
+   *   type: "watchlist.hit.process", data: {}, raw: new Uint8Array(), format: "json",
+   *   source: "file", redelivered: false,
+   * });
+   * assert.deepEqual(result, { handled: 1, failed: 0 });
+   * ```
+   */
+  dispatchNow(
+    cb: EventApi,
+    event: CbEvent,
+    extra: readonly EventRegistration[] = [],
+  ): DispatchResult | Promise<DispatchResult> {
+    const registered = this.#matchingFor(event.type);
+    const matching = extra.length === 0 ? registered : [
+      ...registered,
+      ...extra.filter((r) => matchesEventPattern(r.pattern, event.type)),
+    ];
     let handled = 0;
     let failed = 0;
-    const matching = [...this.#registrations, ...extra].filter((r) =>
-      matchesEventPattern(r.pattern, event.type)
-    );
-    for (const { handler } of matching) {
+    for (let i = 0; i < matching.length; i++) {
+      const { handler } = matching[i]!;
+      let result: void | Promise<void>;
       try {
-        await handler(cb, event.type, event.data, event);
+        result = handler(cb, event.type, event.data, event);
+      } catch (error) {
+        failed++;
+        this.#handlerFailed(handler, event, error);
+        continue;
+      }
+      if (result !== undefined && typeof (result as Promise<void>).then === "function") {
+        return this.#dispatchRest(cb, event, matching, i, result, handled, failed);
+      }
+      handled++;
+    }
+    return { handled, failed };
+  }
+
+  async #dispatchRest(
+    cb: EventApi,
+    event: CbEvent,
+    matching: readonly EventRegistration[],
+    at: number,
+    pending: Promise<void>,
+    handled: number,
+    failed: number,
+  ): Promise<DispatchResult> {
+    for (let i = at; i < matching.length; i++) {
+      const { handler } = matching[i]!;
+      try {
+        await (i === at ? pending : handler(cb, event.type, event.data, event));
         handled++;
       } catch (error) {
         failed++;
-        this.recordError({
-          kind: "handler",
-          error,
-          callbackFunc: handler.name,
-          eventType: event.type,
-          eventData: event.raw,
-          source: event.source,
-        });
+        this.#handlerFailed(handler, event, error);
       }
     }
     return { handled, failed };
+  }
+
+  #handlerFailed(handler: EventHandler, event: CbEvent, error: unknown): void {
+    this.recordError({
+      kind: "handler",
+      error,
+      callbackFunc: handler.name,
+      eventType: event.type,
+      eventData: event.raw,
+      source: event.source,
+    });
   }
 
   /**

@@ -9,6 +9,7 @@
 import { decodeSensorEvent } from "./sensor_events.ts";
 import {
   type CbEvent,
+  type DispatchResult,
   type EventApi,
   type EventRegistration,
   type EventRegistry,
@@ -169,13 +170,26 @@ export abstract class EventSource<A extends EventApi = EventApi> implements Asyn
    * @returns What became of it.
    */
   protected async handle(payload: IncomingPayload): Promise<HandleOutcome> {
+    return await this.handleNow(payload);
+  }
+
+  /**
+   * {@linkcode EventSource.handle} without a promise while every callback returns synchronously
+   * (the fast path of the RabbitMQ source).
+   *
+   * @param payload The payload.
+   * @returns What became of it, or a promise of it.
+   */
+  protected handleNow(payload: IncomingPayload): HandleOutcome | Promise<HandleOutcome> {
     const { raw, format } = payload;
     let data: Record<string, unknown>;
     let type = payload.type;
+    // A routed event of a documented type that nobody asked for is not even parsed.
+    if (type !== undefined && !this.#wants(type) && isKnownEventType(type)) return "handled";
     try {
       data = format === "protobuf"
         ? decodeSensorEvent(raw) as Record<string, unknown>
-        : parseJsonObject(raw);
+        : parseJsonEvent(raw);
       if (type === undefined) {
         if (typeof data.type !== "string" || data.type === "") {
           throw new SyntaxError(`The event has no "type" field; cannot route it`);
@@ -193,9 +207,7 @@ export abstract class EventSource<A extends EventApi = EventApi> implements Asyn
       });
       return "malformed";
     }
-    const wanted = this.registry.handles(type) ||
-      [...this.#local].some((r) => matchesEventPattern(r.pattern, type));
-    if (!wanted) {
+    if (!this.#wants(type)) {
       if (isKnownEventType(type)) return "handled"; // nobody asked for it
       this.registry.recordError({
         kind: "unknown-type",
@@ -215,8 +227,18 @@ export abstract class EventSource<A extends EventApi = EventApi> implements Asyn
       source: this.kind,
       redelivered: payload.redelivered ?? false,
     };
-    const result = await this.registry.dispatch(this.api, event, [...this.#local]);
-    return result.failed > 0 ? "failed" : "handled";
+    const result = this.registry.dispatchNow(
+      this.api,
+      event,
+      this.#local.size === 0 ? NO_REGISTRATIONS : [...this.#local],
+    );
+    return result instanceof Promise ? result.then(outcomeOf) : outcomeOf(result);
+  }
+
+  #wants(type: string): boolean {
+    if (this.registry.handles(type)) return true;
+    for (const r of this.#local) if (matchesEventPattern(r.pattern, type)) return true;
+    return false;
   }
 
   /**
@@ -302,14 +324,48 @@ export abstract class EventSource<A extends EventApi = EventApi> implements Asyn
   }
 }
 
-function parseJsonObject(raw: Uint8Array): Record<string, unknown> {
+const NO_REGISTRATIONS: readonly EventRegistration[] = [];
+
+function outcomeOf(result: DispatchResult): HandleOutcome {
+  return result.failed > 0 ? "failed" : "handled";
+}
+
+/** Integers with more digits than this may not fit a double exactly. */
+const LONG_INTEGER_REGEXP = /\d{16,}/;
+const INTEGER_REGEXP = /^-?\d+$/;
+
+/**
+ * Keeps a JSON integer beyond Number.MAX_SAFE_INTEGER exact, as its decimal text.
+ *
+ * @param _key The key.
+ * @param value The parsed value.
+ * @param context The source text of a primitive.
+ * @returns The value, or the integer's text.
+ */
+function exactIntegers(_key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value !== "number" || Number.isSafeInteger(value)) return value;
+  const source = context?.source;
+  return source !== undefined && INTEGER_REGEXP.test(source) ? source : value;
+}
+
+/**
+ * Parses a JSON event. Integers beyond ±(2^53 - 1) (64-bit ids such as `docs[].parent_id`) are
+ * kept exact as decimal strings; every other number is a number.
+ *
+ * @param raw The UTF-8 bytes.
+ * @returns The object.
+ * @throws {SyntaxError} When the bytes are not a JSON object.
+ */
+export function parseJsonEvent(raw: Uint8Array): Record<string, unknown> {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(raw);
   } catch (cause) {
     throw new SyntaxError("The event is not valid UTF-8 text", { cause });
   }
-  const value: unknown = JSON.parse(text);
+  const value: unknown = LONG_INTEGER_REGEXP.test(text)
+    ? JSON.parse(text, exactIntegers as (key: string, value: unknown) => unknown)
+    : JSON.parse(text);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new SyntaxError(`The event is JSON but not an object: ${text.slice(0, 80)}`);
   }

@@ -37,7 +37,8 @@ export interface ProtectionQueryState {
 
 /**
  * A lazy, immutable Cb Protection query. Each builder method returns a new query; iterating
- * pages through the results 1000 at a time (next page prefetched).
+ * pages through the results 1000 at a time; after a full first page the count is asked once
+ * and the next pages are fetched concurrently (`pagesInFlight`, 4 by default), rows in order.
  *
  * Paging is corrected (SPEC §12.8): the Python library asks for the next page at
  * `offset = rows seen + 1`, which skips one row at every page boundary; this query asks at
@@ -161,6 +162,22 @@ export class ProtectionQuery<M extends Model> extends PaginatedQuery<M> {
   /** Rows per request. */
   protected get pageSize(): number {
     return this.state.batchSize;
+  }
+
+  /** Pages in flight: the API's setting. */
+  protected override get pagesInFlight(): number {
+    return this.api.pagesInFlight;
+  }
+
+  /**
+   * The pages carry no total: after a full first page, the count (`limit=-1`) is asked once
+   * alongside the second page, so that the pages after it can be fetched concurrently.
+   *
+   * @param options Signal and timeout.
+   * @returns The count request.
+   */
+  protected override fetchTotal(options: RequestOptions): Promise<number> {
+    return this.fetchCount(options);
   }
 
   /**

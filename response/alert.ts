@@ -153,6 +153,7 @@ export class Alert extends MutableModel {
     }
     const pending = this.dirtyFields.map((k) => [k, this.info[k]] as const);
     this.setDocument({ ...row, ...Object.fromEntries(pending) }, true);
+    this.cb.cache.renew(this);
     return this;
   }
 
@@ -223,7 +224,8 @@ installFields(Alert);
 
 /**
  * An alert search (500 rows per page) with bulk operations: each pages through the matches,
- * then sends `POST /api/v1/alerts` once per 500 alert ids; nothing is sent when nothing matches.
+ * then sends `POST /api/v1/alerts` once per 500 alert ids (nothing is sent when nothing
+ * matches) and evicts those alerts from the object cache.
  *
  * @example Resolve every unresolved alert of a host
  * ```ts
@@ -245,10 +247,16 @@ export class AlertQuery extends SearchQuery<Alert> {
       if (alert.unique_id) ids.push(alert.unique_id);
     }
     for (let i = 0; i < ids.length; i += BULK_BLOCK) {
-      await this.api.connection.requestJson("POST", "/api/v1/alerts", {
-        ...options,
-        json: { ...payload, alert_ids: ids.slice(i, i + BULK_BLOCK) },
-      });
+      const block = ids.slice(i, i + BULK_BLOCK);
+      try {
+        await this.api.connection.requestJson("POST", "/api/v1/alerts", {
+          ...options,
+          json: { ...payload, alert_ids: block },
+        });
+      } finally {
+        // Changed (or perhaps changed, when the answer was lost): never served from the cache.
+        for (const id of block) this.api.evict(Alert, id);
+      }
     }
   }
 

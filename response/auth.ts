@@ -16,7 +16,7 @@
  * @module
  */
 
-import { createHash, randomBytes } from "node:crypto";
+import type * as NodeCrypto from "node:crypto";
 import { ApiError, ConnectionError, CredentialError } from "../core/mod.ts";
 import { normaliseBaseUrl, readErrorBody } from "../core/_http.ts";
 import { redactText } from "../core/_secrets.ts";
@@ -94,6 +94,7 @@ export async function getApiToken(
     if (first.status === 401) {
       const challenge = first.headers.get("www-authenticate") ?? "";
       await first.body?.cancel();
+      loadedCrypto ??= await import("node:crypto");
       const header = digestAuthorization(challenge, {
         method: "GET",
         uri: new URL(target).pathname,
@@ -187,6 +188,15 @@ async function send(
   }
 }
 
+// node:crypto (MD5 for Digest) is loaded by the first look-up that needs it, so that a script
+// importing the Response module does not pay for it at start-up.
+let loadedCrypto: typeof NodeCrypto | undefined;
+
+function nodeCrypto(): typeof NodeCrypto {
+  if (!loadedCrypto) throw new Error("node:crypto is loaded before a Digest answer is computed");
+  return loadedCrypto;
+}
+
 /** What a Digest answer is computed from. */
 interface DigestInput {
   method: string;
@@ -223,6 +233,7 @@ function digestAuthorization(challenge: string, input: DigestInput): string | un
     ? "md5"
     : undefined;
   if (!hashName) return undefined;
+  const { createHash, randomBytes } = nodeCrypto();
   const h = (s: string) => createHash(hashName).update(s, "utf8").digest("hex");
   const qops = (p.qop ?? "").split(",").map((q) => q.trim().toLowerCase());
   const qop = qops.includes("auth") ? "auth" : undefined;

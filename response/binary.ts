@@ -18,7 +18,6 @@ import {
   ServerError,
 } from "../core/mod.ts";
 import { parseTimestamp, toInt, toNumber } from "../core/_parse.ts";
-import { openZipMember } from "../core/_zip.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SearchQuery } from "./query.ts";
 import { tagMap } from "./_event_parse.ts";
@@ -394,6 +393,8 @@ export class Binary extends Model {
       }, `Server ${this.cb.url} sent no content for binary ${this.uniqueId}`);
     }
     const zipOptions = options.signal ? { signal: options.signal } : {};
+    // The ZIP reader is loaded by the first download: a script that never downloads skips it.
+    const { openZipMember } = await import("../core/_zip.ts");
     return await openZipMember(res.body, "filedata", zipOptions);
   }
 

@@ -107,6 +107,9 @@ export interface ProcessInit {
   suppressed?: boolean;
 }
 
+/** The overrides of a process whose document needs no repair (shared, never written). */
+const NO_OVERRIDES: Document = Object.freeze({}) as Document;
+
 /**
  * A process (one segment of it, or all segments on Cb Response 6.x where segment 0 means all).
  *
@@ -183,9 +186,10 @@ export class Process extends Model {
   static fromSearchRow(api: CbResponseAPI, row: Document): Process {
     const guid = String(row.id ?? row.unique_id ?? "").slice(0, 36);
     const segment = toInt(row.segment_id) ?? 0;
-    return api.cachedObject(
+    return api.cachedRow(
       Process,
       guid,
+      row,
       () => new Process(api, guid, { info: row, segment }),
       [segment],
     );
@@ -257,10 +261,10 @@ export class Process extends Model {
   #segment: number;
   #valid: boolean;
   #summary: ProcessSummaryData | undefined;
-  #overrides: Document = {};
+  #overrides: Document = NO_OVERRIDES;
   #missing = false;
   #suppressed = false;
-  #events = new EventStore();
+  #eventStore: EventStore | undefined;
 
   /** Private state for the tree walks of `_process_tree.ts`. */
   static #tree: TreeAccess = {
@@ -286,6 +290,11 @@ export class Process extends Model {
     this.#valid = split.valid;
     this.#segment = init.segment ?? split.segment ?? (v6 ? 0 : 1);
     if (init.info) this.#repair(init.info);
+  }
+
+  /** The loaded events (made on first use: a search row never needs one). */
+  get #events(): EventStore {
+    return this.#eventStore ??= new EventStore();
   }
 
   /** Whether the id was a well-formed process id (an invalid one is never fetched). */
@@ -328,7 +337,7 @@ export class Process extends Model {
    */
   override async refresh(options: RequestOptions = {}): Promise<this> {
     if (this.#suppressed) return this;
-    this.#events.clear();
+    this.#eventStore?.clear();
     return await this.#fetchSummary(options);
   }
 

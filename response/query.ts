@@ -76,7 +76,8 @@ export interface SearchState {
 
 /**
  * A lazy, immutable Cb Response search. Each builder method returns a new query; iterating pages
- * through the results 100 at a time with the next page prefetched.
+ * through the results 100 at a time, several pages in flight once the first page gave the total
+ * (`pagesInFlight`, 4 by default), rows in order.
  *
  * @typeParam M The model the query yields.
  *
@@ -281,6 +282,11 @@ export class SearchQuery<M extends Model> extends PaginatedQuery<M> {
   /** Rows per request. */
   protected get pageSize(): number {
     return this.state.batchSize;
+  }
+
+  /** Pages in flight: the API's setting. */
+  protected override get pagesInFlight(): number {
+    return this.api.pagesInFlight;
   }
 
   /**

@@ -238,6 +238,7 @@ export class ThreatReport extends MutableModel {
     } else {
       await this.refresh(options);
     }
+    this.cb.cache.renew(this);
     return this;
   }
 }
@@ -284,9 +285,14 @@ export class ThreatReportQuery extends SearchQuery<ThreatReport> {
       );
     }
     const body = { updates: { is_ignored: ignored }, query: `cb.urlver=1&q=${quotePath(q)}` };
-    await this.api.connection.requestJson("POST", ThreatReport.urlObject, {
-      ...options,
-      json: body,
-    });
+    try {
+      await this.api.connection.requestJson("POST", ThreatReport.urlObject, {
+        ...options,
+        json: body,
+      });
+    } finally {
+      // Which reports matched is the server's business: none is served from the cache now.
+      this.api.evict(ThreatReport);
+    }
   }
 }

@@ -23,6 +23,9 @@ import type { CredentialsFileOptions, EmulatorOptions, RecordedRequest } from ".
 import type { EmulatorState } from "./state.ts";
 
 const MAX_LOG = 100_000;
+/** The routes that answer searches (Response searches, Protection and Defense lists). */
+const SEARCH_PATH =
+  /^(?:\/api\/v1\/(?:process|binary|alert|threat_report)|\/api\/bit9platform\/(?:v1|restricted)\/[^/]+|\/integrationServices\/v3\/(?:device|event|policy))$/;
 const DECODER = new TextDecoder();
 
 /**
@@ -63,7 +66,10 @@ export class CbEmulator implements AsyncDisposable {
   #tmpDir: string | undefined;
   #closing: Promise<void> | undefined;
   #latencyMs: number;
+  #searchLatencyMs: number;
   #credentials = 0;
+  #inFlight = 0;
+  #maxInFlight = 0;
 
   private constructor(init: {
     url: string;
@@ -76,6 +82,7 @@ export class CbEmulator implements AsyncDisposable {
     faults: FaultTable;
     tmpDir: string | undefined;
     latencyMs: number;
+    searchLatencyMs: number;
   }) {
     this.url = init.url;
     this.token = init.token;
@@ -88,6 +95,7 @@ export class CbEmulator implements AsyncDisposable {
     this.faults = init.faults;
     this.#tmpDir = init.tmpDir;
     this.#latencyMs = init.latencyMs;
+    this.#searchLatencyMs = init.searchLatencyMs;
   }
 
   /**
@@ -108,6 +116,7 @@ export class CbEmulator implements AsyncDisposable {
    * ```
    */
   static async start(options: EmulatorOptions = {}): Promise<CbEmulator> {
+    const searchLatencyMs = checkLatency(options.latency ?? 0);
     const seed = options.seed ?? 1;
     const token = options.token ?? hashHex("sha1", `cbemu-token:${seed}`);
     const defenseKey = hashHex("sha1", `cbemu-defense:${seed}`).toUpperCase();
@@ -164,6 +173,7 @@ export class CbEmulator implements AsyncDisposable {
       faults: new FaultTable(() => server.closeIdle()),
       tmpDir,
       latencyMs: options.latencyMs ?? 0,
+      searchLatencyMs,
     });
     emulator.#server = server;
     ref.emulator = emulator;
@@ -175,9 +185,31 @@ export class CbEmulator implements AsyncDisposable {
     return this.#requests;
   }
 
-  /** Empties the request log. */
+  /** Empties the request log and restarts {@linkcode CbEmulator.maxInFlight}. */
   clearRequests(): void {
     this.#requests = [];
+    this.#maxInFlight = this.#inFlight;
+  }
+
+  /**
+   * The most requests handled at the same time since start (or since
+   * {@linkcode CbEmulator.clearRequests}): how many a client kept in flight at once.
+   *
+   * @example Two requests at once
+   * ```ts
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * import assert from "node:assert/strict";
+   *
+   * await using emu = await CbEmulator.start({ latency: 50 });
+   * const get = () =>
+   *   fetch(`${emu.url}/api/v1/process?q=&rows=1`, { headers: { "X-Auth-Token": emu.token } })
+   *     .then((r) => r.json());
+   * await Promise.all([get(), get()]);
+   * assert.equal(emu.maxInFlight, 2);
+   * ```
+   */
+  get maxInFlight(): number {
+    return this.#maxInFlight;
   }
 
   /**
@@ -263,6 +295,7 @@ export class CbEmulator implements AsyncDisposable {
       body: "",
       status: 0,
       fault: undefined,
+      inFlight: 0,
     };
     // Decoded on first read: a large upload is not turned into a string unless a test looks.
     lazyText(record, "body", req.body);
@@ -275,9 +308,22 @@ export class CbEmulator implements AsyncDisposable {
 
   async #handle(req: HttpRequest): Promise<HttpDisposition> {
     const record = this.#record(req);
+    record.inFlight = ++this.#inFlight;
+    if (this.#inFlight > this.#maxInFlight) this.#maxInFlight = this.#inFlight;
+    try {
+      return await this.#answer(req, record);
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  async #answer(req: HttpRequest, record: RecordedRequest): Promise<HttpDisposition> {
     const rule = this.#faults.take(req.method, req.path);
     if (rule) record.fault = faultName(rule);
-    await this.#sleep(this.#latencyMs + (rule?.delayMs ?? 0));
+    const search = this.#searchLatencyMs > 0 && req.method === "GET" && SEARCH_PATH.test(req.path)
+      ? this.#searchLatencyMs
+      : 0;
+    await this.#sleep(this.#latencyMs + search + (rule?.delayMs ?? 0));
     if (this.#abort.signal.aborted) return "drop";
     let answer: HttpAnswer;
     if (rule?.redirect !== undefined) {
@@ -367,6 +413,13 @@ export class CbEmulator implements AsyncDisposable {
       return text(500, `Internal Server Error: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
+}
+
+function checkLatency(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new RangeError(`latency must be 0 or more milliseconds, got ${ms}`);
+  }
+  return ms;
 }
 
 function faultStatus(rule: FaultRule): HttpAnswer {

@@ -1,6 +1,7 @@
 // deno-lint-ignore-file no-console
 /**
- * Command line for the emulator: `deno task emulator [--port N] [--tls] [--seed S] [--scale N]`.
+ * Command line for the emulator:
+ * `deno task emulator [--port N] [--tls] [--seed S] [--scale N] [--latency MS]`.
  * Prints one JSON line (`{"url", "token", "defenseToken", "certFile"?}`) on stdout, then serves
  * until SIGINT or SIGTERM.
  *
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
       seed: { type: "string" },
       scale: { type: "string" },
       "server-version": { type: "string" },
+      latency: { type: "string" },
     },
   });
   const options: EmulatorOptions = { tls: values.tls ?? false };
@@ -36,6 +38,8 @@ async function main(): Promise<void> {
   if (port !== undefined) options.port = port;
   if (seed !== undefined) options.seed = seed;
   if (scale !== undefined) options.scale = scale;
+  const latency = intOption("latency", values.latency);
+  if (latency !== undefined) options.latency = latency;
   if (values["server-version"]) options.serverVersion = values["server-version"];
   // Listen for signals before announcing the URL, so that a stop right after it is clean.
   const { promise, resolve } = Promise.withResolvers<void>();

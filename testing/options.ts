@@ -66,6 +66,16 @@ export interface EmulatorOptions {
    */
   latencyMs?: number;
   /**
+   * Milliseconds added to each search answer (Cb Response process, binary, alert and threat
+   * report searches, counts and facets; Cb Protection and Cb Defense lists), as a real server
+   * spends answering a page from its index. Concurrent requests wait side by side, as on a
+   * multi-core server: N searches sent at once are answered after about one latency, not N.
+   * The `--latency MS` flag of `deno task emulator` sets it.
+   *
+   * @default {0}
+   */
+  latency?: number;
+  /**
    * Options of the Cb Protection routes.
    *
    * @default {}
@@ -105,6 +115,11 @@ export interface RecordedRequest {
   status: number;
   /** Which fault applied, if any (e.g. `"status 503"`, `"drop after"`, `"delay+truncate"`). */
   fault: string | undefined;
+  /**
+   * Requests being handled when this one arrived, this one included (1 = it was alone): the
+   * most in flight a client kept is the largest value in the log.
+   */
+  inFlight: number;
 }
 
 /** Options of {@linkcode CbEmulator.credentialsFile}. */

@@ -14,6 +14,30 @@ import { CbResponseAPI } from "@cbapi/cbapi/response";
 import { CbEmulator } from "@cbapi/cbapi/testing";
 import { type Broker, startBroker } from "./_broker.ts";
 
+// A minimal protobuf writer, so that the test messages do not come from the library's own schema.
+function varint(n: bigint): number[] {
+  let v = BigInt.asUintN(64, n);
+  const out: number[] = [];
+  while (v >= 0x80n) {
+    out.push(Number(v & 0x7fn) | 0x80);
+    v >>= 7n;
+  }
+  out.push(Number(v));
+  return out;
+}
+/** A varint field. */
+function num(field: number, value: number | bigint | boolean): number[] {
+  return [...varint(BigInt(field << 3)), ...varint(BigInt(value))];
+}
+/** A length-delimited field: text, bytes or an embedded message. */
+function len(field: number, value: string | number[] | Uint8Array): number[] {
+  const bytes = typeof value === "string" ? [...new TextEncoder().encode(value)] : [...value];
+  return [...varint(BigInt((field << 3) | 2)), ...varint(BigInt(bytes.length)), ...bytes];
+}
+function hexBytes(hex: string): number[] {
+  return hex.match(/../g)!.map((h) => parseInt(h, 16));
+}
+
 async function waitFor(check: () => boolean, what: string, ms = 20_000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
@@ -168,6 +192,166 @@ Deno.test("RabbitMqEventSource against a real RabbitMQ broker [spec 314]", async
         ["malformed", "ingress.event.regmod"],
       ]);
       assert.deepEqual(reg.errors[1]!.eventData, new Uint8Array([0xff, 0xff, 0xff]));
+    },
+  );
+
+  await t.step(
+    "hand-built processblock, emetmitigation and full module info messages decode field by field [spec 314,317]",
+    async () => {
+      const reg = new EventRegistry();
+      const got = new Map<string, CbEvent>();
+      reg.on("ingress.event.#", (_a, type, _d, ev) => {
+        got.set(type, ev);
+      });
+      await using source = new RabbitMqEventSource(cb, options(reg));
+      await source.start();
+      const md5 = "5a18f00ab9330ac7539675f3f326cf11";
+      const sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+      const header = len(1, [...num(1, 4), ...num(4, 133000000000000001n), ...num(10, 4242)]);
+      const env = len(13, len(1, [...num(1, 12), ...len(2, "WIN-IA9NQ1GN8OI")]));
+      // CbEventMsg.blocked = 16: CbProcessBlockedMsg, every field.
+      const blocked = new Uint8Array([
+        ...header,
+        ...env,
+        ...len(16, [
+          ...num(1, 1), // blockedType MD5Hash
+          ...num(2, 2), // blockedEvent RunningProcess
+          ...len(3, hexBytes(md5)), // blockedmd5Hash
+          ...len(4, "c:\\users\\bob\\evil.exe"), // blockedPath
+          ...num(5, 4), // blockResult NotTerminatedWhitelistedPath
+          ...num(6, 5), // blockError
+          ...num(7, 6060), // blockedPid
+          ...num(8, 133000000000000002n), // blockedProcCreateTime
+          ...len(9, "evil.exe --steal"), // blockedCmdline
+          ...len(10, "S-1-5-21-1"), // blockedUid
+          ...len(11, "CORP\\bob"), // blockedUsername
+        ]),
+      ]);
+      // CbEventMsg.emet = 17: CbEmetMitigationMsg, every field.
+      const emet = new Uint8Array([
+        ...header,
+        ...env,
+        ...len(17, [
+          ...num(1, 18446744073709551615n), // emetId (uint64 max)
+          ...num(2, 133000000000000003n), // emetTimstamp
+          ...len(3, num(1, 14)), // action.mitigationType actionStackPivot
+          ...len(4, "StackPivot mitigation"), // actionText
+          ...num(5, true), // blocked
+        ]),
+      ]);
+      // CbEventMsg.module = 9: CbModuleInfoMsg, all 27 fields.
+      const texts: Record<number, string> = {};
+      for (
+        const n of [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 26]
+      ) {
+        texts[n] = `text ${n} é`;
+      }
+      const icon = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+      const peHeader = [0x4c, 0x01, 0x06, 0x00, 0x5e, 0x2c, 0x2b, 0x60];
+      const moduleFields = [
+        ...len(1, hexBytes(md5)),
+        ...num(2, 65536),
+        ...num(3, 5000000000n),
+        ...Object.entries(texts).flatMap(([n, text]) => len(Number(n), text)),
+        ...len(24, icon),
+        ...len(25, peHeader),
+        ...len(27, hexBytes(sha256)),
+      ];
+      const module = new Uint8Array([...header, ...env, ...len(9, moduleFields)]);
+      await broker.publish("ingress.event.processblock", blocked);
+      await broker.publish("ingress.event.emetmitigation", emet);
+      await broker.publish("ingress.event.module", module);
+      await waitFor(() => got.size === 3, "three raw events");
+      const b = got.get("ingress.event.processblock")!;
+      assert.deepEqual(b.raw, blocked, "raw stays byte-exact");
+      assert.equal(b.format, "protobuf");
+      const bd = b.data as SensorEvent;
+      assert.deepEqual(bd.header, {
+        version: 4,
+        timestamp: "133000000000000001",
+        process_pid: 4242,
+      });
+      assert.deepEqual(bd.env, { endpoint: { SensorId: 12, SensorHostName: "WIN-IA9NQ1GN8OI" } });
+      assert.deepEqual(bd.blocked, {
+        blockedType: "MD5Hash",
+        blockedEvent: "RunningProcess",
+        blockedmd5Hash: md5,
+        blockedPath: "c:\\users\\bob\\evil.exe",
+        blockResult: "NotTerminatedWhitelistedPath",
+        blockError: 5,
+        blockedPid: 6060,
+        blockedProcCreateTime: "133000000000000002",
+        blockedCmdline: "evil.exe --steal",
+        blockedUid: "S-1-5-21-1",
+        blockedUsername: "CORP\\bob",
+      });
+      const ed = got.get("ingress.event.emetmitigation")!.data as SensorEvent;
+      assert.deepEqual(ed.emet, {
+        emetId: "18446744073709551615",
+        emetTimstamp: "133000000000000003",
+        action: { mitigationType: "actionStackPivot" },
+        actionText: "StackPivot mitigation",
+        blocked: true,
+      });
+      const md = got.get("ingress.event.module")!.data as SensorEvent;
+      const names: Record<number, string> = {
+        4: "utf8_FileDescription",
+        5: "utf8_CompanyName",
+        6: "utf8_ProductName",
+        7: "utf8_FileVersion",
+        8: "utf8_Comments",
+        9: "utf8_LegalCopyright",
+        10: "utf8_LegalTrademark",
+        11: "utf8_InternalName",
+        12: "utf8_OriginalFileName",
+        13: "utf8_ProductDescription",
+        14: "utf8_ProductVersion",
+        15: "utf8_PrivateBuild",
+        16: "utf8_SpecialBuild",
+        17: "utf8_DigSig_Publisher",
+        18: "utf8_DigSig_ProgramName",
+        19: "utf8_DigSig_IssuerName",
+        20: "utf8_DigSig_SubjectName",
+        21: "utf8_DigSig_Result",
+        22: "utf8_DigSig_ResultCode",
+        23: "utf8_DigSig_SignTime",
+        26: "utf8_OnDiskFilename",
+      };
+      assert.deepEqual(md.module, {
+        md5,
+        CopiedModuleLength: 65536,
+        OriginalModuleLength: "5000000000",
+        ...Object.fromEntries(Object.entries(texts).map(([n, text]) => [names[Number(n)], text])),
+        Icon: new Uint8Array(icon),
+        ImageFileHeader: new Uint8Array(peHeader),
+        sha256,
+      });
+      assert.equal(Object.keys(md.module!).length, 27);
+      assert.equal(reg.errors.length, 0);
+    },
+  );
+
+  await t.step(
+    "a JSON event keeps a 19-digit id exact; raw is the bytes as published [spec 314]",
+    async () => {
+      const reg = new EventRegistry();
+      const got = Promise.withResolvers<CbEvent>();
+      reg.on("watchlist.hit.process", (_a, _t, _d, ev) => got.resolve(ev));
+      await using source = new RabbitMqEventSource(cb, options(reg));
+      await source.start();
+      const text = '{"type":"watchlist.hit.process","watchlist_id":7,"docs":[' +
+        '{"parent_id":2211398595607011599,"id":-9223372036854775808,"pid":4242,' +
+        '"score":0.1234567890123456789,"big":1e300,"unique_id":"00000001-0000-0a3c-01d2"}]}';
+      await broker.publish("watchlist.hit.process", text);
+      const ev = await got.promise;
+      assert.equal(new TextDecoder().decode(ev.raw), text);
+      const doc = (ev.data.docs as Record<string, unknown>[])[0]!;
+      assert.equal(doc.parent_id, "2211398595607011599");
+      assert.equal(doc.id, "-9223372036854775808");
+      assert.equal(doc.pid, 4242);
+      assert.equal(doc.score, 0.1234567890123456789, "fractions stay numbers");
+      assert.equal(doc.big, 1e300, "exponent notation stays a number");
+      assert.equal(ev.data.watchlist_id, 7);
     },
   );
 

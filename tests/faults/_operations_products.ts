@@ -188,11 +188,17 @@ export const PROTECTION_OPERATIONS: readonly Operation<CbProtectionAPI>[] = [
     // The second of six pages (`limit=10&offset=10`).
     target: { method: "GET", path: `${PROTECTION}/fileInstance`, skip: 1 },
     location: (emu) => nthGet(emu, `${PROTECTION}/fileInstance`, 1),
+    // One page in flight: the fault hits the second page, not the count that pages in flight
+    // ask beside it (a failed count only plans less ahead; it fails nothing).
     async prepare(cb) {
-      return (await cb.select(FileInstance).batchSize(10).toArray()).map((f) => f.id);
+      return (await cb.select(FileInstance).batchSize(10).toArray({ pagesInFlight: 1 })).map((f) =>
+        f.id
+      );
     },
     async run(cb) {
-      return (await cb.select(FileInstance).batchSize(10).toArray()).map((f) => f.id);
+      return (await cb.select(FileInstance).batchSize(10).toArray({ pagesInFlight: 1 })).map((f) =>
+        f.id
+      );
     },
     check(result, baseline) {
       const ids = baseline as number[];

@@ -1,0 +1,128 @@
+// deno-lint-ignore-file no-console
+/**
+ * A consumer process for the shared-queue test and the events benchmark: one
+ * `RabbitMqEventSource` on a shared durable queue of a local broker, handling raw sensor events
+ * whose `header.eventid` numbers them.
+ *
+ * ```sh
+ * deno run --allow-net=127.0.0.1 --allow-env --allow-sys tests/events/_consumer_child.ts PORT QUEUE [--delay-ms N] [--idle-ms N] [--lines]
+ * ```
+ *
+ * With `--wait-go` it prints `loaded` and starts only when a line arrives on stdin. Prints
+ * `ready` once consuming; with `--lines`, `handled ID REDELIVERED` after each handler
+ * (before its acknowledgement, which is batched); after `--idle-ms` without a message (counted
+ * from the first one) it closes the source and prints one JSON line: how many it handled, the
+ * ids, and the wall-clock times of the first and last handled event. `--bare` consumes with the
+ * AMQP package alone (same prefetch, one multiple acknowledgement per 100, no decoding, no
+ * dispatch): the floor the benchmark compares with.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import amqp from "amqplib";
+import { EventRegistry, RabbitMqEventSource, type SensorEvent } from "@cbapi/cbapi/events";
+
+const { values, positionals } = parseArgs({
+  args: Deno.args,
+  allowPositionals: true,
+  options: {
+    "delay-ms": { type: "string", default: "0" },
+    "idle-ms": { type: "string", default: "1500" },
+    prefetch: { type: "string" },
+    lines: { type: "boolean", default: false },
+    "wait-go": { type: "boolean", default: false },
+    bare: { type: "boolean", default: false },
+  },
+});
+const [port, queue] = positionals;
+const delayMs = Number(values["delay-ms"]);
+const idleMs = Number(values["idle-ms"]);
+const now = () => performance.timeOrigin + performance.now();
+
+const registry = new EventRegistry();
+const ids: number[] = [];
+let first = 0;
+let last = 0;
+let redelivered = 0;
+function record(data: Record<string, unknown>, redelivery: boolean): void {
+  const id = (data as SensorEvent).header.eventid ?? -1;
+  if (first === 0) first = now();
+  last = now();
+  ids.push(id);
+  if (redelivery) redelivered++;
+  if (values.lines) console.log(`handled ${id} ${redelivery ? 1 : 0}`);
+}
+// A synchronous handler unless a delay is asked for (then an async one, as slow handlers are).
+registry.on(
+  "ingress.event.#",
+  delayMs > 0
+    ? async (_cb, _type, data, ev) => {
+      await new Promise((r) => setTimeout(r, delayMs));
+      record(data, ev.redelivered);
+    }
+    : (_cb, _type, data, ev) => record(data, ev.redelivered),
+);
+/** The AMQP package alone, as the source uses it, without decoding or dispatching. */
+async function bareConsumer() {
+  const conn = await amqp.connect(`amqp://guest:guest@127.0.0.1:${port}`);
+  const ch = await conn.createChannel();
+  await ch.prefetch(Number(values.prefetch ?? 1000));
+  let unacked = 0;
+  let lastMsg: amqp.ConsumeMessage | undefined;
+  const flush = () => {
+    if (lastMsg) ch.ack(lastMsg, true);
+    lastMsg = undefined;
+    unacked = 0;
+  };
+  let scheduled = false;
+  return {
+    async start() {
+      await ch.consume(queue!, (msg) => {
+        if (!msg) return;
+        if (first === 0) first = now();
+        last = now();
+        ids.push(-1);
+        lastMsg = msg;
+        if (++unacked >= 100) flush();
+        else if (!scheduled) {
+          scheduled = true;
+          queueMicrotask(() => {
+            scheduled = false;
+            flush();
+          });
+        }
+      });
+    },
+    async close() {
+      flush();
+      await conn.close();
+    },
+  };
+}
+
+const api = { url: "https://cb.invalid", connection: { credentials: undefined } };
+const source = values.bare ? await bareConsumer() : new RabbitMqEventSource(api, {
+  registry,
+  user: "guest",
+  password: "guest",
+  host: "127.0.0.1",
+  port: Number(port),
+  sharedQueue: queue!,
+  ...(values.prefetch ? { prefetch: Number(values.prefetch) } : {}),
+});
+if (values["wait-go"]) {
+  // Loaded: say so, then start when the parent writes a line (so that several consumers start
+  // together on a filled queue).
+  console.log("loaded");
+  const reader = Deno.stdin.readable.getReader();
+  await reader.read();
+  reader.releaseLock();
+}
+await source.start();
+console.log("ready");
+while (first === 0 || now() - last < idleMs) {
+  await new Promise((r) => setTimeout(r, 50));
+}
+await source.close();
+console.log(JSON.stringify({ handled: ids.length, redelivered, first, last, ids }));
