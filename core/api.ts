@@ -174,7 +174,7 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
       cls,
       canonical,
       info,
-      () => new cls(this, canonical, { info, full }),
+      () => new cls(this as never, canonical, { info, full }),
       extra,
     );
   }
@@ -230,7 +230,7 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
       await hit.load(options);
       return hit;
     }
-    const made = new cls(this, canonical, {});
+    const made = new cls(this as never, canonical, {});
     await made.load(options);
     this.cache.set(key, made);
     return made;
@@ -262,7 +262,10 @@ export abstract class BaseAPI implements ModelApi, AsyncDisposable {
         `Cannot create object of type ${cls.name}: the server does not create it through the API`,
       );
     }
-    const obj = new cls(this, undefined, { info: { [cls.primaryKey]: null }, full: false });
+    const obj = new cls(this as never, undefined, {
+      info: { [cls.primaryKey]: null },
+      full: false,
+    });
     for (const [k, v] of Object.entries(data)) obj.set(k, v);
     return obj;
   }

@@ -51,11 +51,22 @@ export {
   SILENT_LOGGER,
   warningsOnlyLogger,
 } from "./log.ts";
+export type {
+  FieldKind,
+  FieldMap,
+  FieldSpec,
+  FieldValue,
+  FieldValues,
+  NestedKinds,
+  NestedValue,
+  TopKinds,
+  WritableFieldValues,
+} from "./fields.ts";
 export { ObjectCache, type ObjectCacheOptions } from "./cache.ts";
 export {
   displayValue,
   type Document,
-  type FieldKind,
+  type IdKind,
   installFields,
   type LoadOptions,
   Model,

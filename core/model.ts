@@ -27,6 +27,7 @@ import { idSegment } from "./_encode.ts";
 import { assertDocumentDepth, nestedDeeperThan } from "./_depth.ts";
 import { ApiError, InvalidObjectError, ServerError } from "./errors.ts";
 import { formatPythonDateTime, parseTimestamp, toBool, toInt, toNumber } from "./_parse.ts";
+import type { FieldMap, FieldSpec } from "./fields.ts";
 
 let documentOfModel: (model: Model) => Document;
 
@@ -40,21 +41,16 @@ export function documentOf(model: Model): Document {
   return documentOfModel(model);
 }
 
-/** How a documented field is typed (the Python schema types of SPEC §3.6). */
-export type FieldKind =
-  | "string"
-  | "integer"
-  | "boolean"
-  | "double"
-  | "iso-date-time"
-  | "epoch-ms-date-time"
-  | "array"
-  | "object"
-  | "byte"
-  | "any";
+export type { FieldKind, FieldMap, FieldSpec } from "./fields.ts";
 
 /** A model's unique id: a number or a string. */
 export type ModelId = string | number;
+
+/**
+ * How a model's ids given by a caller are made canonical: `integer` reads numeric text as a
+ * number (`"3"` is id 3), `any` keeps the id as given.
+ */
+export type IdKind = "any" | "integer";
 
 /** A JSON document as the server sends it. */
 export type Document = Record<string, unknown>;
@@ -67,6 +63,19 @@ export interface ModelApi {
   readonly url: string;
   /** The per-API object cache. */
   readonly cache: ObjectCache;
+  /**
+   * The object of a model with this id: from the object cache, else loaded with one GET.
+   *
+   * @param cls The model class.
+   * @param id The id.
+   * @param options Signal and timeout.
+   * @returns The loaded object.
+   */
+  selectById<M extends Model>(
+    cls: ModelClass<M>,
+    id: ModelId,
+    options?: RequestOptions,
+  ): Promise<M>;
 }
 
 /** How a model is built. */
@@ -79,14 +88,17 @@ export interface ModelInit {
 
 /** The static side of a model class, as `select` and queries use it. */
 export interface ModelClass<M extends Model = Model> {
-  /** Builds a model bound to an API. */
-  new (api: ModelApi, id: ModelId | undefined, init?: ModelInit): M;
+  /**
+   * Builds a model bound to an API. Each model types `api` as its product's API, so the
+   * parameter is `never` here: the API objects that build models pass themselves.
+   */
+  new (api: never, id: ModelId | undefined, init?: ModelInit): M;
   /** REST path of the collection. */
   readonly urlObject: string;
   /** Name of the document field holding the id. */
   readonly primaryKey: string;
   /** Documented fields and their types. */
-  readonly fields: Readonly<Record<string, FieldKind>>;
+  readonly fields: FieldMap;
   /** Whether `api.create()` may build it. */
   readonly creatable: boolean;
   /** Turns an id given by a caller into the canonical id (for example upper-case MD5). */
@@ -168,30 +180,37 @@ export function displayValue(key: string, value: unknown): string {
  * assert.ok(String(bin).startsWith("Binary:"));
  * ```
  */
-export abstract class Model {
+export abstract class Model<Api extends ModelApi = ModelApi> {
   /** REST path of the collection. */
   static urlObject = "";
   /** Name of the id field. */
   static primaryKey = "id";
-  /** Documented fields with their types. */
-  static fields: Readonly<Record<string, FieldKind>> = {};
+  /**
+   * Documented fields with their types, declared once as a literal (`as const`): the same map
+   * gives the runtime accessors (`installFields`) and the property types (`FieldValues`).
+   */
+  static fields: FieldMap = {};
   /** Whether `api.create()` may build one. */
   static creatable = false;
   /** `schema` prints the 79-dash display, `legacy` the `key : value` one. */
   static display: "schema" | "legacy" = "schema";
 
+  /** How caller ids are made canonical (see {@linkcode IdKind}); models override it. */
+  static idKind: IdKind = "any";
+
   /**
-   * Turns a caller's id into the canonical id.
+   * Turns a caller's id into the canonical id, by the class's {@linkcode Model.idKind}
+   * (models with other rules, such as upper-case MD5s, override this).
    *
    * @param id The id as given.
    * @returns The id to use.
    */
   static normaliseId(id: ModelId): ModelId {
-    return id;
+    return this.idKind === "integer" ? toInt(id) ?? id : id;
   }
 
-  /** The API object this model belongs to. */
-  protected readonly cb: ModelApi;
+  /** The API object this model belongs to (typed as the product's API). */
+  protected readonly cb: Api;
   #info: Document;
   #shared: boolean;
   #id: ModelId | undefined;
@@ -205,7 +224,7 @@ export abstract class Model {
    * @param id The unique id, if known.
    * @param init The initial document.
    */
-  constructor(api: ModelApi, id: ModelId | undefined, init: ModelInit = {}) {
+  constructor(api: Api, id: ModelId | undefined, init: ModelInit = {}) {
     this.cb = api;
     this.#id = id;
     // The model takes the document as it is (no copy per row); the first local change copies
@@ -342,6 +361,53 @@ export abstract class Model {
   }
 
   /**
+   * A join, declared by the target model and the field holding its id: the object of `cls`
+   * whose id is this document's `key` field, from the object cache or loaded with one GET
+   * (`this.join(Sensor, "sensor_id", options)`).
+   *
+   * @param cls The model joined to.
+   * @param key The field holding the id.
+   * @param options Signal and timeout.
+   * @param none Values of the field that name no object (such as `0` or `-1`); absent, null
+   * and empty values always do.
+   * @returns The joined object, or undefined when the field names none.
+   */
+  protected async join<M extends Model>(
+    cls: ModelClass<M>,
+    key: string,
+    options: RequestOptions = {},
+    none: readonly unknown[] = [],
+  ): Promise<M | undefined> {
+    const id = this.#info[key];
+    if (id === undefined || id === null || id === "" || none.includes(id)) return undefined;
+    if (typeof id !== "string" && typeof id !== "number") return undefined;
+    return await this.cb.selectById(cls, id, options);
+  }
+
+  /**
+   * A field exactly as the server sent it (plus local changes): the text behind a `Date`
+   * property, the JSON text behind a `json` field.
+   *
+   * @param name The field name.
+   * @returns The raw value, or undefined when absent.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Binary, CbResponseAPI } from "@cbapi/cbapi/response";
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * await using emu = await CbEmulator.start();
+   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+   * const bin = await cb.select(Binary, "7FB55F5A62E78AF9B58D08AAEEAEF848");
+   * assert.ok(bin.server_added_timestamp instanceof Date);
+   * assert.ok(typeof bin.getRaw("server_added_timestamp") === "string");
+   * ```
+   */
+  getRaw(name: string): unknown {
+    return this.#info[name];
+  }
+
+  /**
    * Reads a documented field, typed.
    *
    * @param name The field name.
@@ -429,13 +495,19 @@ export abstract class Model {
  * assert.ok(readField("boolean", "false") === false);
  * ```
  */
-export function readField(kind: FieldKind, raw: unknown): unknown {
+export function readField(kind: FieldSpec, raw: unknown): unknown {
+  if (typeof kind !== "string") {
+    if (Array.isArray(kind)) return Array.isArray(raw) ? raw : [];
+    return raw && typeof raw === "object" && !Array.isArray(raw) ? raw : {};
+  }
   if (raw === undefined || raw === null) {
     if (kind === "array") return [];
-    if (kind === "object") return {};
+    if (kind === "object" || kind === "json") return {};
     return undefined;
   }
   switch (kind) {
+    case "json":
+      return readJsonObject(raw);
     case "integer":
       return toInt(raw) ?? raw;
     case "double":
@@ -469,7 +541,7 @@ export function readField(kind: FieldKind, raw: unknown): unknown {
  * assert.ok(writeField("iso-date-time", new Date(Date.UTC(2018, 1, 6, 12, 44, 40))) === "2018-02-06 12:44:40.000000");
  * ```
  */
-export function writeField(kind: FieldKind, value: unknown): unknown {
+export function writeField(kind: FieldSpec, value: unknown): unknown {
   if (value === undefined || value === null) return null;
   switch (kind) {
     case "integer": {
@@ -495,6 +567,22 @@ export function writeField(kind: FieldKind, value: unknown): unknown {
     default:
       return value;
   }
+}
+
+/** A JSON object sent as JSON text (Alert `ioc_attr`) or as an object; anything else as `{ value }`. */
+function readJsonObject(raw: unknown): Record<string, unknown> {
+  let value = raw;
+  if (typeof raw === "string") {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return { value: raw };
+    }
+  }
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    return value as Record<string, unknown>;
+  }
+  return { value };
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -535,7 +623,7 @@ export interface SaveOptions extends LoadOptions {}
  * assert.ok(!group.isDirty() && group.name === "Renamed");
  * ```
  */
-export abstract class MutableModel extends Model {
+export abstract class MutableModel<Api extends ModelApi = ModelApi> extends Model<Api> {
   /** HTTP method of a create. */
   static createMethod = "POST";
   /** HTTP method of an update. */
@@ -831,18 +919,18 @@ function sameValue(a: unknown, b: unknown): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { installFields, MutableModel } from "@cbapi/cbapi/core";
+ * import { installFields, MutableModel, type WritableFieldValues } from "@cbapi/cbapi/core";
+ * interface Note extends WritableFieldValues<typeof Note.fields> {}
  * class Note extends MutableModel {
  *   static override urlObject = "/api/v1/note";
  *   static override fields = { text: "string" } as const;
- *   declare text: string | undefined;
  * }
  * installFields(Note);
  * assert.ok(Object.getOwnPropertyDescriptor(Note.prototype, "text")?.set !== undefined);
  * ```
  */
 export function installFields(
-  cls: { prototype: object; fields: Readonly<Record<string, FieldKind>> },
+  cls: { prototype: object; fields: FieldMap },
   options: { writable?: boolean } = {},
 ): void {
   const writable = options.writable ?? true;
@@ -866,8 +954,10 @@ export function installFields(
 }
 
 function hasAccessor(proto: object, name: string): boolean {
+  // A field named like a member of the class or of the model base (a join, `info`) keeps the
+  // member; the field stays readable with `get()`.
   let p: object | null = proto;
-  while (p && p !== Model.prototype && p !== MutableModel.prototype) {
+  while (p && p !== Object.prototype) {
     if (Object.getOwnPropertyDescriptor(p, name)) return true;
     p = Object.getPrototypeOf(p);
   }

@@ -5,61 +5,51 @@
  */
 
 import {
-  type BaseAPI,
-  type FieldKind,
+  type IdKind,
   installFields,
-  type ModelId,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
 import { DefenseMutableModel } from "./model.ts";
 import { Policy } from "./policy.ts";
 import type { LiveResponseSession, SessionOptions } from "../live_response/mod.ts";
-import type { CbDefenseAPI } from "./api.ts";
 
-const DATES = [
-  "createTime",
-  "lastVirusActivityTime",
-  "firstVirusActivityTime",
-  "activationCodeExpiryTime",
-  "registeredTime",
-  "lastContact",
-  "lastReportedTime",
-  "deregisteredTime",
-  "rootedBySensorTime",
-  "lastResetTime",
-  "lastShutdownTime",
-  "scanLastActionTime",
-  "scanLastCompleteTime",
-  "avLastScanTime",
-  "rootedByAnalyticsTime",
-  "uninstalledTime",
-] as const;
-
-const STRINGS = [
-  "osVersion",
-  "activationCode",
-  "deviceGuid",
-  "email",
-  "assignedToName",
-  "deviceType",
-  "firstName",
-  "lastName",
-  "middleName",
-  "policyName",
-  "targetPriorityType",
-  "organizationName",
-  "sensorVersion",
-  "windowsPlatform",
-  "lastInternalIpAddress",
-  "lastExternalIpAddress",
-  "lastLocation",
-  "scanStatus",
-  "linuxKernelVersion",
-  "avEngine",
-  "name",
-  "status",
-] as const;
+/** The typed document fields of {@linkcode Device}, declared once in `Device.fields`. */
+export interface Device extends
+  WritableFieldValues<
+    typeof Device.fields,
+    never,
+    | "activationCode"
+    | "activationCodeExpiryTime"
+    | "assignedToId"
+    | "assignedToName"
+    | "avStatus"
+    | "createTime"
+    | "deregisteredTime"
+    | "deviceGuid"
+    | "deviceId"
+    | "deviceOwnerId"
+    | "deviceSessionId"
+    | "deviceType"
+    | "firstVirusActivityTime"
+    | "lastContact"
+    | "lastExternalIpAddress"
+    | "lastInternalIpAddress"
+    | "lastLocation"
+    | "lastReportedTime"
+    | "lastVirusActivityTime"
+    | "linuxKernelVersion"
+    | "organizationId"
+    | "organizationName"
+    | "osVersion"
+    | "passiveMode"
+    | "quarantined"
+    | "registeredTime"
+    | "sensorStates"
+    | "sensorVersion"
+    | "status"
+    | "uninstalledTime"
+  > {}
 
 /**
  * A Cb Defense device (an endpoint with the sensor), with every field of the `deviceInfo`
@@ -94,117 +84,122 @@ export class Device extends DefenseMutableModel {
   static override answerIdKey = "deviceId";
   /** Updates are PATCHes of the changed fields. */
   static override updateMethod = "PATCH";
-  /** Documented fields and their types (the `deviceInfo` schema). */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Organization id. */
     organizationId: "integer",
+    /** Device id. */
     deviceId: "integer",
+    /** Device session id. */
     deviceSessionId: "integer",
+    /** Owner id. */
     deviceOwnerId: "integer",
+    /** Id of the user the device is assigned to. */
     assignedToId: "integer",
+    /** Id of the policy the device is in; set it and save to move the device. */
     policyId: "integer",
+    /** Vdi base device (`vdiBaseDevice`, integer). */
     vdiBaseDevice: "integer",
+    /** Test id (`testId`, integer). */
     testId: "integer",
-    ...Object.fromEntries(DATES.map((f) => [f, "epoch-ms-date-time" as const])),
+    /** Whether the device is quarantined. */
     quarantined: "boolean",
+    /** Rooted by sensor (`rootedBySensor`, flag). */
     rootedBySensor: "boolean",
+    /** Whether the sensor runs in passive mode. */
     passiveMode: "boolean",
+    /** Rooted by analytics (`rootedByAnalytics`, flag). */
     rootedByAnalytics: "boolean",
+    /** Av master (`avMaster`, flag). */
     avMaster: "boolean",
-    avStatus: "array",
-    sensorStates: "array",
-    messages: "array",
+    /** Antivirus states. */
+    avStatus: ["string"],
+    /** Sensor states. */
+    sensorStates: ["string"],
+    /** Messages (`messages`, list). */
+    messages: [{ message: "string", time: "integer" }],
+    /** Av update servers (`avUpdateServers`, list). */
     avUpdateServers: "array",
-    ...Object.fromEntries(STRINGS.map((f) => [f, "string" as const])),
-  };
+    /** Organization name. */
+    organizationName: "string",
+    /** Host name. */
+    name: "string",
+    /** `WINDOWS`, `MAC` or `LINUX`. */
+    deviceType: "string",
+    /** Operating system text, such as `Windows 7 x64 SP: 1`. */
+    osVersion: "string",
+    /** Sensor version. */
+    sensorVersion: "string",
+    /** `REGISTERED`, `DEREGISTERED`, `BYPASS`, ... */
+    status: "string",
+    /** Name of the policy the device is in; set it and save to move the device. */
+    policyName: "string",
+    /** `HIGH`, `LOW`, `MEDIUM` or `MISSION_CRITICAL`. */
+    targetPriorityType: "string",
+    /** Owner's e-mail address. */
+    email: "string",
+    /** Owner's first name. */
+    firstName: "string",
+    /** Owner's last name. */
+    lastName: "string",
+    /** Owner's middle name. */
+    middleName: "string",
+    /** Name of the user the device is assigned to. */
+    assignedToName: "string",
+    /** Device GUID. */
+    deviceGuid: "string",
+    /** Last internal IP address. */
+    lastInternalIpAddress: "string",
+    /** Last external IP address. */
+    lastExternalIpAddress: "string",
+    /** `ONSITE`, `OFFSITE` or `UNKNOWN`. */
+    lastLocation: "string",
+    /** Last check-in. */
+    lastContact: "epoch-ms-date-time",
+    /** Last report. */
+    lastReportedTime: "epoch-ms-date-time",
+    /** Registration time. */
+    registeredTime: "epoch-ms-date-time",
+    /** Creation time. */
+    createTime: "epoch-ms-date-time",
+    /** Deregistration time. */
+    deregisteredTime: "epoch-ms-date-time",
+    /** Uninstall time. */
+    uninstalledTime: "epoch-ms-date-time",
+    /** First virus activity. */
+    firstVirusActivityTime: "epoch-ms-date-time",
+    /** Last virus activity. */
+    lastVirusActivityTime: "epoch-ms-date-time",
+    /** Expiry of the activation code. */
+    activationCodeExpiryTime: "epoch-ms-date-time",
+    /** Activation code. */
+    activationCode: "string",
+    /** Linux kernel version. */
+    linuxKernelVersion: "string",
+    /** Av engine (`avEngine`, text). */
+    avEngine: "string",
+    /** Av last scan time (`avLastScanTime`, date, raw epoch ms with `getRaw`). */
+    avLastScanTime: "epoch-ms-date-time",
+    /** Last reset time (`lastResetTime`, date, raw epoch ms with `getRaw`). */
+    lastResetTime: "epoch-ms-date-time",
+    /** Last shutdown time (`lastShutdownTime`, date, raw epoch ms with `getRaw`). */
+    lastShutdownTime: "epoch-ms-date-time",
+    /** Rooted by analytics time (`rootedByAnalyticsTime`, date, raw epoch ms with `getRaw`). */
+    rootedByAnalyticsTime: "epoch-ms-date-time",
+    /** Rooted by sensor time (`rootedBySensorTime`, date, raw epoch ms with `getRaw`). */
+    rootedBySensorTime: "epoch-ms-date-time",
+    /** Scan last action time (`scanLastActionTime`, date, raw epoch ms with `getRaw`). */
+    scanLastActionTime: "epoch-ms-date-time",
+    /** Scan last complete time (`scanLastCompleteTime`, date, raw epoch ms with `getRaw`). */
+    scanLastCompleteTime: "epoch-ms-date-time",
+    /** Scan status (`scanStatus`, text). */
+    scanStatus: "string",
+    /** Windows platform (`windowsPlatform`, text). */
+    windowsPlatform: "string",
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
-
-  /** Device id. */
-  declare readonly deviceId: number | undefined;
-  /** Device session id. */
-  declare readonly deviceSessionId: number | undefined;
-  /** Organization id. */
-  declare readonly organizationId: number | undefined;
-  /** Organization name. */
-  declare readonly organizationName: string | undefined;
-  /** Host name. */
-  declare name: string | undefined;
-  /** `WINDOWS`, `MAC` or `LINUX`. */
-  declare readonly deviceType: string | undefined;
-  /** Operating system text, such as `Windows 7 x64 SP: 1`. */
-  declare readonly osVersion: string | undefined;
-  /** Sensor version. */
-  declare readonly sensorVersion: string | undefined;
-  /** `REGISTERED`, `DEREGISTERED`, `BYPASS`, ... */
-  declare readonly status: string | undefined;
-  /** Id of the policy the device is in; set it and save to move the device. */
-  declare policyId: number | undefined;
-  /** Name of the policy the device is in; set it and save to move the device. */
-  declare policyName: string | undefined;
-  /** `HIGH`, `LOW`, `MEDIUM` or `MISSION_CRITICAL`. */
-  declare targetPriorityType: string | undefined;
-  /** Owner's e-mail address. */
-  declare email: string | undefined;
-  /** Owner's first name. */
-  declare firstName: string | undefined;
-  /** Owner's last name. */
-  declare lastName: string | undefined;
-  /** Owner's middle name. */
-  declare middleName: string | undefined;
-  /** Owner id. */
-  declare readonly deviceOwnerId: number | undefined;
-  /** Id of the user the device is assigned to. */
-  declare readonly assignedToId: number | undefined;
-  /** Name of the user the device is assigned to. */
-  declare readonly assignedToName: string | undefined;
-  /** Device GUID. */
-  declare readonly deviceGuid: string | undefined;
-  /** Last internal IP address. */
-  declare readonly lastInternalIpAddress: string | undefined;
-  /** Last external IP address. */
-  declare readonly lastExternalIpAddress: string | undefined;
-  /** `ONSITE`, `OFFSITE` or `UNKNOWN`. */
-  declare readonly lastLocation: string | undefined;
-  /** Last check-in. */
-  declare readonly lastContact: Date | undefined;
-  /** Last report. */
-  declare readonly lastReportedTime: Date | undefined;
-  /** Registration time. */
-  declare readonly registeredTime: Date | undefined;
-  /** Creation time. */
-  declare readonly createTime: Date | undefined;
-  /** Deregistration time. */
-  declare readonly deregisteredTime: Date | undefined;
-  /** Uninstall time. */
-  declare readonly uninstalledTime: Date | undefined;
-  /** First virus activity. */
-  declare readonly firstVirusActivityTime: Date | undefined;
-  /** Last virus activity. */
-  declare readonly lastVirusActivityTime: Date | undefined;
-  /** Expiry of the activation code. */
-  declare readonly activationCodeExpiryTime: Date | undefined;
-  /** Activation code. */
-  declare readonly activationCode: string | undefined;
-  /** Whether the device is quarantined. */
-  declare readonly quarantined: boolean | undefined;
-  /** Whether the sensor runs in passive mode. */
-  declare readonly passiveMode: boolean | undefined;
-  /** Antivirus states. */
-  declare readonly avStatus: string[];
-  /** Sensor states. */
-  declare readonly sensorStates: string[];
-  /** Messages: `{message, time}`. */
-  declare readonly messages: { message?: string; time?: number }[];
-  /** Linux kernel version. */
-  declare readonly linuxKernelVersion: string | undefined;
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The policy the device is in (cached join: at most one request).
@@ -214,9 +209,7 @@ export class Device extends DefenseMutableModel {
    * @throws {ObjectNotFoundError} When the policy no longer exists.
    */
   async policy(options: RequestOptions = {}): Promise<Policy | undefined> {
-    const id = this.policyId;
-    if (id === undefined) return undefined;
-    return await (this.cb as BaseAPI).selectById(Policy, id, options);
+    return await this.join(Policy, "policyId", options);
   }
 
   /**
@@ -232,7 +225,7 @@ export class Device extends DefenseMutableModel {
     if (id === undefined) {
       throw new TypeError("This device has no deviceId: load it with cb.select(Device, id) first");
     }
-    return await (this.cb as CbDefenseAPI).liveResponse.requestSession(id, options);
+    return await this.cb.liveResponse.requestSession(id, options);
   }
 
   /** The body of an update: only the changed fields. */

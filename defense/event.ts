@@ -5,15 +5,18 @@
  */
 
 import {
-  type BaseAPI,
   type Document,
-  type FieldKind,
+  type FieldValues,
   installFields,
   Model,
   type RequestOptions,
 } from "../core/mod.ts";
 import { unwrapDocument } from "./_base.ts";
 import { Device } from "./device.ts";
+import type { CbDefenseAPI } from "./api.ts";
+
+/** The typed document fields of {@linkcode Event}, declared once in `Event.fields`. */
+export interface Event extends FieldValues<typeof Event.fields> {}
 
 /**
  * A Cb Defense event (read-only). `GET event/{eventId}` answers `{"eventInfo": {...}}`; the
@@ -33,55 +36,78 @@ import { Device } from "./device.ts";
  * }
  * ```
  */
-export class Event extends Model {
+export class Event extends Model<CbDefenseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/integrationServices/v3/event";
   /** The id field. */
   static override primaryKey = "eventId";
   /** The wrapper of single answers. */
   static readonly infoKey: string = "eventInfo";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Event id. */
     eventId: "string",
+    /** When the event happened. */
     eventTime: "epoch-ms-date-time",
+    /** When the server recorded it. */
     createTime: "epoch-ms-date-time",
+    /** `NETWORK`, `CREATE_PROCESS`, `FILE_CREATE`, `POLICY_ACTION`, ... */
     eventType: "string",
+    /** One-line description. */
     shortDescription: "string",
+    /** Full description. */
     longDescription: "string",
+    /** Application name. */
     applicationName: "string",
+    /** Security event code (`securityEventCode`, text). */
     securityEventCode: "string",
+    /** The device: `deviceId`, `deviceName`, `deviceIpAddress`, `policyName`, ... */
     deviceDetails: "object",
+    /** The process: `name`, `commandLine`, `processId`, `parentName`, `fullUserName`, ... */
     processDetails: "object",
+    /** The application: `applicationName`, `sha256Hash`, `effectiveReputation`, ... */
     selectedApp: "object",
-    targetApp: "object",
+    /** Target app (`targetApp`, object). */
+    targetApp: {
+      applicationName: "any",
+      applicationPath: "any",
+      effectiveReputation: "any",
+      effectiveReputationSource: "any",
+      md5Hash: "any",
+      reputationProperty: "any",
+      sha256Hash: "any",
+      virusCategory: "any",
+      virusName: "any",
+      virusSubCategory: "any",
+    },
+    /** The network flow of a `NETWORK` event: addresses, ports, `service`. */
     netFlow: "object",
-    threatIndicators: "array",
-  };
-
-  /** Event id. */
-  declare readonly eventId: string | undefined;
-  /** When the event happened. */
-  declare readonly eventTime: Date | undefined;
-  /** When the server recorded it. */
-  declare readonly createTime: Date | undefined;
-  /** `NETWORK`, `CREATE_PROCESS`, `FILE_CREATE`, `POLICY_ACTION`, ... */
-  declare readonly eventType: string | undefined;
-  /** One-line description. */
-  declare readonly shortDescription: string | undefined;
-  /** Full description. */
-  declare readonly longDescription: string | undefined;
-  /** Application name. */
-  declare readonly applicationName: string | undefined;
-  /** The device: `deviceId`, `deviceName`, `deviceIpAddress`, `policyName`, ... */
-  declare readonly deviceDetails: Record<string, unknown>;
-  /** The process: `name`, `commandLine`, `processId`, `parentName`, `fullUserName`, ... */
-  declare readonly processDetails: Record<string, unknown>;
-  /** The application: `applicationName`, `sha256Hash`, `effectiveReputation`, ... */
-  declare readonly selectedApp: Record<string, unknown>;
-  /** The network flow of a `NETWORK` event: addresses, ports, `service`. */
-  declare readonly netFlow: Record<string, unknown>;
-  /** Threat indicators. */
-  declare readonly threatIndicators: string[];
+    /** Threat indicators. */
+    threatIndicators: ["string"],
+    /** Alert category (`alertCategory`, text). */
+    alertCategory: "string",
+    /** Alert score (`alertScore`, integer). */
+    alertScore: "integer",
+    /** Attack stage (`attackStage`, text). */
+    attackStage: "string",
+    /** Incident id (`incidentId`, text). */
+    incidentId: "string",
+    /** Parent app (`parentApp`, object). */
+    parentApp: {
+      applicationName: "any",
+      applicationPath: "any",
+      effectiveReputation: "any",
+      effectiveReputationSource: "any",
+      md5Hash: "any",
+      reputationProperty: "any",
+      sha256Hash: "any",
+      virusCategory: "any",
+      virusName: "any",
+      virusSubCategory: "any",
+    },
+    /** Registry value (`registryValue`, text). */
+    registryValue: "string",
+  } as const;
 
   /** Unwraps `eventInfo`. */
   protected override parseDocument(json: unknown): Document {
@@ -98,7 +124,7 @@ export class Event extends Model {
   async device(options: RequestOptions = {}): Promise<Device | undefined> {
     const id = this.deviceDetails.deviceId;
     if (typeof id !== "number" && typeof id !== "string") return undefined;
-    return await (this.cb as BaseAPI).selectById(Device, id, options);
+    return await this.cb.selectById(Device, id, options);
   }
 }
 installFields(Event, { writable: false });

@@ -17,6 +17,7 @@ import { checkSuccess, unwrapDocument } from "./_base.ts";
 import type { Device } from "./device.ts";
 // deno-lint-ignore no-unused-vars
 import type { Policy } from "./policy.ts";
+import type { CbDefenseAPI } from "./api.ts";
 import { redactText } from "../core/_secrets.ts";
 
 /**
@@ -32,7 +33,7 @@ import { redactText } from "../core/_secrets.ts";
  * assert.ok(Policy.infoKey === "policyInfo");
  * ```
  */
-export abstract class DefenseMutableModel extends MutableModel {
+export abstract class DefenseMutableModel extends MutableModel<CbDefenseAPI> {
   /** The wrapper key of single-object answers and write bodies. */
   static infoKey = "";
   /** The key of a save answer that carries only the new id. */

@@ -6,13 +6,12 @@
 
 import {
   ApiError,
-  type FieldKind,
+  type IdKind,
   installFields,
-  type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
 import { checkSuccess, serverMessage } from "./_base.ts";
 import { DefenseMutableModel } from "./model.ts";
 import { idSegment } from "../core/_encode.ts";
@@ -32,6 +31,11 @@ export interface PolicyRule {
   /** Further fields the server sends. */
   [key: string]: unknown;
 }
+
+/** The typed document fields of {@linkcode Policy}, declared once in `Policy.fields`. */
+export interface Policy
+  extends
+    WritableFieldValues<typeof Policy.fields, never, "id" | "latestRevision" | "systemPolicy"> {}
 
 /**
  * A Cb Defense policy. Create one with `cb.create(Policy)`, set `name`, `description`,
@@ -73,44 +77,28 @@ export class Policy extends DefenseMutableModel {
     "priorityLevel",
     "version",
   ];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Policy id. */
     id: "integer",
+    /** Policy name. */
     name: "string",
+    /** Description. */
     description: "string",
+    /** `HIGH`, `MEDIUM` or `LOW`. */
     priorityLevel: "string",
+    /** Policy format version (2). */
     version: "integer",
+    /** Time of the last change. */
     latestRevision: "epoch-ms-date-time",
+    /** Whether this is a built-in policy. */
     systemPolicy: "boolean",
+    /** The settings: `rules`, `sensorSettings`, `avSettings`, ... */
     policy: "object",
-  };
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
-
-  /** Policy id. */
-  declare readonly id: number | undefined;
-  /** Policy name. */
-  declare name: string | undefined;
-  /** Description. */
-  declare description: string | undefined;
-  /** `HIGH`, `MEDIUM` or `LOW`. */
-  declare priorityLevel: string | undefined;
-  /** Policy format version (2). */
-  declare version: number | undefined;
-  /** Time of the last change. */
-  declare readonly latestRevision: Date | undefined;
-  /** Whether this is a built-in policy. */
-  declare readonly systemPolicy: boolean | undefined;
-  /** The settings: `rules`, `sensorSettings`, `avSettings`, ... */
-  declare policy: Record<string, unknown>;
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /** The rules of the policy by rule id (read from `policy.rules`). */
   get rules(): Map<number, PolicyRule> {

@@ -208,7 +208,7 @@ export class DefenseQuery<T extends Model> extends PaginatedQuery<T> {
     const items = (data.results ?? []).map((row) => {
       const id = row[pk];
       if (typeof id !== "string" && typeof id !== "number") {
-        return new this.#cls(this.#api, undefined, { info: row });
+        return new this.#cls(this.#api as never, undefined, { info: row });
       }
       return this.#api.fromRow(this.#cls, id, row);
     });

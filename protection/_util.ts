@@ -5,40 +5,17 @@
  * @module
  */
 
-import {
-  type Model,
-  type ModelApi,
-  type ModelId,
-  ObjectNotFoundError,
-  type RequestOptions,
-} from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
+import { type ModelApi, ObjectNotFoundError, type RequestOptions } from "../core/mod.ts";
 import { openZipMember } from "../core/_zip.ts";
-import type { CbProtectionAPI } from "./api.ts";
-import type { ProtectionModelClass } from "./query.ts";
 
 const LOCAL_HEADER = 0x04034b50;
 const HEADER_SIZE = 30;
 
 /**
- * Follows a foreign key: `undefined` when the key is absent or null (the Python library would
- * return an unfiltered query for some models: not copied), else the cached, loaded object.
- *
- * @param api The model's API.
- * @param cls The target model class.
- * @param id The foreign key value.
- * @param options Signal and timeout.
- * @returns The joined object, or undefined.
+ * Foreign-key values that name no object in Protection documents (`0`; the Python library would
+ * return an unfiltered query for some models: not copied).
  */
-export async function join<M extends Model>(
-  api: ModelApi,
-  cls: ProtectionModelClass<M>,
-  id: unknown,
-  options: RequestOptions,
-): Promise<M | undefined> {
-  if (id === undefined || id === null || id === "" || id === 0) return undefined;
-  return await (api as CbProtectionAPI).select(cls, id as ModelId, options);
-}
+export const NO_OBJECT: readonly unknown[] = [0];
 
 /**
  * Downloads `{path}?downloadFile=true` and streams the archive's first member (the Python
@@ -142,14 +119,4 @@ export function redactDisplay(text: string, keys: readonly string[]): string {
     out = out.replace(schema, "$1[redacted]").replace(legacy, "$1[redacted]");
   }
   return out;
-}
-
-/**
- * Canonical Protection id: an integer when the id looks like one.
- *
- * @param id The id.
- * @returns The id to use.
- */
-export function intId(id: ModelId): ModelId {
-  return toInt(id) ?? id;
 }

@@ -200,6 +200,26 @@ export class CbProtectionAPI extends BaseAPI {
   }
 
   /**
+   * The object of a model with this id (cached, else one GET), after checking that this server
+   * has the model's API (joins go through here too).
+   *
+   * @typeParam M The model type.
+   * @param cls The model class.
+   * @param id The id.
+   * @param options Signal and timeout.
+   * @returns The loaded object.
+   * @throws {ApiError} When the model needs a newer server (nothing sent).
+   */
+  override async selectById<M extends Model>(
+    cls: ModelClass<M>,
+    id: ModelId,
+    options: RequestOptions = {},
+  ): Promise<M> {
+    this.checkServerVersion(cls as ProtectionModelClass<M>);
+    return await super.selectById(cls, id, options);
+  }
+
+  /**
    * Throws when a model needs a newer server than this one.
    *
    * @param cls The model class.

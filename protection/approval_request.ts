@@ -4,10 +4,21 @@
  * @module
  */
 
-import { type ModelId, MutableModel, type RequestOptions } from "../core/mod.ts";
-import { intId, join } from "./_util.ts";
+import {
+  type IdKind,
+  installFields,
+  MutableModel,
+  type RequestOptions,
+  type WritableFieldValues,
+} from "../core/mod.ts";
+import { NO_OBJECT } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import { FileCatalog } from "./file_catalog.ts";
+import type { CbProtectionAPI } from "./api.ts";
+
+/** The typed document fields of {@linkcode ApprovalRequest}, declared once in `ApprovalRequest.fields`. */
+export interface ApprovalRequest
+  extends WritableFieldValues<typeof ApprovalRequest.fields, never, "id"> {}
 
 /**
  * A user's request to approve a file (legacy mutable model: saved with a PUT of the whole
@@ -30,9 +41,64 @@ import { FileCatalog } from "./file_catalog.ts";
  * }
  * ```
  */
-export class ApprovalRequest extends MutableModel {
+export class ApprovalRequest extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/approvalRequest";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Request id. */
+    id: "integer",
+    /** Resolution ({@linkcode ApprovalRequest.ResolutionApproved}, ...). */
+    resolution: "integer",
+    /** Status ({@linkcode ApprovalRequest.StatusOpen}, ...). */
+    status: "integer",
+    /** Computer id (`computerId`, integer). */
+    computerId: "integer",
+    /** Computer name (`computerName`, text). */
+    computerName: "string",
+    /** Created by (`createdBy`, text). */
+    createdBy: "string",
+    /** Created by user id (`createdByUserId`, integer). */
+    createdByUserId: "integer",
+    /** Custom rule id (`customRuleId`, integer). */
+    customRuleId: "integer",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
+    dateCreated: "iso-date-time",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
+    dateModified: "iso-date-time",
+    /** Enforcement level (`enforcementLevel`, integer). */
+    enforcementLevel: "integer",
+    /** File catalog id (`fileCatalogId`, integer). */
+    fileCatalogId: "integer",
+    /** File name (`fileName`, text). */
+    fileName: "string",
+    /** Installer file catalog id (`installerFileCatalogId`, integer). */
+    installerFileCatalogId: "integer",
+    /** Modified by (`modifiedBy`, text). */
+    modifiedBy: "string",
+    /** Modified by user id (`modifiedByUserId`, integer). */
+    modifiedByUserId: "integer",
+    /** Multiple blocks (`multipleBlocks`, flag). */
+    multipleBlocks: "boolean",
+    /** Path name (`pathName`, text). */
+    pathName: "string",
+    /** Policy id (`policyId`, integer). */
+    policyId: "integer",
+    /** Priority (`priority`, integer). */
+    priority: "integer",
+    /** Process (`process`, text). */
+    process: "string",
+    /** Process file catalog id (`processFileCatalogId`, integer). */
+    processFileCatalogId: "integer",
+    /** Request type (`requestType`, integer). */
+    requestType: "integer",
+    /** Requestor comments (`requestorComments`, text). */
+    requestorComments: "string",
+    /** Requestor email (`requestorEmail`, text). */
+    requestorEmail: "string",
+    /** Resolution comments (`resolutionComments`, text). */
+    resolutionComments: "string",
+  } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
   /** Resolution: not resolved. */
@@ -58,36 +124,8 @@ export class ApprovalRequest extends MutableModel {
   /** Status: closed. */
   static readonly StatusClosed = 3;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
-
-  /** Request id. */
-  get id(): number | undefined {
-    return this.get<number>("id");
-  }
-
-  /** Resolution ({@linkcode ApprovalRequest.ResolutionApproved}, ...). */
-  get resolution(): number | undefined {
-    return this.get<number>("resolution");
-  }
-  set resolution(value: number | undefined) {
-    this.set("resolution", value);
-  }
-
-  /** Status ({@linkcode ApprovalRequest.StatusOpen}, ...). */
-  get status(): number | undefined {
-    return this.get<number>("status");
-  }
-  set status(value: number | undefined) {
-    this.set("status", value);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The requested file (cached join on `fileCatalogId`).
@@ -96,7 +134,7 @@ export class ApprovalRequest extends MutableModel {
    * @returns The catalog entry, or undefined.
    */
   fileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return join(this.cb, FileCatalog, this.info.fileCatalogId, options);
+    return this.join(FileCatalog, "fileCatalogId", options, NO_OBJECT);
   }
 
   /**
@@ -106,7 +144,7 @@ export class ApprovalRequest extends MutableModel {
    * @returns The catalog entry, or undefined.
    */
   installerFileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return join(this.cb, FileCatalog, this.info.installerFileCatalogId, options);
+    return this.join(FileCatalog, "installerFileCatalogId", options, NO_OBJECT);
   }
 
   /**
@@ -116,7 +154,7 @@ export class ApprovalRequest extends MutableModel {
    * @returns The catalog entry, or undefined.
    */
   processFileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return join(this.cb, FileCatalog, this.info.processFileCatalogId, options);
+    return this.join(FileCatalog, "processFileCatalogId", options, NO_OBJECT);
   }
 
   /**
@@ -126,6 +164,7 @@ export class ApprovalRequest extends MutableModel {
    * @returns The computer, or undefined.
    */
   computer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return join(this.cb, Computer, this.info.computerId, options);
+    return this.join(Computer, "computerId", options, NO_OBJECT);
   }
 }
+installFields(ApprovalRequest);

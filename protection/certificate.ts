@@ -4,9 +4,21 @@
  * @module
  */
 
-import { Model, type ModelId, MutableModel, type RequestOptions } from "../core/mod.ts";
-import { intId, join } from "./_util.ts";
+import {
+  type FieldValues,
+  type IdKind,
+  installFields,
+  Model,
+  MutableModel,
+  type RequestOptions,
+  type WritableFieldValues,
+} from "../core/mod.ts";
+import { NO_OBJECT } from "./_util.ts";
 import { Computer } from "./computer.ts";
+import type { CbProtectionAPI } from "./api.ts";
+
+/** The typed document fields of {@linkcode Certificate}, declared once in `Certificate.fields`. */
+export interface Certificate extends WritableFieldValues<typeof Certificate.fields, never, "id"> {}
 
 /**
  * A signing certificate (legacy mutable model: saved with a PUT of the whole document).
@@ -24,9 +36,66 @@ import { Computer } from "./computer.ts";
  * assert.ok(parent?.id === 1 && publisher !== undefined);
  * ```
  */
-export class Certificate extends MutableModel {
+export class Certificate extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/certificate";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Certificate id. */
+    id: "integer",
+    /** Certificate state ({@linkcode Certificate.StateApproved}, ...). */
+    certificateState: "integer",
+    /** Certificate effective state (`certificateEffectiveState`, integer). */
+    certificateEffectiveState: "integer",
+    /** Cl version (`clVersion`, integer). */
+    clVersion: "integer",
+    /** Cosigner (`cosigner`, flag). */
+    cosigner: "boolean",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
+    dateCreated: "iso-date-time",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
+    dateModified: "iso-date-time",
+    /** Description (`description`, text). */
+    description: "string",
+    /** Detached (`detached`, flag). */
+    detached: "boolean",
+    /** Embedded (`embedded`, flag). */
+    embedded: "boolean",
+    /** First seen computer id (`firstSeenComputerId`, integer). */
+    firstSeenComputerId: "integer",
+    /** Intermediary (`intermediary`, flag). */
+    intermediary: "boolean",
+    /** Modified by user (`modifiedByUser`, text). */
+    modifiedByUser: "string",
+    /** Parent certificate id (`parentCertificateId`, integer). */
+    parentCertificateId: "integer",
+    /** Public key algorithm (`publicKeyAlgorithm`, text). */
+    publicKeyAlgorithm: "string",
+    /** Public key size (`publicKeySize`, integer). */
+    publicKeySize: "integer",
+    /** Publisher id (`publisherId`, integer). */
+    publisherId: "integer",
+    /** Serial number (`serialNumber`, text). */
+    serialNumber: "string",
+    /** Signature algorithm (`signatureAlgorithm`, text). */
+    signatureAlgorithm: "string",
+    /** Signer (`signer`, flag). */
+    signer: "boolean",
+    /** Source type (`sourceType`, integer). */
+    sourceType: "integer",
+    /** Subject name (`subjectName`, text). */
+    subjectName: "string",
+    /** Thumbprint (`thumbprint`, text). */
+    thumbprint: "string",
+    /** Thumbprint algorithm (`thumbprintAlgorithm`, text). */
+    thumbprintAlgorithm: "string",
+    /** Valid (`valid`, flag). */
+    valid: "boolean",
+    /** Valid from (`validFrom`, date, raw text with `getRaw`). */
+    validFrom: "iso-date-time",
+    /** Valid to (`validTo`, date, raw text with `getRaw`). */
+    validTo: "iso-date-time",
+  } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
   /** State: unapproved. */
@@ -38,28 +107,8 @@ export class Certificate extends MutableModel {
   /** State: mixed. */
   static readonly StateMixed = 4;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
-
-  /** Certificate id. */
-  get id(): number | undefined {
-    return this.get<number>("id");
-  }
-
-  /** Certificate state ({@linkcode Certificate.StateApproved}, ...). */
-  get certificateState(): number | undefined {
-    return this.get<number>("certificateState");
-  }
-  set certificateState(value: number | undefined) {
-    this.set("certificateState", value);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The issuing certificate (cached join on `parentCertificateId`).
@@ -68,7 +117,7 @@ export class Certificate extends MutableModel {
    * @returns The parent, or undefined for a root.
    */
   parent(options: RequestOptions = {}): Promise<Certificate | undefined> {
-    return join(this.cb, Certificate, this.info.parentCertificateId, options);
+    return this.join(Certificate, "parentCertificateId", options, NO_OBJECT);
   }
 
   /**
@@ -78,7 +127,7 @@ export class Certificate extends MutableModel {
    * @returns The publisher, or undefined.
    */
   publisher(options: RequestOptions = {}): Promise<Publisher | undefined> {
-    return join(this.cb, Publisher, this.info.publisherId, options);
+    return this.join(Publisher, "publisherId", options, NO_OBJECT);
   }
 
   /**
@@ -88,9 +137,13 @@ export class Certificate extends MutableModel {
    * @returns The computer, or undefined.
    */
   firstSeenComputer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return join(this.cb, Computer, this.info.firstSeenComputerId, options);
+    return this.join(Computer, "firstSeenComputerId", options, NO_OBJECT);
   }
 }
+installFields(Certificate);
+
+/** The typed document fields of {@linkcode Publisher}, declared once in `Publisher.fields`. */
+export interface Publisher extends WritableFieldValues<typeof Publisher.fields, "name", "id"> {}
 
 /**
  * A software publisher (legacy mutable model: saved with a PUT of the whole document).
@@ -110,32 +163,61 @@ export class Certificate extends MutableModel {
  * }
  * ```
  */
-export class Publisher extends MutableModel {
+export class Publisher extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/publisher";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Publisher id. */
+    id: "integer",
+    /** Cl version (`clVersion`, integer). */
+    clVersion: "integer",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
+    dateCreated: "iso-date-time",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
+    dateModified: "iso-date-time",
+    /** Description (`description`, text). */
+    description: "string",
+    /** First seen computer id (`firstSeenComputerId`, integer). */
+    firstSeenComputerId: "integer",
+    /** Hidden (`hidden`, flag). */
+    hidden: "boolean",
+    /** Modified by (`modifiedBy`, text). */
+    modifiedBy: "string",
+    /** Name (`name`, text). */
+    name: "string",
+    /** Platform flags (`platformFlags`, integer). */
+    platformFlags: "integer",
+    /** Policy ids (`policyIds`, text). */
+    policyIds: "string",
+    /** Publisher reputation (`publisherReputation`, integer). */
+    publisherReputation: "integer",
+    /** Publisher state (`publisherState`, integer). */
+    publisherState: "integer",
+    /** Reputation approvals enabled (`reputationApprovalsEnabled`, flag). */
+    reputationApprovalsEnabled: "boolean",
+    /** Signed certificate count (`signedCertificateCount`, integer). */
+    signedCertificateCount: "integer",
+    /** Signed files count (`signedFilesCount`, integer). */
+    signedFilesCount: "integer",
+    /** Source type (`sourceType`, integer). */
+    sourceType: "integer",
+  } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
-
-  /** Publisher id. */
-  get id(): number | undefined {
-    return this.get<number>("id");
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /** Publisher name. */
   get name(): string | undefined {
     return this.get<string>("name");
   }
 }
+installFields(Publisher);
+
+/** The typed document fields of {@linkcode PublisherCertificate}, declared once in `PublisherCertificate.fields`. */
+export interface PublisherCertificate extends FieldValues<typeof PublisherCertificate.fields> {}
 
 /**
  * A certificate of a publisher (read-only; Cb Protection 8.0 and later).
@@ -151,19 +233,22 @@ export class Publisher extends MutableModel {
  * assert.ok(rows.length > 0);
  * ```
  */
-export class PublisherCertificate extends Model {
+export class PublisherCertificate extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/publisherCertificate";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Certificate id (`certificateId`, integer). */
+    certificateId: "integer",
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Publisher id (`publisherId`, integer). */
+    publisherId: "integer",
+  } as const;
   /** The oldest server with this API. */
   static readonly minimumServerVersion: string = "8.0";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
+installFields(PublisherCertificate, { writable: false });

@@ -5,15 +5,15 @@
  */
 
 import {
-  type FieldKind,
+  type IdKind,
   installFields,
   type LoadOptions,
-  type ModelId,
   MutableModel,
   type RequestOptions,
   type SaveOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
-import { intId, join, redactDisplay } from "./_util.ts";
+import { NO_OBJECT, redactDisplay } from "./_util.ts";
 import type { CbProtectionAPI } from "./api.ts";
 import type { ProtectionQuery } from "./query.ts";
 import { FileInstance } from "./file_instance.ts";
@@ -35,6 +35,22 @@ const TEMPLATE_FIELDS = [
   "templateTrackModsOnly",
 ];
 
+/** The typed document fields of {@linkcode Computer}, declared once in `Computer.fields`. */
+export interface Computer extends
+  WritableFieldValues<
+    typeof Computer.fields,
+    never,
+    | "CLIPassword"
+    | "daysOffline"
+    | "deleted"
+    | "id"
+    | "ipAddress"
+    | "policyName"
+    | "previousPolicyId"
+    | "processorSpeed"
+    | "templateComputerId"
+  > {}
+
 /**
  * A computer running the Cb Protection agent. Changing diagnostic, template or tamper-protection
  * fields adds the server's update flags to the PUT (`?changeDiagnostics=true`, ...).
@@ -52,120 +68,169 @@ const TEMPLATE_FIELDS = [
  * assert.ok((await computer.policy())?.id === computer.policyId);
  * ```
  */
-export class Computer extends MutableModel {
+export class Computer extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/computer";
-  /** Documented fields and their types (the Python model has no schema). */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Computer id. */
     id: "integer",
+    /** Computer name (`DOMAIN\HOST`). */
     name: "string",
+    /** Tag. */
     computerTag: "string",
+    /** Description. */
     description: "string",
+    /** Policy id (set it, or use {@linkcode Computer.setPolicy}). */
     policyId: "integer",
+    /** Policy id before the last change. */
     previousPolicyId: "integer",
+    /** Policy name. */
     policyName: "string",
+    /** Automatic policy (`automaticPolicy`, flag). */
     automaticPolicy: "boolean",
+    /** Local approval (`localApproval`, flag). */
     localApproval: "boolean",
+    /** Users (`users`, text). */
     users: "string",
+    /** IP address. */
     ipAddress: "string",
+    /** Mac address (`macAddress`, text). */
     macAddress: "string",
+    /** Connected (`connected`, flag). */
     connected: "boolean",
+    /** Enforcement level (`enforcementLevel`, integer). */
     enforcementLevel: "integer",
+    /** Disconnected enforcement level (`disconnectedEnforcementLevel`, integer). */
     disconnectedEnforcementLevel: "integer",
+    /** The CLI password (after {@linkcode Computer.resetCLIPassword}). */
     CLIPassword: "string",
+    /** Last register date (`lastRegisterDate`, date, raw text with `getRaw`). */
     lastRegisterDate: "iso-date-time",
+    /** Last poll date (`lastPollDate`, date, raw text with `getRaw`). */
     lastPollDate: "iso-date-time",
+    /** Os short name (`osShortName`, text). */
     osShortName: "string",
+    /** Os name (`osName`, text). */
     osName: "string",
+    /** Platform id (`platformId`, integer). */
     platformId: "integer",
+    /** Virtualized (`virtualized`, text). */
     virtualized: "string",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
     dateCreated: "iso-date-time",
+    /** Agent version (`agentVersion`, text). */
     agentVersion: "string",
+    /** Days since the agent last polled. */
     daysOffline: "integer",
+    /** Uninstalled (`uninstalled`, flag). */
     uninstalled: "boolean",
+    /** Whether the computer was deleted. */
     deleted: "boolean",
+    /** Processor count (`processorCount`, integer). */
     processorCount: "integer",
+    /** Processor speed in GHz. */
     processorSpeed: "double",
+    /** Processor model (`processorModel`, text). */
     processorModel: "string",
+    /** Machine model (`machineModel`, text). */
     machineModel: "string",
+    /** Memory size (`memorySize`, integer). */
     memorySize: "integer",
+    /** Agent debug level. */
     debugLevel: "integer",
+    /** Kernel debug level. */
     kernelDebugLevel: "integer",
+    /** Debug flags. */
     debugFlags: "integer",
+    /** Debug duration in minutes. */
     debugDuration: "integer",
+    /** Cache consistency check level. */
     ccLevel: "integer",
+    /** Cache consistency check flags. */
     ccFlags: "integer",
+    /** Whether tamper protection is on. */
     tamperProtectionActive: "boolean",
+    /** Whether this computer is a template for cloned computers. */
     template: "boolean",
+    /** Id of the template this computer was cloned from (0 when none). */
     templateComputerId: "integer",
+    /** Template clone clean-up mode. */
     templateCloneCleanupMode: "integer",
+    /** Template clone clean-up time. */
     templateCloneCleanupTime: "integer",
+    /** Unit of the template clean-up time. */
     templateCloneCleanupTimeScale: "integer",
+    /** Whether the template tracks modifications only. */
     templateTrackModsOnly: "boolean",
+    /** Is active (`isActive`, flag). */
     isActive: "boolean",
+    /** Has duplicates (`hasDuplicates`, flag). */
     hasDuplicates: "boolean",
-  };
+    /** Scepstatus (`SCEPStatus`, integer). */
+    SCEPStatus: "integer",
+    /** Active debug flags (`activeDebugFlags`, integer). */
+    activeDebugFlags: "integer",
+    /** Active debug level (`activeDebugLevel`, integer). */
+    activeDebugLevel: "integer",
+    /** Active kernel debug level (`activeKernelDebugLevel`, integer). */
+    activeKernelDebugLevel: "integer",
+    /** Agent cache size (`agentCacheSize`, integer). */
+    agentCacheSize: "integer",
+    /** Agent memory dumps (`agentMemoryDumps`, integer). */
+    agentMemoryDumps: "integer",
+    /** Agent queue size (`agentQueueSize`, integer). */
+    agentQueueSize: "integer",
+    /** Cb sensor flags (`cbSensorFlags`, integer). */
+    cbSensorFlags: "integer",
+    /** Cb sensor id (`cbSensorId`, integer). */
+    cbSensorId: "integer",
+    /** Cb sensor version (`cbSensorVersion`, text). */
+    cbSensorVersion: "string",
+    /** Cl version (`clVersion`, integer). */
+    clVersion: "integer",
+    /** Force upgrade (`forceUpgrade`, flag). */
+    forceUpgrade: "boolean",
+    /** Has health check errors (`hasHealthCheckErrors`, flag). */
+    hasHealthCheckErrors: "boolean",
+    /** Init percent (`initPercent`, integer). */
+    initPercent: "integer",
+    /** Initializing (`initializing`, flag). */
+    initializing: "boolean",
+    /** Policy status (`policyStatus`, text). */
+    policyStatus: "string",
+    /** Policy status details (`policyStatusDetails`, text). */
+    policyStatusDetails: "string",
+    /** Prioritized (`prioritized`, flag). */
+    prioritized: "boolean",
+    /** Refresh flags (`refreshFlags`, integer). */
+    refreshFlags: "integer",
+    /** Supported kernel (`supportedKernel`, flag). */
+    supportedKernel: "boolean",
+    /** Sync flags (`syncFlags`, integer). */
+    syncFlags: "integer",
+    /** Sync percent (`syncPercent`, integer). */
+    syncPercent: "integer",
+    /** System memory dumps (`systemMemoryDumps`, integer). */
+    systemMemoryDumps: "integer",
+    /** Td count (`tdCount`, integer). */
+    tdCount: "integer",
+    /** Template date (`templateDate`, date, raw text with `getRaw`). */
+    templateDate: "iso-date-time",
+    /** Upgrade error (`upgradeError`, text). */
+    upgradeError: "string",
+    /** Upgrade error count (`upgradeErrorCount`, integer). */
+    upgradeErrorCount: "integer",
+    /** Upgrade error time (`upgradeErrorTime`, date, raw text with `getRaw`). */
+    upgradeErrorTime: "iso-date-time",
+    /** Upgrade status (`upgradeStatus`, text). */
+    upgradeStatus: "string",
+    /** Virtual platform (`virtualPlatform`, text). */
+    virtualPlatform: "string",
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
-
-  /** Computer id. */
-  declare readonly id: number | undefined;
-  /** Computer name (`DOMAIN\HOST`). */
-  declare name: string | undefined;
-  /** Description. */
-  declare description: string | undefined;
-  /** Tag. */
-  declare computerTag: string | undefined;
-  /** Policy id (set it, or use {@linkcode Computer.setPolicy}). */
-  declare policyId: number | undefined;
-  /** Policy id before the last change. */
-  declare readonly previousPolicyId: number | undefined;
-  /** Policy name. */
-  declare readonly policyName: string | undefined;
-  /** IP address. */
-  declare readonly ipAddress: string | undefined;
-  /** Days since the agent last polled. */
-  declare readonly daysOffline: number | undefined;
-  /** Whether the computer was deleted. */
-  declare readonly deleted: boolean | undefined;
-  /** Processor speed in GHz. */
-  declare readonly processorSpeed: number | undefined;
-  /** The CLI password (after {@linkcode Computer.resetCLIPassword}). */
-  declare readonly CLIPassword: string | undefined;
-  /** Agent debug level. */
-  declare debugLevel: number | undefined;
-  /** Kernel debug level. */
-  declare kernelDebugLevel: number | undefined;
-  /** Debug flags. */
-  declare debugFlags: number | undefined;
-  /** Debug duration in minutes. */
-  declare debugDuration: number | undefined;
-  /** Cache consistency check level. */
-  declare ccLevel: number | undefined;
-  /** Cache consistency check flags. */
-  declare ccFlags: number | undefined;
-  /** Whether tamper protection is on. */
-  declare tamperProtectionActive: boolean | undefined;
-  /** Whether this computer is a template for cloned computers. */
-  declare template: boolean | undefined;
-  /** Template clone clean-up mode. */
-  declare templateCloneCleanupMode: number | undefined;
-  /** Template clone clean-up time. */
-  declare templateCloneCleanupTime: number | undefined;
-  /** Unit of the template clean-up time. */
-  declare templateCloneCleanupTimeScale: number | undefined;
-  /** Whether the template tracks modifications only. */
-  declare templateTrackModsOnly: boolean | undefined;
-  /** Id of the template this computer was cloned from (0 when none). */
-  declare readonly templateComputerId: number | undefined;
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   #saving = false;
   #refreshing = false;
@@ -254,7 +319,7 @@ export class Computer extends MutableModel {
    * @returns The policy, or undefined when none is set.
    */
   policy(options: RequestOptions = {}): Promise<Policy | undefined> {
-    return join(this.cb, Policy, this.info.policyId, options);
+    return this.join(Policy, "policyId", options, NO_OBJECT);
   }
 
   /**
@@ -272,7 +337,7 @@ export class Computer extends MutableModel {
    * @returns A new query.
    */
   fileInstances(): ProtectionQuery<FileInstance> {
-    return (this.cb as CbProtectionAPI).select(FileInstance).where(
+    return this.cb.select(FileInstance).where(
       `computerId:${this.uniqueId}`,
     );
   }
@@ -284,7 +349,7 @@ export class Computer extends MutableModel {
    * @returns The template, or undefined when none.
    */
   templateComputer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return join(this.cb, Computer, this.info.templateComputerId, options);
+    return this.join(Computer, "templateComputerId", options, NO_OBJECT);
   }
 
   /** The change-tracking display, with the CLI password hidden. */

@@ -6,16 +6,20 @@
  */
 
 import {
-  type FieldKind,
+  type IdKind,
   installFields,
-  type ModelId,
   MutableModel,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
-import { downloadFirstMember, intId, join } from "./_util.ts";
+import { downloadFirstMember, NO_OBJECT } from "./_util.ts";
 import type { CbProtectionAPI } from "./api.ts";
 import { FileCatalog, fileHashOf } from "./file_catalog.ts";
 import type { ProtectionQuery } from "./query.ts";
+
+/** The typed document fields of {@linkcode Connector}, declared once in `Connector.fields`. */
+export interface Connector
+  extends WritableFieldValues<typeof Connector.fields, never, "id" | "isInternal"> {}
 
 /**
  * An analysis connector (for example a sandbox integration). Register one with
@@ -36,7 +40,7 @@ import type { ProtectionQuery } from "./query.ts";
  * for await (const pending of connector.pendingAnalyses()) assert.ok(pending.fileHash !== undefined);
  * ```
  */
-export class Connector extends MutableModel {
+export class Connector extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/connector";
   /** Whether `cb.create()` may build one. */
@@ -50,47 +54,30 @@ export class Connector extends MutableModel {
     "enabled",
     "analysisEnabled",
   ];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Connector id. */
     id: "integer",
+    /** Name (only non-internal connectors can be renamed). */
     name: "string",
+    /** Name shown for the analysis. */
     analysisName: "string",
+    /** Connector version. */
     connectorVersion: "string",
+    /** Whether the connector can analyse files. */
     canAnalyze: "boolean",
-    analysisTargets: "array",
+    /** File types it analyses. */
+    analysisTargets: ["string"],
+    /** Whether analysis is on. */
     analysisEnabled: "boolean",
+    /** Whether the connector is on. */
     enabled: "boolean",
+    /** Whether it is built into the server. */
     isInternal: "boolean",
-  };
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
-
-  /** Connector id. */
-  declare readonly id: number | undefined;
-  /** Name (only non-internal connectors can be renamed). */
-  declare name: string | undefined;
-  /** Name shown for the analysis. */
-  declare analysisName: string | undefined;
-  /** Connector version. */
-  declare connectorVersion: string | undefined;
-  /** Whether the connector can analyse files. */
-  declare canAnalyze: boolean | undefined;
-  /** File types it analyses. */
-  declare analysisTargets: string[];
-  /** Whether analysis is on. */
-  declare analysisEnabled: boolean | undefined;
-  /** Whether the connector is on. */
-  declare enabled: boolean | undefined;
-  /** Whether it is built into the server. */
-  declare readonly isInternal: boolean | undefined;
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The analyses waiting for this connector (a query on `connectorId:{id}`).
@@ -98,12 +85,16 @@ export class Connector extends MutableModel {
    * @returns A new query.
    */
   pendingAnalyses(): ProtectionQuery<PendingAnalysis> {
-    return (this.cb as CbProtectionAPI).select(PendingAnalysis).where(
+    return this.cb.select(PendingAnalysis).where(
       `connectorId:${this.uniqueId}`,
     );
   }
 }
 installFields(Connector);
+
+/** The typed document fields of {@linkcode PendingAnalysis}, declared once in `PendingAnalysis.fields`. */
+export interface PendingAnalysis
+  extends WritableFieldValues<typeof PendingAnalysis.fields, "uploaded", "id"> {}
 
 /**
  * A file waiting for analysis by a connector (legacy mutable model). Download it with
@@ -123,9 +114,54 @@ installFields(Connector);
  * assert.ok(n.fileAnalysisId === pa.id);
  * ```
  */
-export class PendingAnalysis extends MutableModel {
+export class PendingAnalysis extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/pendingAnalysis";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Analysis id. */
+    id: "integer",
+    /** Analysis status ({@linkcode PendingAnalysis.StatusAnalyzed}, ...). */
+    analysisStatus: "integer",
+    /** Analysis error (`analysisError`, text). */
+    analysisError: "string",
+    /** Analysis result (`analysisResult`, integer). */
+    analysisResult: "integer",
+    /** Analysis target (`analysisTarget`, text). */
+    analysisTarget: "string",
+    /** Connector id (`connectorId`, integer). */
+    connectorId: "integer",
+    /** Created by (`createdBy`, text). */
+    createdBy: "string",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
+    dateCreated: "iso-date-time",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
+    dateModified: "iso-date-time",
+    /** File catalog id (`fileCatalogId`, integer). */
+    fileCatalogId: "integer",
+    /** File name (`fileName`, text). */
+    fileName: "string",
+    /** Md5 (`md5`, text). */
+    md5: "string",
+    /** Path name (`pathName`, text). */
+    pathName: "string",
+    /** Priority (`priority`, integer). */
+    priority: "integer",
+    /** Sha1 (`sha1`, text). */
+    sha1: "string",
+    /** Sha256 (`sha256`, text). */
+    sha256: "string",
+    /** Upload path (`uploadPath`, text). */
+    uploadPath: "string",
+    /** Uploaded (`uploaded`, flag). */
+    uploaded: "boolean",
+    /** Uploaded file size (`uploadedFileSize`, integer). */
+    uploadedFileSize: "integer",
+    /** Id of the file analysis this entry belongs to. */
+    fileAnalysisId: "integer",
+    /** Id of the computer holding the file. */
+    computerId: "integer",
+  } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
   /** Status: scheduled. */
@@ -149,33 +185,13 @@ export class PendingAnalysis extends MutableModel {
   /** Result: malicious. */
   static readonly ResultMalicious = 3;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
-
-  /** Analysis id. */
-  get id(): number | undefined {
-    return this.get<number>("id");
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /** Whether the file is uploaded (and {@linkcode PendingAnalysis.file} can download it). */
   get uploaded(): boolean {
     const v = this.get<unknown>("uploaded");
     return v === true || v === 1 || v === "true";
-  }
-
-  /** Analysis status ({@linkcode PendingAnalysis.StatusAnalyzed}, ...). */
-  get analysisStatus(): number | undefined {
-    return this.get<number>("analysisStatus");
-  }
-  set analysisStatus(value: number | undefined) {
-    this.set("analysisStatus", value);
   }
 
   /** The first hash the analysis has: MD5, else SHA-1, else SHA-256. */
@@ -202,7 +218,7 @@ export class PendingAnalysis extends MutableModel {
    * @returns The unsaved notification.
    */
   createNotification(data: Record<string, unknown> = {}): Notification {
-    const n = (this.cb as CbProtectionAPI).create(Notification, data);
+    const n = this.cb.create(Notification, data);
     n.fileAnalysisId = this.id;
     return n;
   }
@@ -214,9 +230,14 @@ export class PendingAnalysis extends MutableModel {
    * @returns The catalog entry, or undefined when the id is not set.
    */
   fileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return join(this.cb, FileCatalog, this.info.fileCatalogId, options);
+    return this.join(FileCatalog, "fileCatalogId", options, NO_OBJECT);
   }
 }
+installFields(PendingAnalysis);
+
+/** The typed document fields of {@linkcode Notification}, declared once in `Notification.fields`. */
+export interface Notification
+  extends WritableFieldValues<typeof Notification.fields, never, "id"> {}
 
 /**
  * An analysis result reported to the server. Build one with
@@ -235,7 +256,7 @@ export class PendingAnalysis extends MutableModel {
  * assert.ok(typeof n.id === "number");
  * ```
  */
-export class Notification extends MutableModel {
+export class Notification extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/notification";
   /** Whether `cb.create()` may build one. */
@@ -250,69 +271,96 @@ export class Notification extends MutableModel {
   static readonly ResultPotentialThreat = 2;
   /** Result: malicious. */
   static readonly ResultMalicious = 3;
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Notification id. */
     id: "integer",
+    /** Connector id (`connectorId`, integer). */
     connectorId: "integer",
+    /** Time (`time`, date, raw text with `getRaw`). */
     time: "iso-date-time",
+    /** The result ({@linkcode Notification.ResultMalicious}, ...). */
     analysisResult: "integer",
+    /** The analysis it reports on. */
     fileAnalysisId: "integer",
+    /** Flags (`flags`, integer). */
     flags: "integer",
-    files: "array",
-    regKeys: "array",
-    directories: "array",
-    ...Object.fromEntries(
-      [
-        "fileName",
-        "md5",
-        "sha1",
-        "sha256",
-        "malwareName",
-        "malwareType",
-        "externalUrl",
-        "externalId",
-        "severity",
-        "type",
-        "appliance",
-        "product",
-        "version",
-        "srcIp",
-        "srcHost",
-        "destIp",
-        "msgFormat",
-        "anomaly",
-        "targetApp",
-        "targetOS",
-        "httpHeader",
-        "status",
-        "srcUsername",
-        "destUsername",
-      ].map((k) => [k, "string" as const]),
-    ),
-  };
+    /** Files (`files`, list). */
+    files: [{
+      md5: "any",
+      sha1: "any",
+      sha256: "any",
+      fileSize: "any",
+      fileName: "any",
+      filePath: "any",
+      processName: "any",
+      processPath: "any",
+      operation: "any",
+      topLevel: "any",
+    }],
+    /** Reg keys (`regKeys`, list). */
+    regKeys: [{
+      regKey: "any",
+      regName: "any",
+      regValue: "any",
+      processMd5: "any",
+      Operation: "any",
+    }],
+    /** Directories (`directories`, list). */
+    directories: [{ dirPath: "any" }],
+    /** Product that analysed the file. */
+    product: "string",
+    /** Malware name. */
+    malwareName: "string",
+    /** Severity text. */
+    severity: "string",
+    /** Anomaly (`anomaly`, text). */
+    anomaly: "string",
+    /** Appliance (`appliance`, text). */
+    appliance: "string",
+    /** Dest ip (`destIp`, text). */
+    destIp: "string",
+    /** Dest username (`destUsername`, text). */
+    destUsername: "string",
+    /** External id (`externalId`, text). */
+    externalId: "string",
+    /** External url (`externalUrl`, text). */
+    externalUrl: "string",
+    /** File name (`fileName`, text). */
+    fileName: "string",
+    /** Http header (`httpHeader`, text). */
+    httpHeader: "string",
+    /** Malware type (`malwareType`, text). */
+    malwareType: "string",
+    /** Md5 (`md5`, text). */
+    md5: "string",
+    /** Msg format (`msgFormat`, text). */
+    msgFormat: "string",
+    /** Sha1 (`sha1`, text). */
+    sha1: "string",
+    /** Sha256 (`sha256`, text). */
+    sha256: "string",
+    /** Src host (`srcHost`, text). */
+    srcHost: "string",
+    /** Src ip (`srcIp`, text). */
+    srcIp: "string",
+    /** Src username (`srcUsername`, text). */
+    srcUsername: "string",
+    /** Status (`status`, text). */
+    status: "string",
+    /** Target app (`targetApp`, text). */
+    targetApp: "string",
+    /** Target OS (`targetOS`, text). */
+    targetOS: "string",
+    /** Type (`type`, text). */
+    type: "string",
+    /** Version (`version`, text). */
+    version: "string",
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
-  /** Notification id. */
-  declare readonly id: number | undefined;
-  /** The analysis it reports on. */
-  declare fileAnalysisId: number | undefined;
-  /** The result ({@linkcode Notification.ResultMalicious}, ...). */
-  declare analysisResult: number | undefined;
-  /** Product that analysed the file. */
-  declare product: string | undefined;
-  /** Malware name. */
-  declare malwareName: string | undefined;
-  /** Severity text. */
-  declare severity: string | undefined;
   /** Notification type. */
   declare type: string | undefined;
 }

@@ -5,15 +5,16 @@
  */
 
 import {
-  type FieldKind,
+  type IdKind,
   installFields,
-  type ModelId,
   MutableModel,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
-import { downloadFirstMember, intId, join } from "./_util.ts";
+import { downloadFirstMember, NO_OBJECT } from "./_util.ts";
 import { Certificate, Publisher } from "./certificate.ts";
 import { Computer } from "./computer.ts";
+import type { CbProtectionAPI } from "./api.ts";
 
 /**
  * The first of `md5`, `sha1`, `sha256` that a document has.
@@ -28,6 +29,14 @@ export function fileHashOf(info: Record<string, unknown>): string | undefined {
   }
   return undefined;
 }
+
+/** The typed document fields of {@linkcode FileCatalog}, declared once in `FileCatalog.fields`. */
+export interface FileCatalog extends
+  WritableFieldValues<
+    typeof FileCatalog.fields,
+    "publisher",
+    "fileName" | "id" | "md5" | "prevalence" | "publisherId" | "sha1" | "sha256"
+  > {}
 
 /**
  * A unique file known to the server (hashes, prevalence, publisher, state).
@@ -44,68 +53,113 @@ export function fileHashOf(info: Record<string, unknown>): string | undefined {
  * assert.ok(fc.fileHash !== undefined && publisher !== undefined);
  * ```
  */
-export class FileCatalog extends MutableModel {
+export class FileCatalog extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileCatalog";
-  /** Documented fields and their types (the Python model has no schema). */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Catalog id. */
     id: "integer",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
     dateCreated: "iso-date-time",
+    /** Path name (`pathName`, text). */
     pathName: "string",
+    /** File name. */
     fileName: "string",
+    /** File extension (`fileExtension`, text). */
     fileExtension: "string",
+    /** Computer id (`computerId`, integer). */
     computerId: "integer",
+    /** MD5. */
     md5: "string",
+    /** SHA-1. */
     sha1: "string",
+    /** SHA-256. */
     sha256: "string",
+    /** Sha256 hash type (`sha256HashType`, integer). */
     sha256HashType: "integer",
+    /** File type (`fileType`, text). */
     fileType: "string",
+    /** File size (`fileSize`, integer). */
     fileSize: "integer",
+    /** Product name (`productName`, text). */
     productName: "string",
+    /** Publisher or company (`publisherOrCompany`, text). */
     publisherOrCompany: "string",
+    /** Publisher id. */
     publisherId: "integer",
+    /** Certificate id (`certificateId`, integer). */
     certificateId: "integer",
+    /** Product version (`productVersion`, text). */
     productVersion: "string",
+    /** Installed program name (`installedProgramName`, text). */
     installedProgramName: "string",
+    /** Reputation available (`reputationAvailable`, flag). */
     reputationAvailable: "boolean",
+    /** Threat (`threat`, integer). */
     threat: "integer",
+    /** Trust (`trust`, integer). */
     trust: "integer",
+    /** On how many computers the file is. */
     prevalence: "integer",
+    /** File flags (`fileFlags`, integer). */
     fileFlags: "integer",
+    /** Effective state (`effectiveState`, text). */
     effectiveState: "string",
+    /** Approved by reputation (`approvedByReputation`, flag). */
     approvedByReputation: "boolean",
+    /** Reputation enabled (`reputationEnabled`, flag). */
     reputationEnabled: "boolean",
+    /** File state: 1 unapproved, 2 approved, 3 banned. */
     fileState: "integer",
+    /** Publisher state (`publisherState`, integer). */
     publisherState: "integer",
+    /** Certificate state (`certificateState`, integer). */
     certificateState: "integer",
-  };
+    /** Acknowledged (`acknowledged`, flag). */
+    acknowledged: "boolean",
+    /** Category (`category`, text). */
+    category: "string",
+    /** Cl version (`clVersion`, integer). */
+    clVersion: "integer",
+    /** Company (`company`, text). */
+    company: "string",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
+    dateModified: "iso-date-time",
+    /** Description (`description`, text). */
+    description: "string",
+    /** Dirty prevalence (`dirtyPrevalence`, text). */
+    dirtyPrevalence: "string",
+    /** Global state details (`globalStateDetails`, text). */
+    globalStateDetails: "string",
+    /** Initialized (`initialized`, flag). */
+    initialized: "boolean",
+    /** Node type (`nodeType`, integer). */
+    nodeType: "integer",
+    /** Publisher name: read it as {@linkcode FileCatalog.publisherName} (`publisher()` is the join). */
+    publisher: "string",
+    /** State source (`stateSource`, text). */
+    stateSource: "string",
+    /** Transaction id (`transactionId`, text). */
+    transactionId: "string",
+    /** Trust messages (`trustMessages`, text). */
+    trustMessages: "string",
+    /** Unified source (`unifiedSource`, text). */
+    unifiedSource: "string",
+    /** Verdict (`verdict`, text). */
+    verdict: "string",
+  } as const;
 
   /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
+   * The `publisher` field (publisher name as the server sent it): the property `publisher` is
+   * the join to the {@linkcode Publisher} model, as in the Python library.
    */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
+  get publisherName(): string | undefined {
+    return this.get<string>("publisher");
   }
 
-  /** Catalog id. */
-  declare readonly id: number | undefined;
-  /** File name. */
-  declare readonly fileName: string | undefined;
-  /** MD5. */
-  declare readonly md5: string | undefined;
-  /** SHA-1. */
-  declare readonly sha1: string | undefined;
-  /** SHA-256. */
-  declare readonly sha256: string | undefined;
-  /** On how many computers the file is. */
-  declare readonly prevalence: number | undefined;
-  /** File state: 1 unapproved, 2 approved, 3 banned. */
-  declare fileState: number | undefined;
-  /** Publisher id. */
-  declare readonly publisherId: number | undefined;
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /** The first hash the entry has: MD5, else SHA-1, else SHA-256. */
   get fileHash(): string | undefined {
@@ -119,7 +173,7 @@ export class FileCatalog extends MutableModel {
    * @returns The computer, or undefined when the id is not set.
    */
   computer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return join(this.cb, Computer, this.info.computerId, options);
+    return this.join(Computer, "computerId", options, NO_OBJECT);
   }
 
   /**
@@ -129,7 +183,7 @@ export class FileCatalog extends MutableModel {
    * @returns The publisher, or undefined when the id is not set.
    */
   publisher(options: RequestOptions = {}): Promise<Publisher | undefined> {
-    return join(this.cb, Publisher, this.info.publisherId, options);
+    return this.join(Publisher, "publisherId", options, NO_OBJECT);
   }
 
   /**
@@ -139,10 +193,13 @@ export class FileCatalog extends MutableModel {
    * @returns The certificate, or undefined when the id is not set.
    */
   certificate(options: RequestOptions = {}): Promise<Certificate | undefined> {
-    return join(this.cb, Certificate, this.info.certificateId, options);
+    return this.join(Certificate, "certificateId", options, NO_OBJECT);
   }
 }
 installFields(FileCatalog);
+
+/** The typed document fields of {@linkcode FileAnalysis}, declared once in `FileAnalysis.fields`. */
+export interface FileAnalysis extends WritableFieldValues<typeof FileAnalysis.fields> {}
 
 /**
  * A file analysis request (legacy mutable model: saved with a PUT of the whole document).
@@ -158,22 +215,50 @@ installFields(FileCatalog);
  * assert.ok(fa.get("fileCatalogId") !== undefined);
  * ```
  */
-export class FileAnalysis extends MutableModel {
+export class FileAnalysis extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileAnalysis";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Analysis result (`analysisResult`, integer). */
+    analysisResult: "integer",
+    /** Analysis status (`analysisStatus`, integer). */
+    analysisStatus: "integer",
+    /** Analysis target (`analysisTarget`, text). */
+    analysisTarget: "string",
+    /** Computer id (`computerId`, integer). */
+    computerId: "integer",
+    /** Connector id (`connectorId`, integer). */
+    connectorId: "integer",
+    /** Created by (`createdBy`, text). */
+    createdBy: "string",
+    /** Created by user id (`createdByUserId`, integer). */
+    createdByUserId: "integer",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
+    dateCreated: "iso-date-time",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
+    dateModified: "iso-date-time",
+    /** File catalog id (`fileCatalogId`, integer). */
+    fileCatalogId: "integer",
+    /** File name (`fileName`, text). */
+    fileName: "string",
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Path name (`pathName`, text). */
+    pathName: "string",
+    /** Priority (`priority`, integer). */
+    priority: "integer",
+  } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
+installFields(FileAnalysis);
+
+/** The typed document fields of {@linkcode FileUpload}, declared once in `FileUpload.fields`. */
+export interface FileUpload extends WritableFieldValues<typeof FileUpload.fields> {}
 
 /**
  * A file uploaded from an agent to the server; {@linkcode FileUpload.file} streams its content.
@@ -190,21 +275,43 @@ export class FileAnalysis extends MutableModel {
  * assert.ok(bytes[0] === 0x4d && bytes[1] === 0x5a); // "MZ"
  * ```
  */
-export class FileUpload extends MutableModel {
+export class FileUpload extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileUpload";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Computer id (`computerId`, integer). */
+    computerId: "integer",
+    /** Created by (`createdBy`, text). */
+    createdBy: "string",
+    /** Created by user id (`createdByUserId`, integer). */
+    createdByUserId: "integer",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
+    dateCreated: "iso-date-time",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
+    dateModified: "iso-date-time",
+    /** File catalog id (`fileCatalogId`, integer). */
+    fileCatalogId: "integer",
+    /** File name (`fileName`, text). */
+    fileName: "string",
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Path name (`pathName`, text). */
+    pathName: "string",
+    /** Priority (`priority`, integer). */
+    priority: "integer",
+    /** Upload path (`uploadPath`, text). */
+    uploadPath: "string",
+    /** Upload status (`uploadStatus`, integer). */
+    uploadStatus: "integer",
+    /** Uploaded file size (`uploadedFileSize`, integer). */
+    uploadedFileSize: "integer",
+  } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The uploaded file: `GET fileUpload/{id}?downloadFile=true` (a ZIP), the first member
@@ -218,3 +325,4 @@ export class FileUpload extends MutableModel {
     return downloadFirstMember(this.cb, this.instanceUrl(), options);
   }
 }
+installFields(FileUpload);

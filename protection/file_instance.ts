@@ -6,16 +6,26 @@
  */
 
 import {
-  type FieldKind,
+  type FieldValues,
+  type IdKind,
   installFields,
   Model,
-  type ModelId,
   MutableModel,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
-import { intId, join } from "./_util.ts";
+import { NO_OBJECT } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import { FileCatalog } from "./file_catalog.ts";
+import type { CbProtectionAPI } from "./api.ts";
+
+/** The typed document fields of {@linkcode FileInstance}, declared once in `FileInstance.fields`. */
+export interface FileInstance extends
+  WritableFieldValues<
+    typeof FileInstance.fields,
+    never,
+    "computerId" | "executed" | "fileCatalogId" | "fileName" | "id" | "pathName"
+  > {}
 
 /**
  * One file on one computer. Approve it locally by setting `localState = 2` and saving: the
@@ -38,55 +48,51 @@ import { FileCatalog } from "./file_catalog.ts";
  * }
  * ```
  */
-export class FileInstance extends MutableModel {
+export class FileInstance extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileInstance";
   /** Updates are POSTed to the instance path. */
   static override updateMethod = "POST";
-  /** Documented fields and their types (the Python model has no schema). */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Instance id. */
     id: "integer",
+    /** File catalog id. */
     fileCatalogId: "integer",
+    /** File instance group id (`fileInstanceGroupId`, integer). */
     fileInstanceGroupId: "integer",
+    /** Computer id. */
     computerId: "integer",
+    /** Policy id (`policyId`, integer). */
     policyId: "integer",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
     dateCreated: "iso-date-time",
+    /** File name. */
     fileName: "string",
+    /** Folder of the file. */
     pathName: "string",
+    /** Whether the file was executed. */
     executed: "boolean",
+    /** Local state: 1 unapproved, 2 approved, 3 banned. */
     localState: "integer",
+    /** Detailed local state (`detailedLocalState`, integer). */
     detailedLocalState: "integer",
+    /** Detached publisher id (`detachedPublisherId`, integer). */
     detachedPublisherId: "integer",
+    /** Detached certificate id (`detachedCertificateId`, integer). */
     detachedCertificateId: "integer",
+    /** Top level (`topLevel`, flag). */
     topLevel: "boolean",
+    /** Initialized (`initialized`, flag). */
     initialized: "boolean",
+    /** Certificate id (`certificateId`, integer). */
     certificateId: "integer",
-  };
+    /** Unified source (`unifiedSource`, text). */
+    unifiedSource: "string",
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
-
-  /** Instance id. */
-  declare readonly id: number | undefined;
-  /** File catalog id. */
-  declare readonly fileCatalogId: number | undefined;
-  /** Computer id. */
-  declare readonly computerId: number | undefined;
-  /** File name. */
-  declare readonly fileName: string | undefined;
-  /** Folder of the file. */
-  declare readonly pathName: string | undefined;
-  /** Local state: 1 unapproved, 2 approved, 3 banned. */
-  declare localState: number | undefined;
-  /** Whether the file was executed. */
-  declare readonly executed: boolean | undefined;
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The computer the file is on (cached join on `computerId`).
@@ -95,7 +101,7 @@ export class FileInstance extends MutableModel {
    * @returns The computer, or undefined.
    */
   computer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return join(this.cb, Computer, this.info.computerId, options);
+    return this.join(Computer, "computerId", options, NO_OBJECT);
   }
 
   /**
@@ -105,10 +111,13 @@ export class FileInstance extends MutableModel {
    * @returns The catalog entry, or undefined.
    */
   fileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return join(this.cb, FileCatalog, this.info.fileCatalogId, options);
+    return this.join(FileCatalog, "fileCatalogId", options, NO_OBJECT);
   }
 }
 installFields(FileInstance);
+
+/** The typed document fields of {@linkcode FileInstanceDeleted}, declared once in `FileInstanceDeleted.fields`. */
+export interface FileInstanceDeleted extends FieldValues<typeof FileInstanceDeleted.fields> {}
 
 /**
  * A file instance that was deleted (read-only).
@@ -124,22 +133,42 @@ installFields(FileInstance);
  * assert.ok(gone.every((d) => typeof d.get("fileName") === "string"));
  * ```
  */
-export class FileInstanceDeleted extends Model {
+export class FileInstanceDeleted extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileInstanceDeleted";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
+    dateCreated: "iso-date-time",
+    /** Date deleted (`dateDeleted`, date, raw text with `getRaw`). */
+    dateDeleted: "iso-date-time",
+    /** Detached certificate id (`detachedCertificateId`, integer). */
+    detachedCertificateId: "integer",
+    /** Detached publisher id (`detachedPublisherId`, integer). */
+    detachedPublisherId: "integer",
+    /** File catalog id (`fileCatalogId`, integer). */
+    fileCatalogId: "integer",
+    /** File instance group id (`fileInstanceGroupId`, integer). */
+    fileInstanceGroupId: "integer",
+    /** File name (`fileName`, text). */
+    fileName: "string",
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Path name (`pathName`, text). */
+    pathName: "string",
+    /** Id of the computer the file was deleted from. */
+    computerId: "integer",
+  } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
+installFields(FileInstanceDeleted, { writable: false });
+
+/** The typed document fields of {@linkcode FileInstanceGroup}, declared once in `FileInstanceGroup.fields`. */
+export interface FileInstanceGroup extends FieldValues<typeof FileInstanceGroup.fields> {}
 
 /**
  * A group of file instances written together (read-only).
@@ -154,22 +183,42 @@ export class FileInstanceDeleted extends Model {
  * assert.ok(await cb.select(FileInstanceGroup).count() > 0);
  * ```
  */
-export class FileInstanceGroup extends Model {
+export class FileInstanceGroup extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileInstanceGroup";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Computer id (`computerId`, integer). */
+    computerId: "integer",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
+    dateCreated: "iso-date-time",
+    /** File catalog id (`fileCatalogId`, integer). */
+    fileCatalogId: "integer",
+    /** File name (`fileName`, text). */
+    fileName: "string",
+    /** Group type (`groupType`, integer). */
+    groupType: "integer",
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Installed program name (`installedProgramName`, text). */
+    installedProgramName: "string",
+    /** Path name (`pathName`, text). */
+    pathName: "string",
+    /** User name (`userName`, text). */
+    userName: "string",
+    /** Name of the group. */
+    name: "string",
+  } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
+installFields(FileInstanceGroup, { writable: false });
+
+/** The typed document fields of {@linkcode InternalEvent}, declared once in `InternalEvent.fields`. */
+export interface InternalEvent extends FieldValues<typeof InternalEvent.fields> {}
 
 /**
  * An internal event. The Python library reads it from the `fileInstance` path (sic), and so does
@@ -186,19 +235,102 @@ export class FileInstanceGroup extends Model {
  * assert.ok(first !== undefined);
  * ```
  */
-export class InternalEvent extends Model {
+export class InternalEvent extends Model<CbProtectionAPI> {
   /** The REST path of the collection (the file-instance path, as in the Python library). */
   static override urlObject = "/api/bit9platform/v1/fileInstance";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Ban name (`banName`, text). */
+    banName: "string",
+    /** Command line (`commandLine`, text). */
+    commandLine: "string",
+    /** Computer id (`computerId`, integer). */
+    computerId: "integer",
+    /** Computer name (`computerName`, text). */
+    computerName: "string",
+    /** Description (`description`, text). */
+    description: "string",
+    /** File catalog id (`fileCatalogId`, integer). */
+    fileCatalogId: "integer",
+    /** File name (`fileName`, text). */
+    fileName: "string",
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Indicator name (`indicatorName`, text). */
+    indicatorName: "string",
+    /** Installer file catalog id (`installerFileCatalogId`, integer). */
+    installerFileCatalogId: "integer",
+    /** Installer file name (`installerFileName`, text). */
+    installerFileName: "string",
+    /** Ip address (`ipAddress`, text). */
+    ipAddress: "string",
+    /** Param1 (`param1`, text). */
+    param1: "string",
+    /** Param2 (`param2`, text). */
+    param2: "string",
+    /** Param3 (`param3`, text). */
+    param3: "string",
+    /** Path name (`pathName`, text). */
+    pathName: "string",
+    /** Policy id (`policyId`, integer). */
+    policyId: "integer",
+    /** Policy name (`policyName`, text). */
+    policyName: "string",
+    /** Process file catalog id (`processFileCatalogId`, integer). */
+    processFileCatalogId: "integer",
+    /** Process file name (`processFileName`, text). */
+    processFileName: "string",
+    /** Process key (`processKey`, text). */
+    processKey: "string",
+    /** Process path name (`processPathName`, text). */
+    processPathName: "string",
+    /** Received timestamp (`receivedTimestamp`, date, raw text with `getRaw`). */
+    receivedTimestamp: "iso-date-time",
+    /** Rule name (`ruleName`, text). */
+    ruleName: "string",
+    /** Severity (`severity`, integer). */
+    severity: "integer",
+    /** String id (`stringId`, integer). */
+    stringId: "integer",
+    /** Subtype (`subtype`, integer). */
+    subtype: "integer",
+    /** Subtype name (`subtypeName`, text). */
+    subtypeName: "string",
+    /** Timestamp (`timestamp`, date, raw text with `getRaw`). */
+    timestamp: "iso-date-time",
+    /** Type (`type`, integer). */
+    type: "integer",
+    /** Updater name (`updaterName`, text). */
+    updaterName: "string",
+    /** User name (`userName`, text). */
+    userName: "string",
+    /** File instance group id (the route answers file instances). */
+    fileInstanceGroupId: "integer",
+    /** When the file instance was created. */
+    dateCreated: "iso-date-time",
+    /** Whether the file ran. */
+    executed: "boolean",
+    /** Local state of the file instance. */
+    localState: "integer",
+    /** Detailed local state. */
+    detailedLocalState: "integer",
+    /** Publisher id of a detached signature. */
+    detachedPublisherId: "integer",
+    /** Certificate id of a detached signature. */
+    detachedCertificateId: "integer",
+    /** Whether the instance is top-level. */
+    topLevel: "boolean",
+    /** Whether the instance is initialized. */
+    initialized: "boolean",
+    /** Certificate id of the file. */
+    certificateId: "integer",
+    /** Unified management source of the file instance. */
+    unifiedSource: "string",
+  } as const;
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
+installFields(InternalEvent, { writable: false });

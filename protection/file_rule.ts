@@ -5,15 +5,21 @@
  */
 
 import {
-  type FieldKind,
+  type IdKind,
   installFields,
-  type ModelId,
   MutableModel,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
-import { intId, join } from "./_util.ts";
+import { NO_OBJECT } from "./_util.ts";
 import { FileCatalog } from "./file_catalog.ts";
 import { User } from "./user.ts";
+import type { CbProtectionAPI } from "./api.ts";
+
+/** The typed document fields of {@linkcode FileRule}, declared once in `FileRule.fields`. */
+export interface FileRule
+  extends
+    WritableFieldValues<typeof FileRule.fields, never, "createdByUserId" | "id" | "sourceType"> {}
 
 /**
  * A rule that approves or bans a file by hash. Created with `cb.create(FileRule)`; `name` is
@@ -36,7 +42,7 @@ import { User } from "./user.ts";
  * assert.ok(typeof rule.id === "number" && rule.fileState === FileRule.StateBanned);
  * ```
  */
-export class FileRule extends MutableModel {
+export class FileRule extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/fileRule";
   /** Whether `cb.create()` may build one. */
@@ -71,72 +77,72 @@ export class FileRule extends MutableModel {
   static readonly PlatformMac = 2;
   /** Platform flag: Linux. */
   static readonly PlatformLinux = 4;
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Rule id. */
     id: "integer",
+    /** Catalog id of the file (0 for a hash-only rule). */
     fileCatalogId: "integer",
+    /** Rule name. */
     name: "string",
+    /** Description. */
     description: "string",
+    /** File state the rule sets ({@linkcode FileRule.StateBanned}, ...). */
     fileState: "integer",
+    /** Where the rule came from ({@linkcode FileRule.SourceTypeManual}, ...). */
     sourceType: "integer",
+    /** Source id (`sourceId`, integer). */
     sourceId: "integer",
+    /** Whether the rule only reports. */
     reportOnly: "boolean",
+    /** Reputation approvals enabled (`reputationApprovalsEnabled`, flag). */
     reputationApprovalsEnabled: "boolean",
+    /** Force installer (`forceInstaller`, flag). */
     forceInstaller: "boolean",
+    /** Force not installer (`forceNotInstaller`, flag). */
     forceNotInstaller: "boolean",
+    /** Comma-separated policy ids (`"0"` = all policies). */
     policyIds: "string",
+    /** Hash the rule matches (MD5, SHA-1 or SHA-256). */
     hash: "string",
+    /** Platforms ({@linkcode FileRule.PlatformWindows}, ... ORed). */
     platformFlags: "integer",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
     dateCreated: "iso-date-time",
+    /** Created by (`createdBy`, text). */
     createdBy: "string",
+    /** Id of the user who created the rule. */
     createdByUserId: "string",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
     dateModified: "iso-date-time",
+    /** Modified by (`modifiedBy`, text). */
     modifiedBy: "string",
+    /** Modified by user id (`modifiedByUserId`, integer). */
     modifiedByUserId: "integer",
+    /** Cl version (`clVersion`, integer). */
     clVersion: "integer",
+    /** Id unique (`idUnique`, text). */
     idUnique: "string",
+    /** Orig id unique (`origIdUnique`, text). */
     origIdUnique: "string",
+    /** Unified flag (`unifiedFlag`, integer). */
     unifiedFlag: "integer",
+    /** Unified source (`unifiedSource`, text). */
     unifiedSource: "string",
+    /** Version (`version`, integer). */
     version: "integer",
+    /** Lazy approval (`lazyApproval`, flag). */
     lazyApproval: "boolean",
+    /** Visible (`visible`, flag). */
     visible: "boolean",
+    /** File name (`fileName`, text). */
     fileName: "string",
+    /** File rule type (`fileRuleType`, text). */
     fileRuleType: "string",
-  };
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
-
-  /** Rule id. */
-  declare readonly id: number | undefined;
-  /** Rule name. */
-  declare name: string | undefined;
-  /** Description. */
-  declare description: string | undefined;
-  /** File state the rule sets ({@linkcode FileRule.StateBanned}, ...). */
-  declare fileState: number | undefined;
-  /** Hash the rule matches (MD5, SHA-1 or SHA-256). */
-  declare hash: string | undefined;
-  /** Catalog id of the file (0 for a hash-only rule). */
-  declare fileCatalogId: number | undefined;
-  /** Comma-separated policy ids (`"0"` = all policies). */
-  declare policyIds: string | undefined;
-  /** Whether the rule only reports. */
-  declare reportOnly: boolean | undefined;
-  /** Platforms ({@linkcode FileRule.PlatformWindows}, ... ORed). */
-  declare platformFlags: number | undefined;
-  /** Where the rule came from ({@linkcode FileRule.SourceTypeManual}, ...). */
-  declare readonly sourceType: number | undefined;
-  /** Id of the user who created the rule. */
-  declare readonly createdByUserId: string | undefined;
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The file of the rule (cached join on `fileCatalogId`).
@@ -145,7 +151,7 @@ export class FileRule extends MutableModel {
    * @returns The catalog entry, or undefined for a hash-only rule.
    */
   fileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return join(this.cb, FileCatalog, this.info.fileCatalogId, options);
+    return this.join(FileCatalog, "fileCatalogId", options, NO_OBJECT);
   }
 
   /**
@@ -155,7 +161,7 @@ export class FileRule extends MutableModel {
    * @returns The user, or undefined.
    */
   createdByUser(options: RequestOptions = {}): Promise<User | undefined> {
-    return join(this.cb, User, this.info.createdByUserId, options);
+    return this.join(User, "createdByUserId", options, NO_OBJECT);
   }
 }
 installFields(FileRule);

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { type FieldKind, installFields, type ModelId, MutableModel } from "../core/mod.ts";
-import { intId } from "./_util.ts";
+import { type IdKind, installFields, MutableModel, type WritableFieldValues } from "../core/mod.ts";
+import type { CbProtectionAPI } from "./api.ts";
 
 /**
  * Enforcement levels of a policy (`enforcementLevel`, `disconnectedEnforcementLevel`).
@@ -36,6 +36,10 @@ export const EnforcementLevel: {
   LevelNone: 80,
 });
 
+/** The typed document fields of {@linkcode Policy}, declared once in `Policy.fields`. */
+export interface Policy
+  extends WritableFieldValues<typeof Policy.fields, never, "id" | "totalComputers"> {}
+
 /**
  * A Cb Protection policy. Created with `cb.create(Policy)`; `name` is required.
  *
@@ -51,66 +55,70 @@ export const EnforcementLevel: {
  * assert.ok(typeof policy.id === "number");
  * ```
  */
-export class Policy extends MutableModel {
+export class Policy extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/policy";
   /** Whether `cb.create()` may build one. */
   static override creatable = true;
   /** Fields that must be set before a save. */
   static override required: readonly string[] = ["name"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Policy id. */
     id: "integer",
+    /** Policy name. */
     name: "string",
+    /** Description. */
     description: "string",
+    /** Package name (`packageName`, text). */
     packageName: "string",
+    /** Enforcement level when connected ({@linkcode EnforcementLevel}). */
     enforcementLevel: "integer",
+    /** Enforcement level when disconnected. */
     disconnectedEnforcementLevel: "integer",
+    /** Help desk url (`helpDeskUrl`, text). */
     helpDeskUrl: "string",
+    /** Image url (`imageUrl`, text). */
     imageUrl: "string",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
     dateCreated: "iso-date-time",
+    /** Created by user id (`createdByUserId`, integer). */
     createdByUserId: "integer",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
     dateModified: "iso-date-time",
+    /** Modified by user id (`modifiedByUserId`, integer). */
     modifiedByUserId: "integer",
+    /** Read only (`readOnly`, flag). */
     readOnly: "boolean",
+    /** Hidden (`hidden`, flag). */
     hidden: "boolean",
+    /** Automatic (`automatic`, flag). */
     automatic: "boolean",
+    /** Load agent in safe mode (`loadAgentInSafeMode`, flag). */
     loadAgentInSafeMode: "boolean",
+    /** Whether reputation approvals are on. */
     reputationEnabled: "boolean",
+    /** File tracking enabled (`fileTrackingEnabled`, flag). */
     fileTrackingEnabled: "boolean",
+    /** Custom logo (`customLogo`, flag). */
     customLogo: "boolean",
+    /** Automatic approvals on transition (`automaticApprovalsOnTransition`, flag). */
     automaticApprovalsOnTransition: "boolean",
+    /** Allow agent upgrades (`allowAgentUpgrades`, flag). */
     allowAgentUpgrades: "boolean",
+    /** Computers in the policy. */
     totalComputers: "integer",
+    /** Connected computers (`connectedComputers`, integer). */
     connectedComputers: "integer",
+    /** At enforcement computers (`atEnforcementComputers`, integer). */
     atEnforcementComputers: "integer",
+    /** Cl version max (`clVersionMax`, integer). */
     clVersionMax: "integer",
-  };
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
-  /** Policy id. */
-  declare readonly id: number | undefined;
-  /** Policy name. */
-  declare name: string | undefined;
-  /** Description. */
-  declare description: string | undefined;
-  /** Enforcement level when connected ({@linkcode EnforcementLevel}). */
-  declare enforcementLevel: number | undefined;
-  /** Enforcement level when disconnected. */
-  declare disconnectedEnforcementLevel: number | undefined;
-  /** Whether reputation approvals are on. */
-  declare reputationEnabled: boolean | undefined;
-  /** Computers in the policy. */
-  declare readonly totalComputers: number | undefined;
   /** Creation time. */
   declare readonly dateCreated: Date | undefined;
 }

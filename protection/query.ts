@@ -227,7 +227,9 @@ export class ProtectionQuery<M extends Model> extends PaginatedQuery<M> {
 
   #build(row: Document): M {
     const id = row[this.cls.primaryKey];
-    if (id === undefined || id === null) return new this.cls(this.api, undefined, { info: row });
+    if (id === undefined || id === null) {
+      return new this.cls(this.api as never, undefined, { info: row });
+    }
     return this.api.fromRow(this.cls, id as string | number, row, false);
   }
 }

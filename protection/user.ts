@@ -5,10 +5,21 @@
  * @module
  */
 
-import { type FieldKind, installFields, Model, type ModelId, MutableModel } from "../core/mod.ts";
-import { intId, redactDisplay } from "./_util.ts";
+import {
+  type FieldValues,
+  type IdKind,
+  installFields,
+  Model,
+  MutableModel,
+  type WritableFieldValues,
+} from "../core/mod.ts";
+import { redactDisplay } from "./_util.ts";
+import type { CbProtectionAPI } from "./api.ts";
 
 const USER_SECRETS = ["apiToken", "passwordHash", "passwordSalt"];
+
+/** The typed document fields of {@linkcode User}, declared once in `User.fields`. */
+export interface User extends WritableFieldValues<typeof User.fields, never, "id"> {}
 
 /**
  * A console user (Cb Protection 8.0+). Its API token and password hash are never printed.
@@ -26,7 +37,7 @@ const USER_SECRETS = ["apiToken", "passwordHash", "passwordSalt"];
  * await user.delete();
  * ```
  */
-export class User extends MutableModel {
+export class User extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/user";
   /** The oldest server with this API. */
@@ -35,59 +46,62 @@ export class User extends MutableModel {
   static override creatable = true;
   /** Fields that must be set before a save. */
   static override required: readonly string[] = ["name"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** User id. */
     id: "integer",
+    /** Login name. */
     name: "string",
+    /** Comma-separated user group ids. */
     userGroupIds: "string",
+    /** E-mail address. */
     eMailAddress: "string",
+    /** First name. */
     firstName: "string",
+    /** Last name. */
     lastName: "string",
+    /** Title (`title`, text). */
     title: "string",
+    /** Salutation (`salutation`, text). */
     salutation: "string",
+    /** Department (`department`, text). */
     department: "string",
+    /** Home phone (`homePhone`, text). */
     homePhone: "string",
+    /** Cell phone (`cellPhone`, text). */
     cellPhone: "string",
+    /** Backup cell phone (`backupCellPhone`, text). */
     backupCellPhone: "string",
+    /** Pager (`pager`, text). */
     pager: "string",
+    /** Backup pager (`backupPager`, text). */
     backupPager: "string",
+    /** Comments (`comments`, text). */
     comments: "string",
+    /** Admin comments (`adminComments`, text). */
     adminComments: "string",
+    /** Password hash (`passwordHash`, text). */
     passwordHash: "string",
+    /** Password salt (`passwordSalt`, text). */
     passwordSalt: "string",
+    /** Api token (`apiToken`, text). */
     apiToken: "string",
+    /** Read only (`readOnly`, flag). */
     readOnly: "boolean",
+    /** External (`external`, flag). */
     external: "boolean",
+    /** Automatic (`automatic`, flag). */
     automatic: "boolean",
+    /** Unified (`unified`, flag). */
     unified: "boolean",
+    /** Whether the user may log in. */
     enabled: "boolean",
+    /** Registration date (`registrationDate`, date, raw text with `getRaw`). */
     registrationDate: "iso-date-time",
-  };
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
-
-  /** User id. */
-  declare readonly id: number | undefined;
-  /** Login name. */
-  declare name: string | undefined;
-  /** First name. */
-  declare firstName: string | undefined;
-  /** Last name. */
-  declare lastName: string | undefined;
-  /** E-mail address. */
-  declare eMailAddress: string | undefined;
-  /** Comma-separated user group ids. */
-  declare userGroupIds: string | undefined;
-  /** Whether the user may log in. */
-  declare enabled: boolean | undefined;
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /** The change-tracking display, with the API token and password hash hidden. */
   override toString(): string {
@@ -95,6 +109,9 @@ export class User extends MutableModel {
   }
 }
 installFields(User);
+
+/** The typed document fields of {@linkcode UserGroup}, declared once in `UserGroup.fields`. */
+export interface UserGroup extends WritableFieldValues<typeof UserGroup.fields, never, "id"> {}
 
 /**
  * A group of console users with permissions (Cb Protection 8.0+).
@@ -111,7 +128,7 @@ installFields(User);
  * assert.ok(group.enabled !== undefined);
  * ```
  */
-export class UserGroup extends MutableModel {
+export class UserGroup extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/userGroup";
   /** The oldest server with this API. */
@@ -120,47 +137,50 @@ export class UserGroup extends MutableModel {
   static override creatable = true;
   /** Fields that must be set before a save. */
   static override required: readonly string[] = ["name"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Group id. */
     id: "integer",
+    /** Group name. */
     name: "string",
+    /** Description. */
     description: "string",
+    /** Permissions as a hex string. */
     permissions: "string",
+    /** Policy ids (`policyIds`, text). */
     policyIds: "string",
+    /** Enabled (`enabled`, flag). */
     enabled: "boolean",
+    /** Editable (`editable`, flag). */
     editable: "boolean",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
     dateCreated: "iso-date-time",
+    /** Created by (`createdBy`, text). */
     createdBy: "string",
+    /** Created by user id (`createdByUserId`, integer). */
     createdByUserId: "integer",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
     dateModified: "iso-date-time",
+    /** Modified by (`modifiedBy`, text). */
     modifiedBy: "string",
+    /** Modified by user id (`modifiedByUserId`, integer). */
     modifiedByUserId: "integer",
+    /** Automatic count (`automaticCount`, integer). */
     automaticCount: "integer",
+    /** Manual count (`manualCount`, integer). */
     manualCount: "integer",
-  };
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
-  /** Group id. */
-  declare readonly id: number | undefined;
-  /** Group name. */
-  declare name: string | undefined;
-  /** Description. */
-  declare description: string | undefined;
-  /** Permissions as a hex string. */
-  declare permissions: string | undefined;
   /** Whether the group is enabled. */
   declare enabled: boolean | undefined;
 }
 installFields(UserGroup);
+
+/** The typed document fields of {@linkcode TrustedUser}, declared once in `TrustedUser.fields`. */
+export interface TrustedUser extends WritableFieldValues<typeof TrustedUser.fields, never, "id"> {}
 
 /**
  * A user whose writes are trusted (Cb Protection 8.0+). `name`, `userSid`, `description` and
@@ -180,7 +200,7 @@ installFields(UserGroup);
  * assert.ok(typeof tu.id === "number");
  * ```
  */
-export class TrustedUser extends MutableModel {
+export class TrustedUser extends MutableModel<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/trustedUser";
   /** The oldest server with this API. */
@@ -189,44 +209,45 @@ export class TrustedUser extends MutableModel {
   static override creatable = true;
   /** Fields that must be set before a save. */
   static override required: readonly string[] = ["name", "userSid", "description", "platformId"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Trusted user id. */
     id: "integer",
+    /** User name. */
     name: "string",
+    /** Windows SID. */
     userSid: "string",
+    /** Description. */
     description: "string",
+    /** Platform id (`platformId`, integer). */
     platformId: "integer",
+    /** Date created (`dateCreated`, date, raw text with `getRaw`). */
     dateCreated: "iso-date-time",
+    /** Created by (`createdBy`, text). */
     createdBy: "string",
+    /** Created by user id (`createdByUserId`, integer). */
     createdByUserId: "integer",
+    /** Date modified (`dateModified`, date, raw text with `getRaw`). */
     dateModified: "iso-date-time",
+    /** Modified by (`modifiedBy`, text). */
     modifiedBy: "string",
+    /** Modified by user id (`modifiedByUserId`, integer). */
     modifiedByUserId: "integer",
+    /** Cl version (`clVersion`, integer). */
     clVersion: "integer",
-  };
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
-  /** Trusted user id. */
-  declare readonly id: number | undefined;
-  /** User name. */
-  declare name: string | undefined;
-  /** Windows SID. */
-  declare userSid: string | undefined;
-  /** Description. */
-  declare description: string | undefined;
   /** Platform: 1 Windows, 2 Mac, 4 Linux. */
   declare platformId: number | undefined;
 }
 installFields(TrustedUser);
+
+/** The typed document fields of {@linkcode GrantedUserPolicyPermission}, declared once in `GrantedUserPolicyPermission.fields`. */
+export interface GrantedUserPolicyPermission
+  extends FieldValues<typeof GrantedUserPolicyPermission.fields> {}
 
 /**
  * A policy permission granted to a user (read-only; Cb Protection 8.0+).
@@ -241,19 +262,28 @@ installFields(TrustedUser);
  * assert.ok(await cb.select(GrantedUserPolicyPermission).count() > 0);
  * ```
  */
-export class GrantedUserPolicyPermission extends Model {
+export class GrantedUserPolicyPermission extends Model<CbProtectionAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/bit9platform/v1/grantedUserPolicyPermission";
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Id (`id`, integer). */
+    id: "integer",
+    /** Permissions (`permissions`, text). */
+    permissions: "string",
+    /** Policy id (`policyId`, integer). */
+    policyId: "integer",
+    /** Policy name (`policyName`, text). */
+    policyName: "string",
+    /** User id (`userId`, integer). */
+    userId: "integer",
+    /** User name (`userName`, text). */
+    userName: "string",
+  } as const;
   /** The oldest server with this API. */
   static readonly minimumServerVersion: string = "8.0";
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return intId(id);
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 }
+installFields(GrantedUserPolicyPermission, { writable: false });

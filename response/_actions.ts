@@ -6,6 +6,7 @@
  */
 
 import { ApiError, type LoadOptions, MutableModel } from "../core/mod.ts";
+import type { CbResponseAPI } from "./api.ts";
 
 /** The action names by `action_type` number. */
 const ACTION_TYPES: readonly string[] = ["email", "syslog", "http_post", "alert"];
@@ -55,7 +56,7 @@ export function actionTypeNumber(name: string): number {
  * assert.ok(actions.every((a) => typeof a.type === "string"));
  * ```
  */
-export abstract class ActionModel extends MutableModel {
+export abstract class ActionModel extends MutableModel<CbResponseAPI> {
   /** The action kind by name: `email`, `syslog`, `http_post`, `alert` (or `unknown`). */
   get type(): ActionTypeName {
     return actionTypeName(this.info.action_type);

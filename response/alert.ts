@@ -7,12 +7,12 @@
 
 import {
   type Document,
-  type FieldKind,
   installFields,
   type LoadOptions,
   MutableModel,
   ObjectNotFoundError,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
@@ -24,6 +24,24 @@ import { Watchlist } from "./watchlist.ts";
 
 /** Alert ids per bulk request. */
 const BULK_BLOCK = 500;
+
+/** The typed document fields of {@linkcode Alert}, declared once in `Alert.fields`. */
+export interface Alert extends
+  WritableFieldValues<
+    typeof Alert.fields,
+    never,
+    | "alert_severity"
+    | "alert_type"
+    | "created_time"
+    | "feed_id"
+    | "feed_name"
+    | "hostname"
+    | "ioc_attr"
+    | "md5"
+    | "report_score"
+    | "sensor_id"
+    | "unique_id"
+  > {}
 
 /**
  * An alert raised by a watchlist or a feed hit. Search with `cb.select(Alert)`; change `status`
@@ -44,32 +62,117 @@ const BULK_BLOCK = 500;
  * await alert!.save();
  * ```
  */
-export class Alert extends MutableModel {
+export class Alert extends MutableModel<CbResponseAPI> {
   /** The REST path of the search. */
   static override urlObject = "/api/v1/alert";
   /** The id field. */
   static override primaryKey = "unique_id";
   /** Updates are POSTs. */
   static override updateMethod = "POST";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Severity. */
     alert_severity: "double",
+    /** Sensor criticality (`sensor_criticality`, number). */
     sensor_criticality: "double",
+    /** Feed rating (`feed_rating`, number). */
     feed_rating: "double",
+    /** Ioc confidence (`ioc_confidence`, number). */
     ioc_confidence: "double",
+    /** Score of the report that hit. */
     report_score: "integer",
+    /** Sensor id. */
     sensor_id: "integer",
+    /** Feed id (-1 for watchlist alerts). */
     feed_id: "integer",
+    /** When it was raised. */
     created_time: "iso-date-time",
+    /** Host name. */
     hostname: "string",
+    /** Feed name (`My Watchlists` for watchlist alerts). */
     feed_name: "string",
+    /** Os type (`os_type`, text). */
     os_type: "string",
+    /** Unique id. */
     unique_id: "string",
+    /** MD5 of the process or binary. */
     md5: "string",
+    /** `Unresolved`, `In Progress`, `Resolved` or `False Positive`. */
     status: "string",
+    /** For example `watchlist.hit.query.process` or `watchlist.hit.ingress.binary`. */
     alert_type: "string",
-    ioc_attr: "object",
-  };
+    /** What matched: an object (real servers send it as JSON text, kept by `getRaw`). */
+    ioc_attr: "json",
+    /** Assigned to (`assigned_to`, text). */
+    assigned_to: "string",
+    /** Childproc count (`childproc_count`, integer). */
+    childproc_count: "integer",
+    /** Comms ip (`comms_ip`, text). */
+    comms_ip: "string",
+    /** Crossproc count (`crossproc_count`, integer). */
+    crossproc_count: "integer",
+    /** Description (`description`, text). */
+    description: "string",
+    /** Fileless scriptload count (`fileless_scriptload_count`, integer). */
+    fileless_scriptload_count: "integer",
+    /** Filemod count (`filemod_count`, integer). */
+    filemod_count: "integer",
+    /** Group (`group`, text). */
+    group: "string",
+    /** Interface ip (`interface_ip`, text). */
+    interface_ip: "string",
+    /** Ioc type (`ioc_type`, text). */
+    ioc_type: "string",
+    /** Ioc value (`ioc_value`, text). */
+    ioc_value: "string",
+    /** Link (`link`, text). */
+    link: "string",
+    /** Modload count (`modload_count`, integer). */
+    modload_count: "integer",
+    /** Netconn count (`netconn_count`, integer). */
+    netconn_count: "integer",
+    /** Observed hosts (`observed_hosts`, object). */
+    observed_hosts: {
+      accurateHostCount: "any",
+      globalCount: "any",
+      hostCount: "any",
+      hostnames: "any",
+      numDocs: "any",
+      numFound: "any",
+      processCount: "any",
+      processTotal: "any",
+    },
+    /** Process id (`process_id`, text). */
+    process_id: "string",
+    /** Process name (`process_name`, text). */
+    process_name: "string",
+    /** Process path (`process_path`, text). */
+    process_path: "string",
+    /** Process unique id (`process_unique_id`, text). */
+    process_unique_id: "string",
+    /** Regmod count (`regmod_count`, integer). */
+    regmod_count: "integer",
+    /** Report ignored (`report_ignored`, flag). */
+    report_ignored: "boolean",
+    /** Resolved time (`resolved_time`, date, raw text with `getRaw`). */
+    resolved_time: "iso-date-time",
+    /** Segment id (`segment_id`, integer). */
+    segment_id: "integer",
+    /** Sha256 (`sha256`, text). */
+    sha256: "string",
+    /** Total hosts (`total_hosts`, integer). */
+    total_hosts: "integer",
+    /** Username (`username`, text). */
+    username: "string",
+    /** Watchlist id (`watchlist_id`, text). */
+    watchlist_id: "string",
+    /** Watchlist name (`watchlist_name`, text). */
+    watchlist_name: "string",
+    /** Whether the alert is ignored (set by `AlertQuery.setIgnored`). */
+    is_ignored: "boolean",
+    /** File names the binary was seen with (binary alerts). */
+    observed_filename: ["string"],
+  } as const;
   /** Default sort of alert searches: none. */
   static readonly defaultSort: string | undefined = undefined;
   /** Rows per page: 500. */
@@ -96,31 +199,6 @@ export class Alert extends MutableModel {
     return api.fromRow(Alert, String(row.unique_id), row, true);
   }
 
-  /** Unique id. */
-  declare readonly unique_id: string | undefined;
-  /** `Unresolved`, `In Progress`, `Resolved` or `False Positive`. */
-  declare status: string | undefined;
-  /** For example `watchlist.hit.query.process` or `watchlist.hit.ingress.binary`. */
-  declare readonly alert_type: string | undefined;
-  /** Host name. */
-  declare readonly hostname: string | undefined;
-  /** Sensor id. */
-  declare readonly sensor_id: number | undefined;
-  /** MD5 of the process or binary. */
-  declare readonly md5: string | undefined;
-  /** Feed id (-1 for watchlist alerts). */
-  declare readonly feed_id: number | undefined;
-  /** Feed name (`My Watchlists` for watchlist alerts). */
-  declare readonly feed_name: string | undefined;
-  /** When it was raised. */
-  declare readonly created_time: Date | undefined;
-  /** Severity. */
-  declare readonly alert_severity: number | undefined;
-  /** Score of the report that hit. */
-  declare readonly report_score: number | undefined;
-  /** What matched (object). */
-  declare readonly ioc_attr: Record<string, unknown>;
-
   /** The indicator that raised the alert (`ioc_attr`). */
   get triggerIoc(): Record<string, unknown> {
     return this.ioc_attr;
@@ -139,7 +217,7 @@ export class Alert extends MutableModel {
     if (id === undefined || id === null) return this;
     const data = await this.cb.connection.getObject<SearchResultData>(Alert.urlObject, [
       ["cb.urlver", "1"],
-      ...((this.cb as CbResponseAPI).versionAtLeast("5.1.1") ? [["facet", "false"] as const] : []),
+      ...(this.cb.versionAtLeast("5.1.1") ? [["facet", "false"] as const] : []),
       ["q", `unique_id:${id}`],
       ["start", 0],
       ["rows", 1],
@@ -168,7 +246,7 @@ export class Alert extends MutableModel {
     if (!String(this.alert_type ?? "").includes("process") || typeof id !== "string" || !id) {
       return undefined;
     }
-    return await Process.selectById(this.cb as CbResponseAPI, id, options);
+    return await Process.selectById(this.cb, id, options);
   }
 
   /**
@@ -178,8 +256,7 @@ export class Alert extends MutableModel {
    * @returns The binary, or undefined.
    */
   async binary(options: RequestOptions = {}): Promise<Binary | undefined> {
-    const md5 = this.md5;
-    return md5 ? await (this.cb as CbResponseAPI).selectById(Binary, md5, options) : undefined;
+    return await this.join(Binary, "md5", options);
   }
 
   /**
@@ -189,10 +266,7 @@ export class Alert extends MutableModel {
    * @returns The sensor, or undefined.
    */
   async sensor(options: RequestOptions = {}): Promise<Sensor | undefined> {
-    const id = this.sensor_id;
-    return id === undefined
-      ? undefined
-      : await (this.cb as CbResponseAPI).selectById(Sensor, id, options);
+    return await this.join(Sensor, "sensor_id", options);
   }
 
   /**
@@ -203,9 +277,7 @@ export class Alert extends MutableModel {
    */
   async feed(options: RequestOptions = {}): Promise<Feed | undefined> {
     const id = this.feed_id;
-    return id === undefined || id < 0
-      ? undefined
-      : await (this.cb as CbResponseAPI).selectById(Feed, id, options);
+    return id === undefined || id < 0 ? undefined : await this.cb.selectById(Feed, id, options);
   }
 
   /**
@@ -217,7 +289,7 @@ export class Alert extends MutableModel {
   async watchlist(options: RequestOptions = {}): Promise<Watchlist | undefined> {
     const id = this.info.watchlist_id;
     if (this.feed_id !== -1 || id === undefined || id === null || id === "") return undefined;
-    return await (this.cb as CbResponseAPI).selectById(Watchlist, String(id), options);
+    return await this.cb.selectById(Watchlist, String(id), options);
   }
 }
 installFields(Alert);

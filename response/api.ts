@@ -31,8 +31,42 @@ export interface ResponseConnectOptions extends ConnectOptions, ApiOptions {}
 export interface ServerInfo {
   /** Server version, for example `6.2.0.171114.1158`. */
   version: string;
+  /** Release name of the version. */
+  version_release?: string;
   /** Whether Live Response is enabled. */
   cblrEnabled?: boolean;
+  /** Whether Live Response attaches to new sessions automatically. */
+  liveResponseAutoAttach?: boolean;
+  /** Whether hash banning is enabled. */
+  banningEnabled?: boolean;
+  /** Whether VDI is enabled server-wide. */
+  vdiGloballyEnabled?: boolean;
+  /** Whether the server is a cloud install. */
+  cloud_install?: boolean;
+  /** Whether a Linux sensor installer is on the server. */
+  linuxInstallerExists?: boolean;
+  /** Whether a macOS sensor installer is on the server. */
+  osxInstallerExists?: boolean;
+  /** Default sort of binary searches in the console. */
+  binaryOrder?: string;
+  /** Binary rows per page in the console. */
+  binaryPageSize?: number;
+  /** Default sort of process searches in the console. */
+  processOrder?: string;
+  /** Process rows per page in the console. */
+  processPageSize?: number;
+  /** Largest number of rows a Solr report query returns. */
+  maxRowsSolrReportQuery?: number;
+  /** Largest number of rows a search returns. */
+  maxSearchResultRows?: number;
+  /** Rows a search export holds. */
+  searchExportCount?: number;
+  /** Clock skew (seconds) above which a sensor's time is flagged. */
+  timestampDeltaThreshold?: number;
+  /** Feature flags of the server. */
+  features?: Record<string, unknown>;
+  /** The calling user's console preferences. */
+  user_preferences?: Record<string, unknown>;
   /** Further fields. */
   [key: string]: unknown;
 }

@@ -5,15 +5,19 @@
  */
 
 import {
-  type FieldKind,
   installFields,
   type ModelId,
   MutableModel,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
 import { SimpleQuery } from "./query.ts";
+
+/** The typed document fields of {@linkcode BannedHash}, declared once in `BannedHash.fields`. */
+export interface BannedHash
+  extends WritableFieldValues<typeof BannedHash.fields, never, "block_count" | "username"> {}
 
 /**
  * A banned MD5 hash. Create one with `cb.create(BannedHash)`, set `md5hash` and `text`, save.
@@ -33,7 +37,7 @@ import { SimpleQuery } from "./query.ts";
  * assert.ok(bh.enabled === true);
  * ```
  */
-export class BannedHash extends MutableModel {
+export class BannedHash extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/banning/blacklist";
   /** The id field. */
@@ -44,21 +48,35 @@ export class BannedHash extends MutableModel {
   static override sendPrimaryKeyOnCreate = true;
   /** The list route (the Python library asks for up to 10,000 entries). */
   static readonly listUrl: string = "/api/v1/banning/blacklist?count=10000";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** The banned MD5. */
     md5hash: "string",
+    /** Why it is banned. */
     text: "string",
+    /** Whether the ban is active. */
     enabled: "boolean",
+    /** User id (`user_id`, integer). */
     user_id: "integer",
+    /** Who banned it. */
     username: "string",
+    /** Timestamp (`timestamp`, date, raw text with `getRaw`). */
     timestamp: "iso-date-time",
+    /** Last block time (`last_block_time`, date, raw text with `getRaw`). */
     last_block_time: "iso-date-time",
+    /** How often it was blocked. */
     block_count: "integer",
+    /** Last block sensor id (`last_block_sensor_id`, integer). */
     last_block_sensor_id: "integer",
+    /** Last block hostname (`last_block_hostname`, text). */
     last_block_hostname: "string",
+    /** Binary valid (`binary_valid`, flag). */
     binary_valid: "boolean",
+    /** Description (`description`, text). */
     description: "string",
-  };
+    /** Audit (`audit`, list). */
+    audit: "array",
+  } as const;
 
   /**
    * Canonical id: the MD5 in upper case.
@@ -80,17 +98,6 @@ export class BannedHash extends MutableModel {
     return new SimpleQuery(api, BannedHash);
   }
 
-  /** The banned MD5. */
-  declare md5hash: string | undefined;
-  /** Why it is banned. */
-  declare text: string | undefined;
-  /** Whether the ban is active. */
-  declare enabled: boolean | undefined;
-  /** Who banned it. */
-  declare readonly username: string | undefined;
-  /** How often it was blocked. */
-  declare readonly block_count: number | undefined;
-
   /**
    * The banned binary (cached join).
    *
@@ -98,8 +105,7 @@ export class BannedHash extends MutableModel {
    * @returns The binary.
    */
   async binary(options: RequestOptions = {}): Promise<Binary | undefined> {
-    const md5 = this.md5hash;
-    return md5 ? await (this.cb as CbResponseAPI).selectById(Binary, md5, options) : undefined;
+    return await this.join(Binary, "md5hash", options);
   }
 }
 installFields(BannedHash);

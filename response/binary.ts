@@ -7,21 +7,19 @@
 
 import {
   type Document,
-  type FieldKind,
+  type FieldValues,
   installFields,
   InvalidHashError,
-  Model,
-  type ModelApi,
   type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
   ServerError,
 } from "../core/mod.ts";
-import { parseTimestamp, toInt, toNumber } from "../core/_parse.ts";
+import { parseTimestamp, toInt } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SearchQuery } from "./query.ts";
-import { tagMap } from "./_event_parse.ts";
 import { Sensor } from "./sensor.ts";
+import { FeedTaggedModel } from "./feed_tags.ts";
 import { idSegment } from "../core/_encode.ts";
 
 const MD5_REGEXP = /^[0-9A-Fa-f]{32}$/;
@@ -72,6 +70,21 @@ export interface VersionInfo {
   original_filename: string;
 }
 
+/** The typed document fields of {@linkcode Binary}, declared once in `Binary.fields`. */
+export interface Binary extends
+  FieldValues<
+    typeof Binary.fields,
+    | "digsig_issuer"
+    | "digsig_prog_name"
+    | "digsig_publisher"
+    | "digsig_sign_time"
+    | "digsig_subject"
+    | "icon"
+    | "is_64bit"
+    | "is_executable_image"
+    | "signed"
+  > {}
+
 /**
  * A binary the server collected, selected by MD5 (upper-case).
  *
@@ -89,41 +102,94 @@ export interface VersionInfo {
  * assert.ok(new TextDecoder().decode(value!.subarray(0, 2)) === "MZ");
  * ```
  */
-export class Binary extends Model {
+export class Binary extends FeedTaggedModel {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/binary";
   /** The id field. */
   static override primaryKey = "md5";
   /** How `String(obj)` prints it. */
   static override display: "schema" | "legacy" = "legacy";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** The server's MD5 value, as sent. */
     md5: "string",
+    /** Original file name (from the version resource). */
     original_filename: "string",
+    /** Internal name. */
     internal_name: "string",
+    /** File description. */
     file_desc: "string",
+    /** File version (`file_version`, text). */
     file_version: "string",
+    /** Product name. */
     product_name: "string",
+    /** Product version. */
     product_version: "string",
+    /** Company name. */
     company_name: "string",
+    /** Legal copyright (`legal_copyright`, text). */
     legal_copyright: "string",
+    /** OS type (`Windows`, ...). */
     os_type: "string",
+    /** Number of hosts that have it. */
     host_count: "integer",
+    /** Orig mod len (`orig_mod_len`, integer). */
     orig_mod_len: "integer",
+    /** Copied mod len (`copied_mod_len`, integer). */
     copied_mod_len: "integer",
+    /** Is 64bit (`is_64bit`, flag). */
     is_64bit: "boolean",
+    /** Is executable image (`is_executable_image`, flag). */
     is_executable_image: "boolean",
+    /** `Signed`, `Unsigned`, ... */
     digsig_result: "string",
+    /** Digsig result code (`digsig_result_code`, text). */
     digsig_result_code: "string",
+    /** When the server first saw it. */
     server_added_timestamp: "iso-date-time",
+    /** Last seen (`last_seen`, date, raw text with `getRaw`). */
     last_seen: "iso-date-time",
+    /** Timestamp (`timestamp`, date, raw text with `getRaw`). */
     timestamp: "iso-date-time",
+    /** Cb version (`cb_version`, integer). */
     cb_version: "integer",
+    /** Group (`group`, list). */
     group: "array",
+    /** Observed filename (`observed_filename`, list). */
     observed_filename: "array",
+    /** Endpoint (`endpoint`, list). */
     endpoint: "array",
-    watchlists: "array",
-  };
+    /** Watchlists (`watchlists`, list). */
+    watchlists: [{ value: "any", wid: "any" }],
+    /** Alliance score virustotal (`alliance_score_virustotal`, text). */
+    alliance_score_virustotal: "string",
+    /** Digsig issuer (`digsig_issuer`, text). */
+    digsig_issuer: "string",
+    /** Digsig prog name (`digsig_prog_name`, text). */
+    digsig_prog_name: "string",
+    /** Digsig publisher (`digsig_publisher`, text). */
+    digsig_publisher: "string",
+    /** Signing time as the server sent it (see the `digsig_sign_time` getter). */
+    digsig_sign_time: "string",
+    /** Digsig subject (`digsig_subject`, text). */
+    digsig_subject: "string",
+    /** Event partition id (`event_partition_id`, list). */
+    event_partition_id: "array",
+    /** Facet id (`facet_id`, integer). */
+    facet_id: "integer",
+    /** Icon (`icon`, text). */
+    icon: "string",
+    /** Legal trademark (`legal_trademark`, text). */
+    legal_trademark: "string",
+    /** Private build (`private_build`, text). */
+    private_build: "string",
+    /** Signed (`signed`, text). */
+    signed: "string",
+    /** Special build (`special_build`, text). */
+    special_build: "string",
+    /** Version-resource comments of the file. */
+    comments: "string",
+  } as const;
   /** Default sort of binary searches: none. */
   static readonly defaultSort: string | undefined = undefined;
   /** Rows per page. */
@@ -163,29 +229,6 @@ export class Binary extends Model {
     return api.fromRow(Binary, String(row.md5), row);
   }
 
-  /** The server's MD5 value, as sent. */
-  declare readonly md5: string | undefined;
-  /** Original file name (from the version resource). */
-  declare readonly original_filename: string | undefined;
-  /** Internal name. */
-  declare readonly internal_name: string | undefined;
-  /** File description. */
-  declare readonly file_desc: string | undefined;
-  /** Product name. */
-  declare readonly product_name: string | undefined;
-  /** Product version. */
-  declare readonly product_version: string | undefined;
-  /** Company name. */
-  declare readonly company_name: string | undefined;
-  /** Number of hosts that have it. */
-  declare readonly host_count: number | undefined;
-  /** `Signed`, `Unsigned`, ... */
-  declare readonly digsig_result: string | undefined;
-  /** When the server first saw it. */
-  declare readonly server_added_timestamp: Date | undefined;
-  /** OS type (`Windows`, ...). */
-  declare readonly os_type: string | undefined;
-
   /**
    * Builds a binary; use `cb.select(Binary, md5)`.
    *
@@ -193,7 +236,11 @@ export class Binary extends Model {
    * @param id The MD5.
    * @param init The initial document.
    */
-  constructor(api: ModelApi, id: ModelId | undefined, init?: { info?: Document; full?: boolean }) {
+  constructor(
+    api: CbResponseAPI,
+    id: ModelId | undefined,
+    init?: { info?: Document; full?: boolean },
+  ) {
     super(api, id === undefined ? undefined : Binary.normaliseId(id), init);
   }
 
@@ -324,52 +371,6 @@ export class Binary extends Model {
     return v === undefined || v === null ? "" : String(v);
   }
 
-  /** The feeds that tagged this binary (fields `alliance_{kind}_{feed}` of the loaded document). */
-  get tags(): string[] {
-    return Object.keys(tagMap(this.info));
-  }
-
-  /**
-   * Everything a feed said of this binary: `{ score, link, data, ... }` as sent.
-   *
-   * @param feed The feed name, e.g. `virustotal`.
-   * @returns The tag's fields (empty when the feed did not tag it).
-   */
-  tagInfo(feed: string): Record<string, unknown> {
-    return { ...tagMap(this.info)[feed] };
-  }
-
-  /**
-   * A feed's data (`alliance_data_{feed}`).
-   *
-   * @param feed The feed name.
-   * @returns The data, or undefined.
-   */
-  tagData(feed: string): unknown {
-    return tagMap(this.info)[feed]?.data;
-  }
-
-  /**
-   * A feed's score (`alliance_score_{feed}`, sent as a number or as text).
-   *
-   * @param feed The feed name.
-   * @returns The score, or undefined.
-   */
-  tagScore(feed: string): number | undefined {
-    return toNumber(tagMap(this.info)[feed]?.score);
-  }
-
-  /**
-   * A feed's link (`alliance_link_{feed}`).
-   *
-   * @param feed The feed name.
-   * @returns The link, or undefined.
-   */
-  tagLink(feed: string): string | undefined {
-    const v = tagMap(this.info)[feed]?.link;
-    return v === undefined || v === null ? undefined : String(v);
-  }
-
   /**
    * The binary itself, unzipped from the server's ZIP as it downloads (bounded memory).
    * Read it to the end or cancel it.
@@ -438,7 +439,7 @@ export class Binary extends Model {
       const n = toInt(id);
       if (n === undefined) continue;
       out.push(
-        (this.cb as CbResponseAPI).fromRow(Sensor, n, { id: n, computer_name: host }, false),
+        this.cb.fromRow(Sensor, n, { id: n, computer_name: host }, false),
       );
     }
     return out;

@@ -6,15 +6,14 @@
 
 import {
   ApiError,
-  type FieldKind,
+  type IdKind,
   installFields,
   InvalidObjectError,
-  type ModelId,
   MutableModel,
   type RequestOptions,
   ServerError,
+  type WritableFieldValues,
 } from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
 import { ActionModel } from "./_actions.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
@@ -22,6 +21,10 @@ import { Process, type ProcessQuery } from "./process.ts";
 import { ArrayQuery, type SearchQuery, SimpleQuery } from "./query.ts";
 import { ThreatReport, type ThreatReportQuery } from "./threat_report.ts";
 import { idSegment } from "../core/_encode.ts";
+
+/** The typed document fields of {@linkcode Feed}, declared once in `Feed.fields`. */
+export interface Feed
+  extends WritableFieldValues<typeof Feed.fields, never, "id" | "manually_added"> {}
 
 /**
  * A threat intelligence feed. List with `cb.select(Feed)`, create with `cb.create(Feed)` (set
@@ -39,50 +42,67 @@ import { idSegment } from "../core/_encode.ts";
  * assert.ok(await reports.count() === 3);
  * ```
  */
-export class Feed extends MutableModel {
+export class Feed extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/feed";
   /** Whether `cb.create()` may build one. */
   static override creatable = true;
   /** Fields a save needs. */
   static override required: readonly string[] = ["feed_url"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Feed id. */
     id: "integer",
+    /** Local rating. */
     local_rating: "integer",
+    /** Order (`order`, integer). */
     order: "integer",
+    /** Whether the server downloads it through its proxy. */
     use_proxy: "boolean",
+    /** Whether it was added by hand (not from the alliance). */
     manually_added: "boolean",
+    /** Whether the feed is enabled. */
     enabled: "boolean",
+    /** Icon image bytes. */
     icon: "byte",
+    /** Small icon image bytes. */
     icon_small: "byte",
+    /** Provider home page. */
     provider_url: "string",
+    /** Ssl client crt (`ssl_client_crt`, text). */
     ssl_client_crt: "string",
+    /** Ssl client key (`ssl_client_key`, text). */
     ssl_client_key: "string",
+    /** Requires who (`requires_who`, text). */
     requires_who: "string",
+    /** Requires what (`requires_what`, text). */
     requires_what: "string",
+    /** Requires (`requires`, text). */
     requires: "string",
+    /** Category. */
     category: "string",
+    /** Display name. */
     display_name: "string",
+    /** Where the server downloads the feed. */
     feed_url: "string",
+    /** Username (`username`, text). */
     username: "string",
+    /** Password (`password`, text). */
     password: "string",
+    /** Whether the server checks the feed server's certificate. */
     validate_server_cert: "boolean",
+    /** Short name (`alliance_score_{name}` is the score field of its hits). */
     name: "string",
+    /** Technical details. */
     tech_data: "string",
+    /** Summary text. */
     summary: "string",
+    /** Provider rating (1-5). */
     provider_rating: "double",
-  };
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The list query of `GET /api/v1/feed` (client-side `where("name:SOC")`).
@@ -93,39 +113,6 @@ export class Feed extends MutableModel {
   static query(api: CbResponseAPI): SimpleQuery<Feed> {
     return new SimpleQuery(api, Feed);
   }
-
-  /** Feed id. */
-  declare readonly id: number | undefined;
-  /** Short name (`alliance_score_{name}` is the score field of its hits). */
-  declare name: string | undefined;
-  /** Display name. */
-  declare display_name: string | undefined;
-  /** Where the server downloads the feed. */
-  declare feed_url: string | undefined;
-  /** Whether the feed is enabled. */
-  declare enabled: boolean | undefined;
-  /** Whether it was added by hand (not from the alliance). */
-  declare readonly manually_added: boolean | undefined;
-  /** Provider home page. */
-  declare provider_url: string | undefined;
-  /** Summary text. */
-  declare summary: string | undefined;
-  /** Technical details. */
-  declare tech_data: string | undefined;
-  /** Category. */
-  declare category: string | undefined;
-  /** Provider rating (1-5). */
-  declare provider_rating: number | undefined;
-  /** Local rating. */
-  declare local_rating: number | undefined;
-  /** Whether the server downloads it through its proxy. */
-  declare use_proxy: boolean | undefined;
-  /** Whether the server checks the feed server's certificate. */
-  declare validate_server_cert: boolean | undefined;
-  /** Icon image bytes. */
-  declare icon: Uint8Array | undefined;
-  /** Small icon image bytes. */
-  declare icon_small: Uint8Array | undefined;
 
   #scoreQuery<Q extends SearchQuery<Process> | SearchQuery<Binary>>(
     query: Q,
@@ -166,7 +153,7 @@ export class Feed extends MutableModel {
    * ```
    */
   searchProcesses(minScore?: number, maxScore?: number): ProcessQuery | undefined {
-    return this.#scoreQuery(Process.query(this.cb as CbResponseAPI), minScore, maxScore);
+    return this.#scoreQuery(Process.query(this.cb), minScore, maxScore);
   }
 
   /**
@@ -178,7 +165,7 @@ export class Feed extends MutableModel {
    * @throws {InvalidObjectError} When the feed has no name.
    */
   searchBinaries(minScore?: number, maxScore?: number): SearchQuery<Binary> | undefined {
-    return this.#scoreQuery(Binary.query(this.cb as CbResponseAPI), minScore, maxScore);
+    return this.#scoreQuery(Binary.query(this.cb), minScore, maxScore);
   }
 
   /**
@@ -187,7 +174,7 @@ export class Feed extends MutableModel {
    * @returns A query over the actions.
    */
   actions(): ArrayQuery<FeedAction> {
-    return FeedAction.query(this.cb as CbResponseAPI).where(`group_id:${this.uniqueId}`);
+    return FeedAction.query(this.cb).where(`group_id:${this.uniqueId}`);
   }
 
   /**
@@ -196,7 +183,7 @@ export class Feed extends MutableModel {
    * @returns A threat report query; add `where()` clauses to narrow it.
    */
   reports(): ThreatReportQuery {
-    return ThreatReport.query(this.cb as CbResponseAPI).where(`feed_id:${this.uniqueId}`);
+    return ThreatReport.query(this.cb).where(`feed_id:${this.uniqueId}`);
   }
 
   /**
@@ -205,7 +192,7 @@ export class Feed extends MutableModel {
    * @returns The action; set `type` and `action_data`, then save.
    */
   createAction(): FeedAction {
-    const api = this.cb as CbResponseAPI;
+    const api = this.cb;
     return api.create(FeedAction, { group_id: this.uniqueId, watchlist_id: -1 });
   }
 
@@ -237,6 +224,9 @@ export class Feed extends MutableModel {
 }
 installFields(Feed);
 
+/** The typed document fields of {@linkcode FeedAction}, declared once in `FeedAction.fields`. */
+export interface FeedAction extends WritableFieldValues<typeof FeedAction.fields, never, "id"> {}
+
 /**
  * An action the server takes when a feed reports a hit (email, syslog, HTTP POST or alert).
  * `type` reads and sets `action_type` by name.
@@ -260,14 +250,19 @@ export class FeedAction extends ActionModel {
   static override creatable = true;
   /** Fields a save needs. */
   static override required: readonly string[] = ["action_type", "group_id", "watchlist_id"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Action id. */
     id: "integer",
+    /** JSON text with the action's settings (for example the email recipients). */
     action_data: "string",
+    /** 0 email, 1 syslog, 2 http_post, 3 alert. */
     action_type: "integer",
+    /** The feed id. */
     group_id: "integer",
+    /** Always -1 for feed actions. */
     watchlist_id: "integer",
-  };
+  } as const;
   /** The field `where()` names. */
   static readonly parentField: string = "group_id";
 
@@ -291,17 +286,6 @@ export class FeedAction extends ActionModel {
     return new ArrayQuery(api, FeedAction);
   }
 
-  /** Action id. */
-  declare readonly id: number | undefined;
-  /** The feed id. */
-  declare group_id: number | undefined;
-  /** Always -1 for feed actions. */
-  declare watchlist_id: number | undefined;
-  /** 0 email, 1 syslog, 2 http_post, 3 alert. */
-  declare action_type: number | undefined;
-  /** JSON text with the action's settings (for example the email recipients). */
-  declare action_data: string | undefined;
-
   /** The feed id (same as `group_id`). */
   get feed_id(): number | undefined {
     return this.group_id;
@@ -314,10 +298,7 @@ export class FeedAction extends ActionModel {
    * @returns The feed, or undefined when the action has no feed id.
    */
   async feed(options: RequestOptions = {}): Promise<Feed | undefined> {
-    const id = this.group_id;
-    return id === undefined
-      ? undefined
-      : await (this.cb as CbResponseAPI).selectById(Feed, id, options);
+    return await this.join(Feed, "group_id", options);
   }
 
   /** `/api/v1/feed/{feed id}/action/{id}`. */

@@ -15,14 +15,28 @@
  */
 
 import {
-  type FieldKind,
   installFields,
   type LoadOptions,
   MutableModel,
   ServerError,
+  type WritableFieldValues,
 } from "../core/mod.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SimpleQuery } from "./query.ts";
+
+/** The typed document fields of {@linkcode IngressFilter}, declared once in `IngressFilter.fields`. */
+export interface IngressFilter extends
+  WritableFieldValues<
+    typeof IngressFilter.fields,
+    never,
+    | "create_timestamp"
+    | "create_user_id"
+    | "hit_rate"
+    | "id"
+    | "modify_timestamp"
+    | "modify_user_id"
+    | "version"
+  > {}
 
 /**
  * An ingress filter. Create one with `cb.create(IngressFilter)`: the create POSTs a JSON array
@@ -48,7 +62,7 @@ import { SimpleQuery } from "./query.ts";
  * await f.delete();
  * ```
  */
-export class IngressFilter extends MutableModel {
+export class IngressFilter extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/ingress_whitelist";
   /** Whether `cb.create()` may build one. */
@@ -57,39 +71,69 @@ export class IngressFilter extends MutableModel {
   static override sendPrimaryKeyOnCreate = true;
   /** Fields that must be set before a save (schema `ingress_filter`). */
   static override required: readonly string[] = ["id", "name", "description"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Filter id (a string, for example a UUID). */
     id: "string",
+    /** Name. */
     name: "string",
+    /** Description. */
     description: "string",
+    /** When it was created. */
     create_timestamp: "iso-date-time",
+    /** When it last changed. */
     modify_timestamp: "iso-date-time",
+    /** Who created it. */
     create_user_id: "integer",
+    /** Who last changed it. */
     modify_user_id: "integer",
+    /** Version, raised by every change. */
     version: "integer",
+    /** Priority. */
     priority: "integer",
+    /** Operating systems: 1 Windows, 2 OS X, 4 Linux, ORed (7 = all). */
     os_mask: "integer",
+    /** Descendants filtered too: 0 the matched process only, n levels, -1 all. */
     descendant_filtering_level: "integer",
+    /** Whether it is a built-in filter. */
     internal: "boolean",
+    /** Whether it applies. */
     enabled: "boolean",
+    /** Whether the sensor drops the events. */
     filter_on_sensor: "boolean",
+    /** Whether the server drops the events. */
     filter_on_server: "boolean",
+    /** Whether hits are counted. */
     track_metrics: "boolean",
+    /** Whether it applies to every sensor group. */
     global: "boolean",
+    /** Whether every event kind is filtered. */
     filter_all_events: "boolean",
+    /** Hits per second (read-only). */
     hit_rate: "double",
-    group_ids: "array",
-    sensor_ids: "array",
-    path_filters: "array",
-    cmdline_filters: "array",
-    md5_filters: "array",
-    regmod_filters: "array",
-    modload_filters: "array",
-    filemod_filters: "array",
-    non_binary_filemod_filters: "array",
-    netconn_filters: "array",
-    crossproc_filters: "array",
-  };
+    /** Sensor groups it applies to. */
+    group_ids: ["integer"],
+    /** Sensors it applies to. */
+    sensor_ids: ["integer"],
+    /** Process path patterns. */
+    path_filters: ["string"],
+    /** Command-line patterns. */
+    cmdline_filters: ["string"],
+    /** MD5s. */
+    md5_filters: ["string"],
+    /** Registry patterns. */
+    regmod_filters: ["string"],
+    /** Module-load patterns. */
+    modload_filters: ["string"],
+    /** File-write patterns. */
+    filemod_filters: ["string"],
+    /** Non-binary file-write patterns. */
+    non_binary_filemod_filters: ["string"],
+    /** Network-connection patterns. */
+    netconn_filters: ["string"],
+    /** Cross-process patterns. */
+    crossproc_filters: ["string"],
+  } as const;
 
   /**
    * The list query of `GET /api/v1/ingress_whitelist`.
@@ -100,67 +144,6 @@ export class IngressFilter extends MutableModel {
   static query(api: CbResponseAPI): SimpleQuery<IngressFilter> {
     return new SimpleQuery(api, IngressFilter);
   }
-
-  /** Filter id (a string, for example a UUID). */
-  declare readonly id: string | undefined;
-  /** Name. */
-  declare name: string | undefined;
-  /** Description. */
-  declare description: string | undefined;
-  /** When it was created. */
-  declare readonly create_timestamp: Date | undefined;
-  /** When it last changed. */
-  declare readonly modify_timestamp: Date | undefined;
-  /** Who created it. */
-  declare readonly create_user_id: number | undefined;
-  /** Who last changed it. */
-  declare readonly modify_user_id: number | undefined;
-  /** Version, raised by every change. */
-  declare readonly version: number | undefined;
-  /** Priority. */
-  declare priority: number | undefined;
-  /** Operating systems: 1 Windows, 2 OS X, 4 Linux, ORed (7 = all). */
-  declare os_mask: number | undefined;
-  /** Descendants filtered too: 0 the matched process only, n levels, -1 all. */
-  declare descendant_filtering_level: number | undefined;
-  /** Whether it is a built-in filter. */
-  declare internal: boolean | undefined;
-  /** Whether it applies. */
-  declare enabled: boolean | undefined;
-  /** Whether the sensor drops the events. */
-  declare filter_on_sensor: boolean | undefined;
-  /** Whether the server drops the events. */
-  declare filter_on_server: boolean | undefined;
-  /** Whether hits are counted. */
-  declare track_metrics: boolean | undefined;
-  /** Whether it applies to every sensor group. */
-  declare global: boolean | undefined;
-  /** Whether every event kind is filtered. */
-  declare filter_all_events: boolean | undefined;
-  /** Hits per second (read-only). */
-  declare readonly hit_rate: number | undefined;
-  /** Sensor groups it applies to. */
-  declare group_ids: number[];
-  /** Sensors it applies to. */
-  declare sensor_ids: number[];
-  /** Process path patterns. */
-  declare path_filters: string[];
-  /** Command-line patterns. */
-  declare cmdline_filters: string[];
-  /** MD5s. */
-  declare md5_filters: string[];
-  /** Registry patterns. */
-  declare regmod_filters: string[];
-  /** Module-load patterns. */
-  declare modload_filters: string[];
-  /** File-write patterns. */
-  declare filemod_filters: string[];
-  /** Non-binary file-write patterns. */
-  declare non_binary_filemod_filters: string[];
-  /** Network-connection patterns. */
-  declare netconn_filters: string[];
-  /** Cross-process patterns. */
-  declare crossproc_filters: string[];
 
   /** The create body: a JSON array holding the whole document. */
   protected override createBody(): unknown {

@@ -18,16 +18,25 @@
  */
 
 import {
-  type FieldKind,
+  type IdKind,
   installFields,
   type ModelId,
   MutableModel,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
 import { toInt } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Process, processUniqueId } from "./process.ts";
 import { ArrayQuery, SimpleQuery } from "./query.ts";
+
+/** The typed document fields of {@linkcode Investigation}, declared once in `Investigation.fields`. */
+export interface Investigation extends
+  WritableFieldValues<
+    typeof Investigation.fields,
+    never,
+    "created_by_user_id" | "date_started" | "id" | "last_updated"
+  > {}
 
 /**
  * An investigation: a named collection of tagged events. Listed with `cb.select(Investigation)`;
@@ -46,28 +55,27 @@ import { ArrayQuery, SimpleQuery } from "./query.ts";
  * assert.equal(emu.state.investigations.get(2)?.notes, "escalated");
  * ```
  */
-export class Investigation extends MutableModel {
+export class Investigation extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection (list, PUT and DELETE by id). */
   static override urlObject = "/api/investigations";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Investigation id. */
     id: "integer",
+    /** Name. */
     name: "string",
+    /** Notes. */
     notes: "string",
+    /** Id of the user who opened it. */
     created_by_user_id: "integer",
+    /** When it was opened. */
     date_started: "iso-date-time",
+    /** When it last changed. */
     last_updated: "iso-date-time",
-  };
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The list query of `GET /api/investigations`.
@@ -97,19 +105,6 @@ export class Investigation extends MutableModel {
     return Investigation.query(api).where(`id:${Investigation.normaliseId(id)}`).one(options);
   }
 
-  /** Investigation id. */
-  declare readonly id: number | undefined;
-  /** Name. */
-  declare name: string | undefined;
-  /** Notes. */
-  declare notes: string | undefined;
-  /** Id of the user who opened it. */
-  declare readonly created_by_user_id: number | undefined;
-  /** When it was opened. */
-  declare readonly date_started: Date | undefined;
-  /** When it last changed. */
-  declare readonly last_updated: Date | undefined;
-
   /**
    * No request: the server has no GET route for one investigation. Unsaved changes are kept
    * (use `reset()` to drop them).
@@ -127,10 +122,18 @@ export class Investigation extends MutableModel {
    * @returns A query of the tagged events.
    */
   events(): ArrayQuery<TaggedEvent> {
-    return TaggedEvent.query(this.cb as CbResponseAPI).where(`investigation_id:${this.uniqueId}`);
+    return TaggedEvent.query(this.cb).where(`investigation_id:${this.uniqueId}`);
   }
 }
 installFields(Investigation);
+
+/** The typed document fields of {@linkcode TaggedEvent}, declared once in `TaggedEvent.fields`. */
+export interface TaggedEvent extends
+  WritableFieldValues<
+    typeof TaggedEvent.fields,
+    never,
+    "date_tagged" | "id" | "tagged_by_user_id"
+  > {}
 
 /**
  * An event (process, file write, network connection, ...) tagged into an investigation. Create
@@ -156,38 +159,43 @@ installFields(Investigation);
  * assert.equal((await ev.process())?.id, proc.id);
  * ```
  */
-export class TaggedEvent extends MutableModel {
+export class TaggedEvent extends MutableModel<CbResponseAPI> {
   /** The REST path of creates, PUT and DELETE by id. */
   static override urlObject = "/api/tagged_event";
   /** Whether `cb.create()` may build one. */
   static override creatable = true;
   /** The field `where()` must name. */
   static readonly parentField: string = "investigation_id";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Tagged event id. */
     id: "integer",
+    /** The investigation it belongs to. */
     investigation_id: "integer",
+    /** The tagged event's own id (`{process unique id}` for process events). */
     event_id: "string",
+    /** Kind of event: `process`, `netconn`, `filemod`, ... */
     event_type: "string",
+    /** When it was tagged. */
     date_tagged: "iso-date-time",
+    /** When the process started. */
     start_date: "iso-date-time",
+    /** The process GUID. */
     unique_id: "string",
+    /** The process id as the server sends it. */
     process_id: "string",
+    /** The process segment. */
     segment_id: "integer",
+    /** The event's details. */
     event_data: "object",
+    /** Who tagged it. */
     tagged_by_user_id: "integer",
+    /** Notes. */
     notes: "string",
-  };
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The route listing the events of one investigation.
@@ -215,31 +223,6 @@ export class TaggedEvent extends MutableModel {
     return new ArrayQuery(api, TaggedEvent);
   }
 
-  /** Tagged event id. */
-  declare readonly id: number | undefined;
-  /** The investigation it belongs to. */
-  declare investigation_id: number | undefined;
-  /** The tagged event's own id (`{process unique id}` for process events). */
-  declare event_id: string | undefined;
-  /** Kind of event: `process`, `netconn`, `filemod`, ... */
-  declare event_type: string | undefined;
-  /** When it was tagged. */
-  declare readonly date_tagged: Date | undefined;
-  /** When the process started. */
-  declare start_date: Date | undefined;
-  /** The process GUID. */
-  declare unique_id: string | undefined;
-  /** The process id as the server sends it. */
-  declare process_id: string | undefined;
-  /** The process segment. */
-  declare segment_id: number | undefined;
-  /** The event's details. */
-  declare event_data: Record<string, unknown>;
-  /** Who tagged it. */
-  declare readonly tagged_by_user_id: number | undefined;
-  /** Notes. */
-  declare notes: string | undefined;
-
   /**
    * No request: the server has no GET route for one tagged event. Unsaved changes are kept.
    *
@@ -260,7 +243,7 @@ export class TaggedEvent extends MutableModel {
   async process(options: RequestOptions = {}): Promise<Process | undefined> {
     const guid = this.unique_id;
     if (!guid) return undefined;
-    const api = this.cb as CbResponseAPI;
+    const api = this.cb;
     const segment = this.segment_id;
     const id = guid.length === 36 && segment !== undefined
       ? processUniqueId(guid, segment, api.versionAtLeast("6.0.0") ? 12 : 8)
@@ -277,9 +260,7 @@ export class TaggedEvent extends MutableModel {
    */
   async investigation(options: RequestOptions = {}): Promise<Investigation | undefined> {
     const id = this.investigation_id;
-    return id === undefined
-      ? undefined
-      : await Investigation.selectById(this.cb as CbResponseAPI, id, options);
+    return id === undefined ? undefined : await Investigation.selectById(this.cb, id, options);
   }
 }
 installFields(TaggedEvent);

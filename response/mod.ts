@@ -69,6 +69,7 @@ export {
   type RegModFields,
 } from "./events.ts";
 export { Binary, type FrequencyData, type SigningData, type VersionInfo } from "./binary.ts";
+export { FeedTaggedModel } from "./feed_tags.ts";
 export { type IsolateOptions, type NetworkAdapter, Sensor, SensorQuery } from "./sensor.ts";
 export {
   type DataSharingInfo,

@@ -8,16 +8,14 @@
 import {
   ApiError,
   type Document,
-  type FieldKind,
+  type FieldValues,
   installFields,
-  Model,
-  type ModelApi,
   type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
   ServerError,
 } from "../core/mod.ts";
-import { ipFromInt, parseSolrTime, toInt, toNumber } from "../core/_parse.ts";
+import { ipFromInt, parseSolrTime, toInt } from "../core/_parse.ts";
 import { parseGuid, splitProcessId } from "../core/_guid.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
@@ -30,7 +28,7 @@ import {
   type ProcessEvent,
   type RegModEvent,
 } from "./events.ts";
-import { childFromSummary, type EventKind, SegmentEvents, tagMap } from "./_event_parse.ts";
+import { childFromSummary, type EventKind, SegmentEvents } from "./_event_parse.ts";
 import {
   buildEvent,
   compareEvents,
@@ -54,6 +52,7 @@ import {
 } from "./_process_tree.ts";
 import { ProcessQuery } from "./process_query.ts";
 import { Sensor } from "./sensor.ts";
+import { FeedTaggedModel } from "./feed_tags.ts";
 
 /** Options of {@linkcode Process.walkParents} and {@linkcode Process.walkChildren}. */
 export interface WalkOptions extends RequestOptions {
@@ -110,6 +109,21 @@ export interface ProcessInit {
 /** The overrides of a process whose document needs no repair (shared, never written). */
 const NO_OVERRIDES: Document = Object.freeze({}) as Document;
 
+/** The typed document fields of {@linkcode Process}, declared once in `Process.fields`. */
+export interface Process extends
+  FieldValues<
+    typeof Process.fields,
+    | "cmdline"
+    | "comms_ip"
+    | "interface_ip"
+    | "last_server_update"
+    | "last_update"
+    | "path"
+    | "process_md5"
+    | "start"
+    | "username"
+  > {}
+
 /**
  * A process (one segment of it, or all segments on Cb Response 6.x where segment 0 means all).
  *
@@ -127,40 +141,104 @@ const NO_OVERRIDES: Document = Object.freeze({}) as Document;
  * }
  * ```
  */
-export class Process extends Model {
+export class Process extends FeedTaggedModel {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/process";
   /** How `String(obj)` prints it. */
   static override display: "schema" | "legacy" = "legacy";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** The process GUID. */
     id: "string",
+    /** Unique id (`unique_id`, text). */
     unique_id: "string",
+    /** The process's executable name. */
     process_name: "string",
+    /** The process id on the host. */
     process_pid: "integer",
+    /** Process md5 (`process_md5`, text). */
     process_md5: "string",
+    /** The host name. */
     hostname: "string",
+    /** Host type (`host_type`, text). */
     host_type: "string",
+    /** Os type (`os_type`, text). */
     os_type: "string",
+    /** Path (`path`, text). */
     path: "string",
+    /** The sensor id. */
     sensor_id: "integer",
+    /** The segment id of the row. */
     segment_id: "integer",
+    /** The parent's unique id (`{guid}-{segment}`). */
     parent_unique_id: "string",
+    /** The parent's GUID. */
     parent_id: "string",
+    /** The parent's executable name. */
     parent_name: "string",
+    /** The parent's process id. */
     parent_pid: "integer",
+    /** Parent md5 (`parent_md5`, text). */
     parent_md5: "string",
+    /** Whether the process has ended. */
     terminated: "boolean",
+    /** Sensor group name. */
     group: "string",
+    /** Counts of events per kind. */
     filemod_count: "integer",
+    /** Module loads. */
     modload_count: "integer",
+    /** Registry changes. */
     regmod_count: "integer",
+    /** Network connections. */
     netconn_count: "integer",
+    /** Child processes. */
     childproc_count: "integer",
+    /** Cross-process events. */
     crossproc_count: "integer",
+    /** Emet count (`emet_count`, integer). */
     emet_count: "integer",
+    /** Processblock count (`processblock_count`, integer). */
     processblock_count: "integer",
-  };
+    /** Binaries (`binaries`, object). */
+    binaries: "object",
+    /** Cmdline (`cmdline`, text). */
+    cmdline: "string",
+    /** Comms ip (`comms_ip`, text). */
+    comms_ip: "string",
+    /** Emet config (`emet_config`, text). */
+    emet_config: "string",
+    /** Filemod complete (`filemod_complete`, list). */
+    filemod_complete: "array",
+    /** Filtering known dlls (`filtering_known_dlls`, flag). */
+    filtering_known_dlls: "boolean",
+    /** Filtering known dls (`filtering_known_dls`, flag). */
+    filtering_known_dls: "boolean",
+    /** Interface ip (`interface_ip`, text). */
+    interface_ip: "string",
+    /** Last server update (`last_server_update`, text). */
+    last_server_update: "string",
+    /** Last update (`last_update`, text). */
+    last_update: "string",
+    /** Mod load (`mod_load`, integer). */
+    mod_load: "integer",
+    /** Start (`start`, text). */
+    start: "string",
+    /** Uid (`uid`, text). */
+    uid: "string",
+    /** Username (`username`, text). */
+    username: "string",
+    /** Watchlists (`watchlists`, list). */
+    watchlists: [{ segments_hit: "any", value: "any", wid: "any" }],
+    /** Earliest `last_update` over the process segments (search rows). */
+    min_last_update: "iso-date-time",
+    /** Latest `last_update` over the process segments (search rows). */
+    max_last_update: "iso-date-time",
+    /** Earliest `last_server_update` over the segments (search rows). */
+    min_last_server_update: "iso-date-time",
+    /** Latest `last_server_update` over the segments (search rows). */
+    max_last_server_update: "iso-date-time",
+  } as const;
   /** Searches sort by `last_update desc` unless told otherwise. */
   static readonly defaultSort: string | undefined = "last_update desc";
   /** Rows per page. */
@@ -220,43 +298,6 @@ export class Process extends Model {
     return proc;
   }
 
-  /** The process GUID. */
-  declare readonly id: string | undefined;
-  /** The process's executable name. */
-  declare readonly process_name: string | undefined;
-  /** The process id on the host. */
-  declare readonly process_pid: number | undefined;
-  /** The host name. */
-  declare readonly hostname: string | undefined;
-  /** The sensor id. */
-  declare readonly sensor_id: number | undefined;
-  /** The segment id of the row. */
-  declare readonly segment_id: number | undefined;
-  /** The parent's unique id (`{guid}-{segment}`). */
-  declare readonly parent_unique_id: string | undefined;
-  /** The parent's GUID. */
-  declare readonly parent_id: string | undefined;
-  /** The parent's executable name. */
-  declare readonly parent_name: string | undefined;
-  /** The parent's process id. */
-  declare readonly parent_pid: number | undefined;
-  /** Whether the process has ended. */
-  declare readonly terminated: boolean | undefined;
-  /** Sensor group name. */
-  declare readonly group: string | undefined;
-  /** Counts of events per kind. */
-  declare readonly filemod_count: number | undefined;
-  /** Module loads. */
-  declare readonly modload_count: number | undefined;
-  /** Registry changes. */
-  declare readonly regmod_count: number | undefined;
-  /** Network connections. */
-  declare readonly netconn_count: number | undefined;
-  /** Child processes. */
-  declare readonly childproc_count: number | undefined;
-  /** Cross-process events. */
-  declare readonly crossproc_count: number | undefined;
-
   #guid: string;
   #segment: number;
   #valid: boolean;
@@ -281,7 +322,7 @@ export class Process extends Model {
    * @param id A 36-character GUID, or a GUID with its segment (`guid-0000000001`).
    * @param init The initial document and segment.
    */
-  constructor(api: ModelApi, id: ModelId | undefined, init: ProcessInit = {}) {
+  constructor(api: CbResponseAPI, id: ModelId | undefined, init: ProcessInit = {}) {
     super(api, id, { ...init, full: init.full === true || init.suppressed === true });
     this.#suppressed = init.suppressed === true;
     const v6 = (api as Partial<CbResponseAPI>).versionAtLeast?.("6.0.0") ?? true;
@@ -490,9 +531,7 @@ export class Process extends Model {
    * @returns The sensor, or undefined when the process names none.
    */
   async sensor(options: RequestOptions = {}): Promise<Sensor | undefined> {
-    const id = this.field<number>("sensor_id");
-    if (id === undefined) return undefined;
-    return await (this.cb as CbResponseAPI).selectById(Sensor, id, options);
+    return await this.join(Sensor, "sensor_id", options);
   }
 
   /**
@@ -504,7 +543,7 @@ export class Process extends Model {
   async binary(options: RequestOptions = {}): Promise<Binary | undefined> {
     const md5 = this.process_md5;
     if (!md5 || /^0+$/.test(md5)) return undefined;
-    return await (this.cb as CbResponseAPI).selectById(Binary, md5, options);
+    return await this.cb.selectById(Binary, md5, options);
   }
 
   /**
@@ -601,7 +640,7 @@ export class Process extends Model {
 
   /** The API this process belongs to. */
   get #api(): CbResponseAPI {
-    return this.cb as CbResponseAPI;
+    return this.cb;
   }
 
   /** Loads (once) the event document of a segment. */
@@ -979,52 +1018,6 @@ export class Process extends Model {
   }
 
   // ---- tags ---------------------------------------------------------------------------------
-
-  /** The feeds that tagged this process (fields `alliance_{kind}_{feed}` of the loaded document). */
-  get tags(): string[] {
-    return Object.keys(tagMap(this.info));
-  }
-
-  /**
-   * Everything a feed said of this process: `{ score, link, data, ... }` as sent.
-   *
-   * @param feed The feed name, e.g. `virustotal`.
-   * @returns The tag's fields (empty when the feed did not tag it).
-   */
-  tagInfo(feed: string): Record<string, unknown> {
-    return { ...tagMap(this.info)[feed] };
-  }
-
-  /**
-   * A feed's data (`alliance_data_{feed}`).
-   *
-   * @param feed The feed name.
-   * @returns The data, or undefined.
-   */
-  tagData(feed: string): unknown {
-    return tagMap(this.info)[feed]?.data;
-  }
-
-  /**
-   * A feed's score (`alliance_score_{feed}`).
-   *
-   * @param feed The feed name.
-   * @returns The score, or undefined.
-   */
-  tagScore(feed: string): number | undefined {
-    return toNumber(tagMap(this.info)[feed]?.score);
-  }
-
-  /**
-   * A feed's link (`alliance_link_{feed}`).
-   *
-   * @param feed The feed name.
-   * @returns The link, or undefined.
-   */
-  tagLink(feed: string): string | undefined {
-    const v = tagMap(this.info)[feed]?.link;
-    return v === undefined || v === null ? undefined : String(v);
-  }
 }
 installFields(Process, { writable: false });
 

@@ -8,16 +8,15 @@
 import {
   ApiError,
   type Document,
-  type FieldKind,
   installFields,
   ListQuery,
-  type ModelApi,
   type ModelId,
   MutableModel,
   type RequestOptions,
   ServerError,
   splitClause,
   TimeoutError,
+  type WritableFieldValues,
 } from "../core/mod.ts";
 import { formatMac, formatPythonDateTime, formatRfc822, toInt } from "../core/_parse.ts";
 import { sleep } from "../core/_retry.ts";
@@ -50,59 +49,26 @@ export interface IsolateOptions extends RequestOptions {
   pollInterval?: number;
 }
 
-const SENSOR_FIELDS: Record<string, FieldKind> = {
-  id: "integer",
-  build_id: "integer",
-  build_version_string: "string",
-  clock_delta: "string",
-  computer_dns_name: "string",
-  computer_name: "string",
-  computer_sid: "string",
-  cookie: "integer",
-  display: "boolean",
-  emet_dump_flags: "string",
-  emet_exploit_action: "string",
-  emet_is_gpo: "boolean",
-  emet_process_count: "integer",
-  emet_report_setting: "string",
-  emet_telemetry_path: "string",
-  emet_version: "string",
-  event_log_flush_time: "iso-date-time",
-  group_id: "integer",
-  is_isolating: "boolean",
-  last_checkin_time: "iso-date-time",
-  last_update: "iso-date-time",
-  license_expiration: "iso-date-time",
-  network_adapters: "string",
-  network_isolation_enabled: "boolean",
-  next_checkin_time: "iso-date-time",
-  node_id: "integer",
-  notes: "string",
-  num_eventlog_bytes: "string",
-  num_storefiles_bytes: "string",
-  os_environment_display_string: "string",
-  os_environment_id: "integer",
-  os_type: "integer",
-  parity_host_id: "string",
-  physical_memory_size: "string",
-  power_state: "integer",
-  registration_time: "iso-date-time",
-  restart_queued: "boolean",
-  sensor_health_message: "string",
-  sensor_health_status: "integer",
-  sensor_uptime: "string",
-  shard_id: "integer",
-  status: "string",
-  supports_2nd_gen_modloads: "boolean",
-  supports_cblr: "boolean",
-  supports_isolation: "boolean",
-  systemvolume_free_size: "string",
-  systemvolume_total_size: "string",
-  uninstall: "boolean",
-  uninstalled: "boolean",
-  uptime: "string",
-  boot_id: "string",
-};
+/** The typed document fields of {@linkcode Sensor}, declared once in `Sensor.fields`. */
+export interface Sensor extends
+  WritableFieldValues<
+    typeof Sensor.fields,
+    never,
+    | "build_version_string"
+    | "computer_dns_name"
+    | "computer_name"
+    | "id"
+    | "is_isolating"
+    | "last_checkin_time"
+    | "network_adapters"
+    | "os_type"
+    | "registration_time"
+    | "sensor_health_message"
+    | "sensor_health_status"
+    | "status"
+    | "supports_cblr"
+    | "supports_isolation"
+  > {}
 
 /**
  * A Cb Response sensor (`/api/v1/sensor`).
@@ -119,11 +85,114 @@ const SENSOR_FIELDS: Record<string, FieldKind> = {
  * assert.ok(await sensor!.unisolate({ timeout: 5_000, pollInterval: 10 }));
  * ```
  */
-export class Sensor extends MutableModel {
+export class Sensor extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/sensor";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = SENSOR_FIELDS;
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Sensor id. */
+    id: "integer",
+    /** Group id (use {@linkcode Sensor.setGroup} or `group_id` to move it). */
+    group_id: "integer",
+    /** `Online`, `Offline`, ... */
+    status: "string",
+    /** Host name. */
+    computer_name: "string",
+    /** DNS name. */
+    computer_dns_name: "string",
+    /** Whether Live Response is supported. */
+    supports_cblr: "boolean",
+    /** Whether isolation is supported. */
+    supports_isolation: "boolean",
+    /** Whether isolation was asked for. */
+    network_isolation_enabled: "boolean",
+    /** Whether the sensor reports that it is isolated. */
+    is_isolating: "boolean",
+    /** Whether a restart is queued. */
+    restart_queued: "boolean",
+    /** Events are flushed until this time. */
+    event_log_flush_time: "iso-date-time",
+    /** The server's notes. */
+    notes: "string",
+    /** Registration time. */
+    registration_time: "iso-date-time",
+    /** Last check-in. */
+    last_checkin_time: "iso-date-time",
+    /** OS type (1 Windows, 2 macOS, 3 Linux). */
+    os_type: "integer",
+    /** Sensor build. */
+    build_version_string: "string",
+    /** Health status (0-100). */
+    sensor_health_status: "integer",
+    /** Health message. */
+    sensor_health_message: "string",
+    /** Raw adapters text `ip,mac|ip,mac|`. */
+    network_adapters: "string",
+    /** Boot id (`boot_id`, text). */
+    boot_id: "string",
+    /** Build id (`build_id`, integer). */
+    build_id: "integer",
+    /** Clock delta (`clock_delta`, numeric text as sent). */
+    clock_delta: "string",
+    /** Computer sid (`computer_sid`, text). */
+    computer_sid: "string",
+    /** Cookie (`cookie`, integer). */
+    cookie: "integer",
+    /** Display (`display`, flag). */
+    display: "boolean",
+    /** Emet dump flags (`emet_dump_flags`, text). */
+    emet_dump_flags: "string",
+    /** Emet exploit action (`emet_exploit_action`, text). */
+    emet_exploit_action: "string",
+    /** Emet is gpo (`emet_is_gpo`, flag). */
+    emet_is_gpo: "boolean",
+    /** Emet process count (`emet_process_count`, integer). */
+    emet_process_count: "integer",
+    /** Emet report setting (`emet_report_setting`, text). */
+    emet_report_setting: "string",
+    /** Emet telemetry path (`emet_telemetry_path`, text). */
+    emet_telemetry_path: "string",
+    /** Emet version (`emet_version`, text). */
+    emet_version: "string",
+    /** Last update (`last_update`, date, raw text with `getRaw`). */
+    last_update: "iso-date-time",
+    /** License expiration (`license_expiration`, date, raw text with `getRaw`). */
+    license_expiration: "iso-date-time",
+    /** Next checkin time (`next_checkin_time`, date, raw text with `getRaw`). */
+    next_checkin_time: "iso-date-time",
+    /** Node id (`node_id`, integer). */
+    node_id: "integer",
+    /** Num eventlog bytes (`num_eventlog_bytes`, text). */
+    num_eventlog_bytes: "string",
+    /** Num storefiles bytes (`num_storefiles_bytes`, text). */
+    num_storefiles_bytes: "string",
+    /** Os environment display string (`os_environment_display_string`, text). */
+    os_environment_display_string: "string",
+    /** Os environment id (`os_environment_id`, integer). */
+    os_environment_id: "integer",
+    /** Parity host id (`parity_host_id`, text). */
+    parity_host_id: "string",
+    /** Physical memory size (`physical_memory_size`, numeric text as sent). */
+    physical_memory_size: "string",
+    /** Power state (`power_state`, integer). */
+    power_state: "integer",
+    /** Sensor uptime (`sensor_uptime`, numeric text as sent). */
+    sensor_uptime: "string",
+    /** Shard id (`shard_id`, integer). */
+    shard_id: "integer",
+    /** Supports 2nd gen modloads (`supports_2nd_gen_modloads`, flag). */
+    supports_2nd_gen_modloads: "boolean",
+    /** Systemvolume free size (`systemvolume_free_size`, text). */
+    systemvolume_free_size: "string",
+    /** Systemvolume total size (`systemvolume_total_size`, text). */
+    systemvolume_total_size: "string",
+    /** Uninstall (`uninstall`, flag). */
+    uninstall: "boolean",
+    /** Uninstalled (`uninstalled`, flag). */
+    uninstalled: "boolean",
+    /** Uptime (`uptime`, numeric text as sent). */
+    uptime: "string",
+  } as const;
 
   /**
    * Canonical id: an integer.
@@ -149,45 +218,6 @@ export class Sensor extends MutableModel {
     return new SensorQuery(api);
   }
 
-  /** Sensor id. */
-  declare readonly id: number | undefined;
-  /** Group id (use {@linkcode Sensor.setGroup} or `group_id` to move it). */
-  declare group_id: number | undefined;
-  /** `Online`, `Offline`, ... */
-  declare readonly status: string | undefined;
-  /** Host name. */
-  declare readonly computer_name: string | undefined;
-  /** DNS name. */
-  declare readonly computer_dns_name: string | undefined;
-  /** Whether Live Response is supported. */
-  declare readonly supports_cblr: boolean | undefined;
-  /** Whether isolation is supported. */
-  declare readonly supports_isolation: boolean | undefined;
-  /** Whether isolation was asked for. */
-  declare network_isolation_enabled: boolean | undefined;
-  /** Whether the sensor reports that it is isolated. */
-  declare readonly is_isolating: boolean | undefined;
-  /** Whether a restart is queued. */
-  declare restart_queued: boolean | undefined;
-  /** Events are flushed until this time. */
-  declare event_log_flush_time: Date | undefined;
-  /** The server's notes. */
-  declare notes: string | undefined;
-  /** Registration time. */
-  declare readonly registration_time: Date | undefined;
-  /** Last check-in. */
-  declare readonly last_checkin_time: Date | undefined;
-  /** OS type (1 Windows, 2 macOS, 3 Linux). */
-  declare readonly os_type: number | undefined;
-  /** Sensor build. */
-  declare readonly build_version_string: string | undefined;
-  /** Health status (0-100). */
-  declare readonly sensor_health_status: number | undefined;
-  /** Health message. */
-  declare readonly sensor_health_message: string | undefined;
-  /** Raw adapters text `ip,mac|ip,mac|`. */
-  declare readonly network_adapters: string | undefined;
-
   /**
    * Builds a sensor; use `cb.select(Sensor, id)`.
    *
@@ -195,7 +225,11 @@ export class Sensor extends MutableModel {
    * @param id The id.
    * @param init The initial document.
    */
-  constructor(api: ModelApi, id: ModelId | undefined, init?: { info?: Document; full?: boolean }) {
+  constructor(
+    api: CbResponseAPI,
+    id: ModelId | undefined,
+    init?: { info?: Document; full?: boolean },
+  ) {
     super(api, id, init);
   }
 
@@ -243,9 +277,7 @@ export class Sensor extends MutableModel {
    * @returns The group, or undefined when the sensor has none.
    */
   async group(options: RequestOptions = {}): Promise<SensorGroup | undefined> {
-    const gid = this.field<number>("group_id");
-    if (gid === undefined) return undefined;
-    return await (this.cb as CbResponseAPI).selectById(SensorGroup, gid, options);
+    return await this.join(SensorGroup, "group_id", options);
   }
 
   /**
@@ -364,7 +396,7 @@ export class Sensor extends MutableModel {
       );
     }
     const osType = this.field<number>("os_type");
-    return await (this.cb as CbResponseAPI).liveResponse.requestSession(
+    return await this.cb.liveResponse.requestSession(
       this.uniqueId as number,
       osType !== undefined && options.osType === undefined ? { ...options, osType } : options,
     );
@@ -400,7 +432,7 @@ export class Sensor extends MutableModel {
     const value = body.event_log_flush_time;
     if (!dirty || value === null || value === undefined) {
       body.event_log_flush_time = null;
-    } else if ((this.cb as CbResponseAPI).versionAtLeast("6.0.1")) {
+    } else if (this.cb.versionAtLeast("6.0.1")) {
       const date = new Date(
         String(value).replace(" ", "T") + (String(value).match(/[Zz+-]\d*:?\d*$/) ? "" : "Z"),
       );

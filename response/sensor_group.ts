@@ -19,14 +19,13 @@
 
 import {
   type Document,
-  type FieldKind,
+  type IdKind,
   installFields,
-  type ModelId,
   MutableModel,
   ObjectNotFoundError,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SimpleQuery } from "./query.ts";
 import { Sensor, type SensorQuery } from "./sensor.ts";
@@ -54,6 +53,9 @@ export interface DataSharingInfo {
   [field: string]: unknown;
 }
 
+/** The typed document fields of {@linkcode SensorGroup}, declared once in `SensorGroup.fields`. */
+export interface SensorGroup extends WritableFieldValues<typeof SensorGroup.fields, never, "id"> {}
+
 /**
  * A sensor group. Created with `cb.create(SensorGroup)`; the server answers a create with
  * `{"id": N}` and the client loads the new group.
@@ -70,55 +72,81 @@ export interface DataSharingInfo {
  * assert.ok(typeof sg.id === "number");
  * ```
  */
-export class SensorGroup extends MutableModel {
+export class SensorGroup extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/group";
   /** Whether `cb.create()` may build one. */
   static override creatable = true;
   /** Fields that must be set before a save (schema `group-modify`). */
   static override required: readonly string[] = ["name", "site_id"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Group id. */
     id: "integer",
+    /** Group name. */
     name: "string",
+    /** Site id. */
     site_id: "integer",
+    /** Alert criticality (`alert_criticality`, integer). */
     alert_criticality: "integer",
+    /** Whether banning applies to the group. */
     banning_enabled: "boolean",
+    /** Collect cross procs (`collect_cross_procs`, flag). */
     collect_cross_procs: "boolean",
+    /** Collect emet events (`collect_emet_events`, flag). */
     collect_emet_events: "boolean",
+    /** Collect filemods (`collect_filemods`, flag). */
     collect_filemods: "boolean",
+    /** Collect filewritemd5s (`collect_filewritemd5s`, flag). */
     collect_filewritemd5s: "boolean",
+    /** Collect moduleinfo (`collect_moduleinfo`, flag). */
     collect_moduleinfo: "boolean",
+    /** Collect moduleloads (`collect_moduleloads`, flag). */
     collect_moduleloads: "boolean",
+    /** Collect netconns (`collect_netconns`, flag). */
     collect_netconns: "boolean",
+    /** Collect nonbinary filewrites (`collect_nonbinary_filewrites`, flag). */
     collect_nonbinary_filewrites: "boolean",
+    /** Collect processes (`collect_processes`, flag). */
     collect_processes: "boolean",
+    /** Collect regmods (`collect_regmods`, flag). */
     collect_regmods: "boolean",
+    /** Collect storefiles (`collect_storefiles`, flag). */
     collect_storefiles: "boolean",
+    /** Collect usercontext (`collect_usercontext`, flag). */
     collect_usercontext: "boolean",
+    /** Datastore server (`datastore_server`, text). */
     datastore_server: "string",
+    /** Max licenses (`max_licenses`, integer). */
     max_licenses: "integer",
+    /** Quota eventlog bytes (`quota_eventlog_bytes`, text). */
     quota_eventlog_bytes: "string",
+    /** Quota eventlog percent (`quota_eventlog_percent`, integer). */
     quota_eventlog_percent: "integer",
+    /** Quota storefile bytes (`quota_storefile_bytes`, text). */
     quota_storefile_bytes: "string",
+    /** Quota storefile percent (`quota_storefile_percent`, integer). */
     quota_storefile_percent: "integer",
+    /** Sensor exe name (`sensor_exe_name`, text). */
     sensor_exe_name: "string",
+    /** Sensor version policy. */
     sensor_version: "string",
+    /** Sensorbackend server (`sensorbackend_server`, text). */
     sensorbackend_server: "string",
+    /** Tamper level (`tamper_level`, integer). */
     tamper_level: "integer",
-    team_access: "array",
+    /** Team access (`team_access`, list). */
+    team_access: [{ team_id: "any", team_name: "any", access_category: "any" }],
+    /** Vdi enabled (`vdi_enabled`, flag). */
     vdi_enabled: "boolean",
-  };
+    /** Filter known dlls (`filter_known_dlls`, flag). */
+    filter_known_dlls: "boolean",
+    /** Process filter level (`process_filter_level`, integer). */
+    process_filter_level: "integer",
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The list query of `GET /api/group`.
@@ -129,17 +157,6 @@ export class SensorGroup extends MutableModel {
   static query(api: CbResponseAPI): SimpleQuery<SensorGroup> {
     return new SimpleQuery(api, SensorGroup);
   }
-
-  /** Group id. */
-  declare readonly id: number | undefined;
-  /** Group name. */
-  declare name: string | undefined;
-  /** Site id. */
-  declare site_id: number | undefined;
-  /** Sensor version policy. */
-  declare sensor_version: string | undefined;
-  /** Whether banning applies to the group. */
-  declare banning_enabled: boolean | undefined;
 
   /**
    * Unwraps the answer: `GET /api/group/{id}` answers an array of one.
@@ -178,12 +195,7 @@ export class SensorGroup extends MutableModel {
    * ```
    */
   async site(options: RequestOptions = {}): Promise<Site | undefined> {
-    const id = this.site_id;
-    return id === undefined ? undefined : await (this.cb as CbResponseAPI).selectById(
-      Site,
-      id,
-      options,
-    );
+    return await this.join(Site, "site_id", options);
   }
 
   /**
@@ -237,7 +249,7 @@ export class SensorGroup extends MutableModel {
    * @returns A sensor query filtered on this group.
    */
   sensors(): SensorQuery {
-    return (this.cb as CbResponseAPI).select(Sensor).where(`groupid:${this.uniqueId}`);
+    return this.cb.select(Sensor).where(`groupid:${this.uniqueId}`);
   }
 
   /**

@@ -16,17 +16,20 @@
 
 import {
   type Document,
-  type FieldKind,
+  type FieldValues,
+  type IdKind,
   installFields,
   Model,
-  type ModelId,
   MutableModel,
   ObjectNotFoundError,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SimpleQuery } from "./query.ts";
+
+/** The typed document fields of {@linkcode Site}, declared once in `Site.fields`. */
+export interface Site extends WritableFieldValues<typeof Site.fields, never, "group_ids" | "id"> {}
 
 /**
  * A site: a set of sensor groups sharing bandwidth throttle rules. Created with
@@ -47,29 +50,25 @@ import { SimpleQuery } from "./query.ts";
  * await site.delete();
  * ```
  */
-export class Site extends MutableModel {
+export class Site extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/site";
   /** Whether `cb.create()` may build one. */
   static override creatable = true;
   /** Fields that must be set before a save. */
   static override required: readonly string[] = ["name"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Site id. */
     id: "integer",
+    /** Site name. */
     name: "string",
-    group_ids: "array",
-  };
+    /** Ids of the sensor groups in the site (as the server lists them). */
+    group_ids: ["integer"],
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The list query of `GET /api/site` (rows are whole documents).
@@ -80,13 +79,6 @@ export class Site extends MutableModel {
   static query(api: CbResponseAPI): SimpleQuery<Site> {
     return new SimpleQuery(api, Site);
   }
-
-  /** Site id. */
-  declare readonly id: number | undefined;
-  /** Site name. */
-  declare name: string | undefined;
-  /** Ids of the sensor groups in the site (as the server lists them). */
-  declare readonly group_ids: number[];
 
   /**
    * Unwraps the answer: `GET /api/site/{id}` answers an array of one.
@@ -119,10 +111,13 @@ export class Site extends MutableModel {
    * @returns A query of the site's rules.
    */
   throttleRules(): SimpleQuery<ThrottleRule> {
-    return ThrottleRule.query(this.cb as CbResponseAPI).where(`site_id:${this.uniqueId}`);
+    return ThrottleRule.query(this.cb).where(`site_id:${this.uniqueId}`);
   }
 }
 installFields(Site);
+
+/** The typed document fields of {@linkcode ThrottleRule}, declared once in `ThrottleRule.fields`. */
+export interface ThrottleRule extends FieldValues<typeof ThrottleRule.fields> {}
 
 /**
  * A bandwidth throttle rule of a site (read-only: the Python library cannot change them
@@ -141,29 +136,29 @@ installFields(Site);
  * }
  * ```
  */
-export class ThrottleRule extends Model {
+export class ThrottleRule extends Model<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/throttle";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Rule id. */
     id: "integer",
+    /** Id of the site the rule belongs to. */
     site_id: "integer",
+    /** Rule name. */
     name: "string",
+    /** Start time of day (`HH:MM`). */
     from: "string",
+    /** End time of day (`HH:MM`). */
     to: "string",
+    /** Days the rule applies, as the server sends them (for example `"1,2,3,4,5"`). */
     day_of_week: "string",
+    /** Bandwidth cap in bytes per second. */
     bytes_per_second: "integer",
-  };
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The list query of `GET /api/throttle`.
@@ -175,21 +170,6 @@ export class ThrottleRule extends Model {
     return new SimpleQuery(api, ThrottleRule);
   }
 
-  /** Rule id. */
-  declare readonly id: number | undefined;
-  /** Id of the site the rule belongs to. */
-  declare readonly site_id: number | undefined;
-  /** Rule name. */
-  declare readonly name: string | undefined;
-  /** Start time of day (`HH:MM`). */
-  declare readonly from: string | undefined;
-  /** End time of day (`HH:MM`). */
-  declare readonly to: string | undefined;
-  /** Days the rule applies, as the server sends them (for example `"1,2,3,4,5"`). */
-  declare readonly day_of_week: string | undefined;
-  /** Bandwidth cap in bytes per second. */
-  declare readonly bytes_per_second: number | undefined;
-
   /**
    * The site of this rule (cached join on `site_id`).
    *
@@ -198,12 +178,7 @@ export class ThrottleRule extends Model {
    * @throws {ObjectNotFoundError} When the site no longer exists.
    */
   async site(options: RequestOptions = {}): Promise<Site | undefined> {
-    const id = this.site_id;
-    return id === undefined ? undefined : await (this.cb as CbResponseAPI).selectById(
-      Site,
-      id,
-      options,
-    );
+    return await this.join(Site, "site_id", options);
   }
 }
 installFields(ThrottleRule, { writable: false });

@@ -22,11 +22,10 @@
 import {
   ApiError,
   type Document,
-  type FieldKind,
+  type FieldValues,
   installFields,
   ListQuery,
   Model,
-  type ModelApi,
   type ModelId,
   type ModelInit,
   type RequestOptions,
@@ -66,6 +65,9 @@ export interface StoragePartitionInfo {
   [field: string]: unknown;
 }
 
+/** The typed document fields of {@linkcode StoragePartition}, declared once in `StoragePartition.fields`. */
+export interface StoragePartition extends FieldValues<typeof StoragePartition.fields, "info"> {}
+
 /**
  * One event partition (read-only document; `delete()`, `mount()` and `unmount()` act on the
  * server). Start a new hot partition with `cb.createNewPartition()`.
@@ -86,19 +88,36 @@ export interface StoragePartitionInfo {
  * assert.equal(hot.partitionInfo.endDate, null);
  * ```
  */
-export class StoragePartition extends Model {
+export class StoragePartition extends Model<CbResponseAPI> {
   /** The list route (an object keyed by partition name). */
   static override urlObject = "/api/v1/storage/events/partition";
   /** The id field. */
   static override primaryKey = "name";
-  /**
-   * Documented fields and their types. The `info` object is read through
-   * {@linkcode StoragePartition.partitionInfo} (or `get("info")`).
-   */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Partition name (`writer`, `cbevents_2018_01_18_2030`, ...). */
     name: "string",
+    /** `hot`, `warm` or `cold`. */
     status: "string",
-  };
+    /**
+     * Sizes, dates and flags of the partition: read it as {@linkcode StoragePartition.partitionInfo}
+     * (`info` itself is the model's document).
+     */
+    info: {
+      deletedDocs: "integer",
+      dir: "string",
+      endDate: "string",
+      isLegacy: "boolean",
+      maxDoc: "integer",
+      numDocs: "integer",
+      partitionId: "integer",
+      schema: "string",
+      segmentCount: "integer",
+      sizeInBytes: "integer",
+      startDate: "string",
+      userMounted: "boolean",
+    },
+  } as const;
 
   /**
    * The list query (one GET; client-side `where`/`sort` like the other list queries).
@@ -118,15 +137,10 @@ export class StoragePartition extends Model {
    * @param id The partition name.
    * @param init The document.
    */
-  constructor(api: ModelApi, id: ModelId | undefined, init: ModelInit = {}) {
+  constructor(api: CbResponseAPI, id: ModelId | undefined, init: ModelInit = {}) {
     super(api, id, init);
     if (this.info.name === undefined && id !== undefined) this.info.name = String(id);
   }
-
-  /** Partition name (`writer`, `cbevents_2018_01_18_2030`, ...). */
-  declare readonly name: string | undefined;
-  /** `hot`, `warm` or `cold`. */
-  declare readonly status: string | undefined;
 
   /** The partition's `info` object (sizes, dates, `isLegacy`, ...); empty when not listed. */
   get partitionInfo(): StoragePartitionInfo {

@@ -8,15 +8,14 @@
 import {
   ApiError,
   type Document,
-  type FieldKind,
   installFields,
   type LoadOptions,
-  type ModelApi,
   type ModelId,
   type ModelInit,
   MutableModel,
   type RequestOptions,
   ServerError,
+  type WritableFieldValues,
 } from "../core/mod.ts";
 import { idSegment, quotePath } from "../core/_encode.ts";
 import { toInt } from "../core/_parse.ts";
@@ -37,6 +36,14 @@ function splitReportId(id: ModelId, url?: string): [number, string] {
   return [feed, text.slice(i + 1)];
 }
 
+/** The typed document fields of {@linkcode ThreatReport}, declared once in `ThreatReport.fields`. */
+export interface ThreatReport extends
+  WritableFieldValues<
+    typeof ThreatReport.fields,
+    "iocs",
+    "feed_id" | "feed_name" | "id" | "link" | "score" | "tags" | "title"
+  > {}
+
 /**
  * A threat report of a feed. Select one with `cb.select(ThreatReport, "7:SOC-2018-0001")`,
  * search them with `cb.select(ThreatReport)` or `feed.reports()`; `disable()` marks one ignored.
@@ -53,25 +60,42 @@ function splitReportId(id: ModelId, url?: string): [number, string] {
  * assert.ok(report.is_ignored === true);
  * ```
  */
-export class ThreatReport extends MutableModel {
+export class ThreatReport extends MutableModel<CbResponseAPI> {
   /** The REST path of the search. */
   static override urlObject = "/api/v1/threat_report";
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Report id within its feed (text). */
     id: "string",
+    /** Feed id. */
     feed_id: "integer",
+    /** Feed name. */
     feed_name: "string",
+    /** Title. */
     title: "string",
+    /** Score (0-100). */
     score: "integer",
+    /** Link to the provider's page. */
     link: "string",
+    /** Whether the report is ignored (no more alerts). */
     is_ignored: "boolean",
+    /** Is deleted (`is_deleted`, flag). */
     is_deleted: "boolean",
+    /** Timestamp (`timestamp`, integer). */
     timestamp: "integer",
+    /** Create time (`create_time`, integer). */
     create_time: "integer",
+    /** Description (`description`, text). */
     description: "string",
-    tags: "array",
-    iocs: "object",
-  };
+    /** Tags. */
+    tags: ["string"],
+    /** Iocs (`iocs`, object). */
+    iocs: { ipv4: "any" },
+    /** Category of the feed that holds the report. */
+    feed_category: "string",
+    /** Whether the report is a query report (`iocs.query`). */
+    has_query: "boolean",
+  } as const;
   /** Default sort of report searches: none. */
   static readonly defaultSort: string | undefined = undefined;
   /** Rows per page. */
@@ -117,7 +141,7 @@ export class ThreatReport extends MutableModel {
    * @param id `"{feed_id}:{report id}"`.
    * @param init The initial document.
    */
-  constructor(api: ModelApi, id: ModelId | undefined, init: ModelInit = {}) {
+  constructor(api: CbResponseAPI, id: ModelId | undefined, init: ModelInit = {}) {
     const info = { ...init.info };
     if (id !== undefined && (info.feed_id === undefined || info.id === undefined)) {
       const [feed, report] = splitReportId(id, api.url);
@@ -127,24 +151,8 @@ export class ThreatReport extends MutableModel {
     super(api, id, { ...init, info });
   }
 
-  /** Report id within its feed (text). */
-  declare readonly id: string | undefined;
-  /** Feed id. */
-  declare readonly feed_id: number | undefined;
-  /** Feed name. */
-  declare readonly feed_name: string | undefined;
-  /** Title. */
-  declare readonly title: string | undefined;
-  /** Score (0-100). */
-  declare readonly score: number | undefined;
-  /** Link to the provider's page. */
-  declare readonly link: string | undefined;
-  /** Whether the report is ignored (no more alerts). */
-  declare is_ignored: boolean | undefined;
   /** Indicators by type (`md5`, `ipv4`, `dns`, `query`). */
   declare readonly iocs: Record<string, unknown[]>;
-  /** Tags. */
-  declare readonly tags: string[];
 
   /** `"{feed_id}:{report id}"`. */
   override get uniqueId(): ModelId | undefined {
@@ -169,10 +177,7 @@ export class ThreatReport extends MutableModel {
    * @returns The feed.
    */
   async feed(options: RequestOptions = {}): Promise<Feed | undefined> {
-    const id = this.feed_id;
-    return id === undefined
-      ? undefined
-      : await (this.cb as CbResponseAPI).selectById(Feed, id, options);
+    return await this.join(Feed, "feed_id", options);
   }
 
   /**

@@ -31,14 +31,14 @@
 
 import {
   type Document,
-  type FieldKind,
+  type IdKind,
   installFields,
-  type ModelApi,
   type ModelId,
   type ModelInit,
   MutableModel,
   type RequestOptions,
   type SaveOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
 import { toInt } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
@@ -63,6 +63,10 @@ export interface GroupAccess {
   group_name: string;
 }
 
+/** The typed document fields of {@linkcode User}, declared once in `User.fields`. */
+export interface User
+  extends WritableFieldValues<typeof User.fields, "teams", "auth_token" | "id"> {}
+
 /**
  * A Cb Response user, keyed by user name. Create with `cb.create(User)`: the create keeps the
  * `username` and sends the team ids; updates send the whole document with `{id, name}` teams.
@@ -81,7 +85,7 @@ export interface GroupAccess {
  * assert.equal(user.first_name, "Bit9");
  * ```
  */
-export class User extends MutableModel {
+export class User extends MutableModel<CbResponseAPI> {
   /** The REST path of one user (`/api/user/{username}`) and of creates. */
   static override urlObject = "/api/user";
   /** The list route. */
@@ -101,18 +105,27 @@ export class User extends MutableModel {
     "teams",
     "global_admin",
   ];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** The user name (the id). */
     username: "string",
+    /** Same as the user name, as the server sends it. */
     id: "string",
+    /** First name. */
     first_name: "string",
+    /** Last name. */
     last_name: "string",
+    /** E-mail address. */
     email: "string",
-    teams: "array",
+    /** Teams (`teams`, list). */
+    teams: [{ id: "any", name: "any" }],
+    /** Whether the user is a global administrator. */
     global_admin: "boolean",
+    /** A new password to send with the next save (the server never returns it). */
     password: "string",
+    /** The user's API token. Read it on purpose only: it is never printed. */
     auth_token: "string",
-  };
+  } as const;
 
   /**
    * The list query of `GET /api/users`.
@@ -132,29 +145,13 @@ export class User extends MutableModel {
    * @param id The user name, if known.
    * @param init The initial document.
    */
-  constructor(api: ModelApi, id: ModelId | undefined, init: ModelInit = {}) {
+  constructor(api: CbResponseAPI, id: ModelId | undefined, init: ModelInit = {}) {
     super(api, id, init);
     if (!("id" in this.info)) this.info.id = this.info.username ?? id ?? null;
   }
 
-  /** The user name (the id). */
-  declare username: string | undefined;
-  /** Same as the user name, as the server sends it. */
-  declare readonly id: string | undefined;
-  /** First name. */
-  declare first_name: string | undefined;
-  /** Last name. */
-  declare last_name: string | undefined;
-  /** E-mail address. */
-  declare email: string | undefined;
   /** Teams: `{id, name}` entries (team ids before a create). */
   declare teams: Array<TeamRef | number>;
-  /** Whether the user is a global administrator. */
-  declare global_admin: boolean | undefined;
-  /** A new password to send with the next save (the server never returns it). */
-  declare password: string | undefined;
-  /** The user's API token. Read it on purpose only: it is never printed. */
-  declare readonly auth_token: string | undefined;
 
   /**
    * Keeps `id` equal to the user name after every load.
@@ -204,7 +201,7 @@ export class User extends MutableModel {
     if (this.isDirty() && !this.isNew()) {
       const teams = teamEntries(this.info.teams);
       if (teams.some((t) => typeof t !== "object")) {
-        const api = this.cb as CbResponseAPI;
+        const api = this.cb;
         const full: TeamRef[] = [];
         for (const t of teams) {
           if (typeof t === "object") full.push(t);
@@ -225,7 +222,7 @@ export class User extends MutableModel {
    * @throws {ObjectNotFoundError} When no such team exists.
    */
   async addTeam(team: Team | number | string, options: RequestOptions = {}): Promise<void> {
-    const t = await resolveTeam(this.cb as CbResponseAPI, team, options);
+    const t = await resolveTeam(this.cb, team, options);
     const entry: TeamRef = { id: t.uniqueId as number, name: t.get<string>("name") };
     const rest = teamEntries(this.info.teams).filter((e) => teamId(e) !== entry.id);
     this.setRaw("teams", [...rest, entry]);
@@ -246,7 +243,7 @@ export class User extends MutableModel {
     else if (typeof team === "number") id = team;
     else {
       const local = entries.find((e) => typeof e === "object" && e.name === team);
-      id = local ? teamId(local) : (await resolveTeam(this.cb as CbResponseAPI, team, options))
+      id = local ? teamId(local) : (await resolveTeam(this.cb, team, options))
         .uniqueId as number;
     }
     const kept = entries.filter((e) => teamId(e) !== id);
@@ -275,6 +272,9 @@ async function resolveTeam(
   return await Team.query(api).where(`name:${team}`).one(options);
 }
 
+/** The typed document fields of {@linkcode Team}, declared once in `Team.fields`. */
+export interface Team extends WritableFieldValues<typeof Team.fields, "group_access", "id"> {}
+
 /**
  * A team: a named set of sensor-group permissions users belong to. List rows are partial; a
  * team loads itself (`GET /api/team/{id}`) when `load()`ed.
@@ -292,7 +292,7 @@ async function resolveTeam(
  * assert.equal(team.group_access[0]?.access_category, "Viewer");
  * ```
  */
-export class Team extends MutableModel {
+export class Team extends MutableModel<CbResponseAPI> {
   /** The REST path of one team and of creates. */
   static override urlObject = "/api/team";
   /** The list route. */
@@ -303,22 +303,18 @@ export class Team extends MutableModel {
   static override creatable = true;
   /** Fields that must be set before a save (schema `team`). */
   static override required: readonly string[] = ["name", "group_access"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Team id. */
     id: "integer",
+    /** Team name. */
     name: "string",
-    group_access: "array",
-  };
+    /** Group access (`group_access`, list). */
+    group_access: [{ group_id: "any", group_name: "any", access_category: "any" }],
+  } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return toInt(id) ?? id;
-  }
+  /** Ids are integers (numeric text is read as a number). */
+  static override idKind: IdKind = "integer";
 
   /**
    * The list query of `GET /api/teams`.
@@ -330,10 +326,6 @@ export class Team extends MutableModel {
     return new SimpleQuery(api, Team);
   }
 
-  /** Team id. */
-  declare readonly id: number | undefined;
-  /** Team name. */
-  declare name: string | undefined;
   /** Sensor-group permissions. */
   declare group_access: GroupAccess[];
 
@@ -367,7 +359,7 @@ export class Team extends MutableModel {
     options: RequestOptions,
   ): Promise<void> {
     const sg = typeof group === "number"
-      ? await (this.cb as CbResponseAPI).selectById(SensorGroup, group, options)
+      ? await this.cb.selectById(SensorGroup, group, options)
       : group;
     const entry: GroupAccess = {
       group_id: sg.uniqueId as number,

@@ -7,12 +7,12 @@
 
 import {
   ApiError,
-  type FieldKind,
   installFields,
   InvalidObjectError,
   type ModelId,
   MutableModel,
   type RequestOptions,
+  type WritableFieldValues,
 } from "../core/mod.ts";
 import { idSegment, parseQuery, quotePath } from "../core/_encode.ts";
 import { ActionModel } from "./_actions.ts";
@@ -20,6 +20,14 @@ import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
 import { Process, type ProcessQuery } from "./process.ts";
 import { ArrayQuery, type SearchQuery, SimpleQuery } from "./query.ts";
+
+/** The typed document fields of {@linkcode Watchlist}, declared once in `Watchlist.fields`. */
+export interface Watchlist extends
+  WritableFieldValues<
+    typeof Watchlist.fields,
+    never,
+    "date_added" | "id" | "last_hit" | "last_hit_count" | "readonly" | "total_hits"
+  > {}
 
 /**
  * A watchlist: a saved search (`search_query`, form-encoded parameters) over processes
@@ -38,32 +46,52 @@ import { ArrayQuery, type SearchQuery, SimpleQuery } from "./query.ts";
  * assert.ok(hits >= 0);
  * ```
  */
-export class Watchlist extends MutableModel {
+export class Watchlist extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/watchlist";
   /** Whether `cb.create()` may build one. */
   static override creatable = true;
   /** Fields a save needs. */
   static override required: readonly string[] = ["name", "search_query", "index_type"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Watchlist id (text). */
     id: "string",
+    /** Name. */
     name: "string",
+    /** Form-encoded search parameters. */
     search_query: "string",
+    /** `events` (processes) or `modules` (binaries). */
     index_type: "string",
+    /** Description. */
     description: "string",
+    /** Hits of the last run. */
     last_hit_count: "integer",
+    /** Alliance id (`alliance_id`, integer). */
     alliance_id: "integer",
+    /** Hits in all. */
     total_hits: "integer",
+    /** Group id (`group_id`, integer). */
     group_id: "integer",
+    /** Total tags (`total_tags`, integer). */
     total_tags: "integer",
+    /** Whether the server runs it. */
     enabled: "boolean",
+    /** Whether it cannot be changed. */
     readonly: "boolean",
+    /** From alliance (`from_alliance`, flag). */
     from_alliance: "boolean",
+    /** Search timestamp (`search_timestamp`, date, raw text with `getRaw`). */
     search_timestamp: "iso-date-time",
+    /** When it was added. */
     date_added: "iso-date-time",
+    /** When it last hit. */
     last_hit: "iso-date-time",
-  };
+    /** Query type (`query_type`, text). */
+    query_type: "string",
+    /** Quoted query (`quoted_query`, text). */
+    quoted_query: "string",
+  } as const;
 
   /**
    * Canonical id: text (the server sends watchlist ids as strings).
@@ -84,29 +112,6 @@ export class Watchlist extends MutableModel {
   static query(api: CbResponseAPI): SimpleQuery<Watchlist> {
     return new SimpleQuery(api, Watchlist);
   }
-
-  /** Watchlist id (text). */
-  declare readonly id: string | undefined;
-  /** Name. */
-  declare name: string | undefined;
-  /** Form-encoded search parameters. */
-  declare search_query: string | undefined;
-  /** `events` (processes) or `modules` (binaries). */
-  declare index_type: string | undefined;
-  /** Whether the server runs it. */
-  declare enabled: boolean | undefined;
-  /** Description. */
-  declare description: string | undefined;
-  /** Hits in all. */
-  declare readonly total_hits: number | undefined;
-  /** Hits of the last run. */
-  declare readonly last_hit_count: number | undefined;
-  /** When it last hit. */
-  declare readonly last_hit: Date | undefined;
-  /** When it was added. */
-  declare readonly date_added: Date | undefined;
-  /** Whether it cannot be changed. */
-  declare readonly readonly: boolean | undefined;
 
   #pairs(): Array<[string, string]> {
     return parseQuery(typeof this.search_query === "string" ? this.search_query : "");
@@ -156,7 +161,7 @@ export class Watchlist extends MutableModel {
    * @throws {InvalidObjectError} When `index_type` is neither `events` nor `modules`.
    */
   search(): ProcessQuery | SearchQuery<Binary> {
-    const api = this.cb as CbResponseAPI;
+    const api = this.cb;
     const raw = this.search_query ?? "";
     if (this.index_type === "events") return Process.query(api).withRawQuery(raw);
     if (this.index_type === "modules") return Binary.query(api).withRawQuery(raw);
@@ -173,7 +178,7 @@ export class Watchlist extends MutableModel {
    * @returns A query over the actions.
    */
   actions(): ArrayQuery<WatchlistAction> {
-    return WatchlistAction.query(this.cb as CbResponseAPI).where(`watchlist_id:${this.uniqueId}`);
+    return WatchlistAction.query(this.cb).where(`watchlist_id:${this.uniqueId}`);
   }
 
   /**
@@ -182,10 +187,14 @@ export class Watchlist extends MutableModel {
    * @returns The action; set `type` and `action_data`, then save.
    */
   createAction(): WatchlistAction {
-    return (this.cb as CbResponseAPI).create(WatchlistAction, { watchlist_id: this.uniqueId });
+    return this.cb.create(WatchlistAction, { watchlist_id: this.uniqueId });
   }
 }
 installFields(Watchlist);
+
+/** The typed document fields of {@linkcode WatchlistAction}, declared once in `WatchlistAction.fields`. */
+export interface WatchlistAction
+  extends WritableFieldValues<typeof WatchlistAction.fields, "watchlist_id", "id"> {}
 
 /**
  * An action the server takes when a watchlist hits (email, syslog, HTTP POST or alert).
@@ -211,13 +220,17 @@ export class WatchlistAction extends ActionModel {
   static override creatable = true;
   /** Fields a save needs. */
   static override required: readonly string[] = ["action_type", "watchlist_id"];
-  /** Documented fields and their types. */
-  static override fields: Readonly<Record<string, FieldKind>> = {
+  /** The document fields, declared once: this map gives the runtime accessors and the property types. */
+  static override fields = {
+    /** Action id. */
     id: "integer",
+    /** JSON text with the action's settings. */
     action_data: "string",
+    /** 0 email, 1 syslog, 2 http_post, 3 alert. */
     action_type: "integer",
+    /** Id of the watchlist (a number, or the text the server sent; see the `watchlist_id` property). */
     watchlist_id: "any",
-  };
+  } as const;
   /** The field `where()` names. */
   static readonly parentField: string = "watchlist_id";
 
@@ -241,14 +254,8 @@ export class WatchlistAction extends ActionModel {
     return new ArrayQuery(api, WatchlistAction);
   }
 
-  /** Action id. */
-  declare readonly id: number | undefined;
   /** The watchlist id. */
   declare watchlist_id: string | number | undefined;
-  /** 0 email, 1 syslog, 2 http_post, 3 alert. */
-  declare action_type: number | undefined;
-  /** JSON text with the action's settings. */
-  declare action_data: string | undefined;
 
   /**
    * The watchlist of this action (cached join).
@@ -257,10 +264,7 @@ export class WatchlistAction extends ActionModel {
    * @returns The watchlist, or undefined when the action has no watchlist id.
    */
   async watchlist(options: RequestOptions = {}): Promise<Watchlist | undefined> {
-    const id = this.watchlist_id;
-    return id === undefined || id === null
-      ? undefined
-      : await (this.cb as CbResponseAPI).selectById(Watchlist, id, options);
+    return await this.join(Watchlist, "watchlist_id", options);
   }
 
   /** `/api/v1/watchlist/{watchlist id}/action/{id}`. */

@@ -57,6 +57,7 @@ const SURFACE: Record<string, string[]> = {
     "CrossProcEvent",
     "Feed",
     "FeedAction",
+    "FeedTaggedModel",
     "FileModEvent",
     "INSTALLER_KINDS",
     "IngressFilter",

@@ -111,6 +111,26 @@ export function seedEvents(seed: number, devices: Map<number, Doc>): Map<string,
       threatIndicators: kind.type === "POLICY_ACTION" ? ["RUN_MALWARE", "POLICY_TERMINATE"] : [],
       securityEventCode: null,
       targetApp: null,
+      // Fields every recorded Cb Defense event carries (the vendor's own fixtures).
+      alertCategory: kind.type === "POLICY_ACTION" ? "THREAT" : "MONITORED",
+      alertScore: kind.type === "POLICY_ACTION" ? 8 : 0,
+      attackStage: kind.type === "POLICY_ACTION" ? "INSTALL_RUN" : null,
+      incidentId: kind.type === "POLICY_ACTION" ? `EX${eventId.slice(0, 8).toUpperCase()}` : null,
+      registryValue: null,
+      parentApp: {
+        applicationName: kind.app === "cmd.exe" ? "explorer.exe" : "services.exe",
+        applicationPath: kind.app === "cmd.exe"
+          ? "c:\\windows\\explorer.exe"
+          : "c:\\windows\\system32\\services.exe",
+        effectiveReputation: "TRUSTED_WHITE_LIST",
+        effectiveReputationSource: "CLOUD",
+        reputationProperty: "TRUSTED_WHITE_LIST",
+        md5Hash: hashHex("md5", `binary:parent:${kind.app}`),
+        sha256Hash: hashHex("sha256", `binary:parent:${kind.app}`),
+        virusCategory: null,
+        virusName: null,
+        virusSubCategory: null,
+      },
     });
   }
   return out;

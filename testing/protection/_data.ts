@@ -8,6 +8,7 @@
  */
 import { hashHex, mixSeed, Rng } from "../_rand.ts";
 import { iso, miscCollections, table } from "./_data_misc.ts";
+import { withRealFields } from "./_real_fields.ts";
 
 /** A JSON document of one Protection object. */
 export type ProtectionDoc = Record<string, unknown>;
@@ -275,7 +276,7 @@ export function seedCollections(seed: number, serverVersion: string): SeedCollec
     evilSha256: String(fileCatalog[5]!.sha256),
     notepadSha256: String(fileCatalog[0]!.sha256),
   });
-  return {
+  return withRealFields({
     ...misc,
     policy: POLICIES.map((p) => policyDoc(p, computer)),
     computer,
@@ -286,5 +287,5 @@ export function seedCollections(seed: number, serverVersion: string): SeedCollec
       pendingDoc(2, 2, fileCatalog[4]!, true),
       pendingDoc(3, 2, fileCatalog[6]!, false),
     ],
-  };
+  });
 }

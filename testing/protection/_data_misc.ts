@@ -59,9 +59,10 @@ export function miscCollections(
       [3, "MaxAgentsPerServer", "100000"],
       [4, "ApiVersion", "v1"],
     ]),
-    serverPerformance: table(["id", "date", "cpuPercent", "memoryPercent", "dbQueueSize"], [
-      [1, iso(-1), 12, 43, 0],
-      [2, iso(0), 17, 44, 2],
+    // The App Control API reference's serverPerformance fields (one sample per hour).
+    serverPerformance: table(["id", "dateCreated", "connectedAgents", "agentFileBacklog", "agentProcessingRate", "serverFileBacklog", "serverFiles", "serverProcessingRate", "sqlLatencyMs", "sqlInsertLatencyMs", "sqlMemoryPressure", "diskDataIOPS", "diskDataRead", "diskDataWrite", "diskIndexIOPS", "diskIndexRead", "diskIndexWrite", "diskLogIOPS", "diskLogWrite", "avgDiskDataReadStallMs", "avgDiskDataWriteStallMs", "avgDiskIndexWriteStallMs", "avgDiskLogWriteStallMs"], [
+      [1, iso(-1), 7, 0, 120, 3, 2814, 95, 1.2, 0.8, 0.1, 14.5, 1024, 2048, 6.2, 512, 768, 3.1, 256, 0.4, 0.6, 0.5, 0.2],
+      [2, iso(0), 8, 2, 131, 0, 2821, 102, 1.5, 0.9, 0.1, 15.1, 1100, 2150, 6.8, 530, 790, 3.3, 270, 0.5, 0.7, 0.5, 0.3],
     ]),
     fileInstanceDeleted: table(["id", "computerId", "fileCatalogId", "fileName", "pathName", "dateDeleted"], [
       [1, 7, 5, "setup_tool.exe", dl, iso(-5)],
@@ -126,13 +127,13 @@ export function miscCollections(
       [3, iso(-1), iso(-1), "Computer 'DOMAIN\\MYHOSTNAME' connected", 0, 400, "Computer connected", "10.201.2.15", 1, "DOMAIN\\MYHOSTNAME", 1, "Default Policy", 0, "", "", 6, ""],
       [4, iso(0), iso(0), "File 'evil.exe' was blocked because it is banned", 1, 801, "Execution block (banned file)", "10.201.2.42", 2, "CORP\\WKS-0042", 1, "Default Policy", 6, "evil.exe", tmp, 2, "CORP\\user"],
     ]),
-    notifier: table(["id", "name", "type", "enabled", "emails"], [
-      [1, "Banned file blocked", 1, true, "soc@corp.example"],
-      [2, "Agent health", 2, false, "it@corp.example"],
+    notifier: table(["id", "name", "title", "messageText", "eventLogText", "url", "logoUrl", "showLogo", "bgImageLocation", "fgImageLocation", "timeout", "flags", "systemNotifier", "defaultRuleGroupId", "defaultRuleType", "usageCount", "clVersion", "dateCreated", "createdBy", "dateModified", "modifiedBy"], [
+      [1, "Banned file blocked", "Cb Protection blocked a banned file", "The file $FILENAME$ is banned and was blocked.", "Banned file $FILENAME$ blocked", "", "", true, "", "", 60, 0, true, 0, 0, 3, 1, iso(-3000), "System", iso(-3000), "System"],
+      [2, "Agent health", "Cb Protection agent needs attention", "Contact the help desk.", "Agent health warning", "https://helpdesk.corp.example", "", false, "", "", 0, 0, false, 0, 0, 1, 2, iso(-500), "admin", iso(-400), "admin"],
     ]),
-    meteredExecution: table(["id", "computerId", "fileCatalogId", "fileName", "executionCount", "lastExecution"], [
-      [1, 1, 3, "java.exe", 12, iso(-1)],
-      [2, 2, 3, "java.exe", 4, iso(-2)],
+    meteredExecution: table(["id", "computerId", "fileCatalogId", "meterId", "eventId", "name", "description", "type", "data", "timestamp", "userName"], [
+      [1, 1, 3, 1, 3, "Java", "Metered execution of java.exe", 1, "c:\\program files\\java\\jre\\bin\\java.exe", iso(-1), "CORP\\user"],
+      [2, 2, 3, 1, 4, "Java", "Metered execution of java.exe", 1, "c:\\program files\\java\\jre\\bin\\java.exe", iso(-2), "CORP\\user"],
     ]),
     driftReport: table(["id", "name", "baselineId", "targetType", "dateCreated"], [[1, "Baseline drift", 8, 1, iso(-12)]]),
     driftReportContents: table(["id", "reportId", "fileCatalogId", "fileName", "computerCount"], [

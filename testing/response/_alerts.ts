@@ -108,7 +108,14 @@ function alertDoc(state: AlertSources, s: AlertSpec): AlertDoc {
     is_ignored: s.status === "False Positive",
     ioc_type: s.ioc?.type ?? (s.process ? "query" : "md5"),
     ioc_value: s.ioc?.value ?? s.md5.toLowerCase(),
-    ioc_attr: s.ioc?.attr ?? {},
+    // Real servers send `ioc_attr` as JSON text (recorded 6.x and 7.x alert rows).
+    ioc_attr: JSON.stringify(s.ioc?.attr ?? {}),
+    description: "",
+    link: "",
+    report_ignored: false,
+    sha256: "",
+    comms_ip: sensorIp(sensor?.network_adapters),
+    interface_ip: sensorIp(sensor?.network_adapters),
   };
   if (s.process) {
     const seg = s.process.segments[0]!.segmentId;
@@ -119,6 +126,19 @@ function alertDoc(state: AlertSources, s: AlertSpec): AlertDoc {
     doc.process_name = s.process.name;
     doc.process_path = s.process.path;
     doc.username = s.process.username;
+    // Event counts of the process (recorded rows carry them; the emulator's alert is raised at
+    // the process start, before its events).
+    for (
+      const c of [
+        "childproc_count",
+        "crossproc_count",
+        "filemod_count",
+        "modload_count",
+        "netconn_count",
+        "regmod_count",
+        "fileless_scriptload_count",
+      ]
+    ) doc[c] = 0;
   } else {
     const filenames = (bin?.doc.observed_filename as string[] | undefined) ?? [];
     doc.observed_filename = filenames;
@@ -126,6 +146,11 @@ function alertDoc(state: AlertSources, s: AlertSpec): AlertDoc {
     doc.process_name = filenames[0]?.split("\\").pop() ?? "";
   }
   return doc;
+}
+
+/** The first IP of a sensor's `network_adapters` (`"10.0.0.5,000c29aabbcc|"`). */
+function sensorIp(adapters: unknown): string {
+  return typeof adapters === "string" ? adapters.split("|")[0]!.split(",")[0] ?? "" : "";
 }
 
 function findProcess(

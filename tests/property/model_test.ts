@@ -49,6 +49,11 @@ const KIND_VALUES: Record<string, fc.Arbitrary<unknown>> = {
   array: fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }),
   object: fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 })),
   byte: fc.oneof(fc.base64String({ maxLength: 12 }), fc.string({ maxLength: 6 })),
+  json: fc.oneof(
+    fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 })),
+    fc.jsonValue({ maxDepth: 1 }).map((v) => JSON.stringify(v)),
+    fc.string({ maxLength: 8 }),
+  ),
 };
 
 /** JSON objects that break `String(value)` and template literals (JSON.parse makes them too). */
@@ -65,7 +70,12 @@ function documentFor(cls: ModelClass): fc.Arbitrary<Record<string, unknown>> {
       name,
       fc.option(
         fc.oneof(
-          { weight: 3, arbitrary: KIND_VALUES[kind] ?? fc.jsonValue({ maxDepth: 1 }) },
+          {
+            weight: 3,
+            arbitrary: KIND_VALUES[
+              typeof kind === "string" ? kind : Array.isArray(kind) ? "array" : "object"
+            ] ?? fc.jsonValue({ maxDepth: 1 }),
+          },
           { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
           { weight: 1, arbitrary: HOSTILE },
         ),

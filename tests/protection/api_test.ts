@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ApiError, UnauthorizedError } from "@cbapi/cbapi/core";
+import { ApiError, type Model, UnauthorizedError } from "@cbapi/cbapi/core";
 import {
   CbEnterpriseProtectionAPI,
   CbProtectionAPI,
@@ -7,6 +7,7 @@ import {
   DriftReport,
   DriftReportContents,
   GrantedUserPolicyPermission,
+  type ProtectionModelClass,
   PublisherCertificate,
   ScriptRule,
   TrustedDirectory,
@@ -73,19 +74,18 @@ Deno.test("CbProtectionAPI.info is the serverConfig dictionary name → value [s
 Deno.test("8.0 models are refused on a 7.2 server, for queries, ids and creates, with no request [spec 216]", async () => {
   await using f = await protectionFixture({ protection: { serverVersion: "7.2.3.3106" } });
   const n = f.emu.requests.length;
-  for (
-    const cls of [
-      DriftReport,
-      DriftReportContents,
-      GrantedUserPolicyPermission,
-      PublisherCertificate,
-      ScriptRule,
-      TrustedDirectory,
-      TrustedUser,
-      User,
-      UserGroup,
-    ]
-  ) {
+  const classes: ProtectionModelClass<Model>[] = [
+    DriftReport,
+    DriftReportContents,
+    GrantedUserPolicyPermission,
+    PublisherCertificate,
+    ScriptRule,
+    TrustedDirectory,
+    TrustedUser,
+    User,
+    UserGroup,
+  ];
+  for (const cls of classes) {
     assert.throws(
       () => f.cb.select(cls),
       (e) =>

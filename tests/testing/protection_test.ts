@@ -11,10 +11,13 @@ Deno.test("Emulator Protection: serverConfig lists ParityServerVersion; a bad to
   const cfg = await call(emu, `${B}/serverConfig`);
   assert.equal(cfg.status, 200);
   assert.ok(cfg.headers.get("content-type")?.includes("application/json"));
+  // The App Control API reference's serverConfig fields.
   assert.deepEqual(cfg.json.find((r: { name: string }) => r.name === "ParityServerVersion"), {
     id: 1,
     name: "ParityServerVersion",
     value: "8.1.2.3",
+    dateModified: "2017-02-21T12:00:00Z",
+    modifiedBy: "System",
   });
   assert.equal((await call(emu, `${B}/computer`, { token: "nope" })).status, 401);
   assert.equal((await call(emu, `${B}/computer`, { token: null })).status, 401);
