@@ -147,8 +147,17 @@ function addAlert(state: EmulatorState, body: Record<string, unknown>) {
     is_ignored: false,
     ioc_type: str(body, "iocType", proc ? "query" : "md5"),
     ioc_value: str(body, "iocValue", md5),
-    ioc_attr: {},
+    // As the seeded alerts (and real servers): ioc_attr is JSON text.
+    ioc_attr: "{}",
+    description: "",
+    link: "",
+    report_ignored: false,
+    sha256: "",
   };
+  const sameSensor = [...state.alerts.values()].find((a) => a.sensor_id === sensorId);
+  for (const key of ["comms_ip", "interface_ip"]) {
+    if (sameSensor && key in sameSensor) doc[key] = sameSensor[key];
+  }
   if (proc) {
     const seg = proc.segments[0]!.segmentId;
     doc.process_id = proc.guid;
