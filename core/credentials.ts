@@ -35,6 +35,7 @@ import {
   searchPath,
 } from "./_credential_files.ts";
 import { buildCredentials } from "./_credential_values.ts";
+import { assertExplicitFilesExist, profileHint } from "./_credential_hint.ts";
 
 /** The product a credential file belongs to; it is the file name's suffix. */
 export type Product = "response" | "protection" | "defense";
@@ -254,6 +255,8 @@ export async function loadCredentials(
     ? searchPath(product, env.HOME || env.USERPROFILE, options.cwd ?? ".")
     : [options.credentialFile].flat();
   const docs = await readFiles(files, options.warn ?? defaultWarn);
+  const explicitOnly = options.url === undefined && options.credentialFile !== undefined;
+  if (explicitOnly && !(env.CBAPI_URL && env.CBAPI_TOKEN)) assertExplicitFilesExist(files, docs);
 
   let entries: Map<string, Entry>;
   let origins: string[];
@@ -272,7 +275,8 @@ export async function loadCredentials(
     if (!merged.found && (envUrl === undefined || envToken === undefined)) {
       throw new CredentialError(
         `Cannot find credential profile "${profile}" after searching in these files: ` +
-          `${files.join(", ")}. Create one with "deno task cbapi configure ${product}" ` +
+          `${files.join(", ")} (${profileHint(profile, files, docs)}). ` +
+          `Create one with "deno task cbapi configure ${product}" ` +
           `or pass url and token`,
         files,
       );

@@ -26,6 +26,7 @@
 
 import type { RequestOptions } from "./connection.ts";
 import { MoreThanOneResultError, ObjectNotFoundError, ServerError } from "./errors.ts";
+import { addPythonHints } from "./_python_hints.ts";
 
 /**
  * Pages a query keeps in flight at most when neither the call nor the API says otherwise.
@@ -247,6 +248,9 @@ export abstract class BaseQuery<T> implements AsyncIterable<T> {
     return out;
   }
 }
+
+// `query.length` and `query[0]` (Python habits) throw a TypeError naming the fix.
+addPythonHints(BaseQuery.prototype);
 
 /**
  * A server-paged query: subclasses fetch one window; this class pages (several windows in flight

@@ -2,6 +2,7 @@
 // (with its temporary output file) and the registry value type inference.
 
 import type { CommandOptions, DirectoryEntry, LiveResponseSession } from "./session.ts";
+import type { FileBytes } from "./file_bytes.ts";
 
 /** Options of {@linkcode LiveResponseSession.walk}. */
 export interface WalkOptions extends CommandOptions {
@@ -124,7 +125,7 @@ export async function createProcessCommand(
   session: LiveResponseSession,
   command: string,
   options: CreateProcessOptions,
-): Promise<Uint8Array | undefined> {
+): Promise<FileBytes | undefined> {
   const {
     waitForOutput = true,
     remoteOutputFileName,

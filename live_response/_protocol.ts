@@ -182,16 +182,21 @@ export async function establishSession(
   }
   const wanted = flavour === "response" ? "active" : "ACTIVE";
   const uri = `${conn.url}${base}/session/${sid}`;
+  const started = Date.now();
+  let last: SessionDocument | undefined;
+  let serverEnded = false;
   try {
-    const deadline = Date.now() + settings.sessionTimeout;
+    const deadline = started + settings.sessionTimeout;
     for (;;) {
       const doc = await conn.getObject<SessionDocument>(
         `${base}/session/${sid}`,
         undefined,
         withSignal(signal),
       );
+      last = doc;
       if (doc?.status === wanted) return doc;
       if (doc?.status === "error" || TERMINAL.has(String(doc?.status))) {
+        serverEnded = true;
         throw new Error(`the session went to status "${doc?.status}"`);
       }
       const left = deadline - Date.now();
@@ -201,18 +206,52 @@ export async function establishSession(
   } catch (cause) {
     await closeSessionQuietly(conn, flavour, sid);
     if (signal?.aborted) throw signal.reason;
-    const why = cause instanceof ObjectNotFoundError
-      ? "the server no longer knows the session"
-      : cause instanceof Error
-      ? cause.message
-      : String(cause);
     throw new TimeoutError(
-      `Could not establish session with sensor ${sensorId} on ${conn.url} within ${
-        settings.sessionTimeout / 1000
-      } s: ${why}. The sensor may be offline; the session was closed`,
+      sessionFailure(conn.url, sensorId, cause, {
+        waitedMs: Date.now() - started,
+        timeoutMs: settings.sessionTimeout,
+        serverEnded,
+        last,
+      }),
       { uri, status: 404, timeoutMs: settings.sessionTimeout, cause },
     );
   }
+}
+
+/**
+ * The message of a session that never went active: the real time waited, who gave up (the server's
+ * `sensor_wait_timeout` or our `timeout`) and what to do next.
+ */
+function sessionFailure(
+  url: string,
+  sensorId: number,
+  cause: unknown,
+  o: {
+    waitedMs: number;
+    timeoutMs: number;
+    serverEnded: boolean;
+    last: SessionDocument | undefined;
+  },
+): string {
+  const head = `Could not establish session with sensor ${sensorId} on ${url}`;
+  const waited = `${Math.round(o.waitedMs / 100) / 10} s`;
+  const next = "Check that the sensor is online (sensor status and last check-in) and retry " +
+    "when it is; the session was closed";
+  if (cause instanceof ObjectNotFoundError) {
+    return `${head}: after ${waited} the server no longer knows the session. ${next}`;
+  }
+  const why = cause instanceof Error ? cause.message : String(cause);
+  if (o.serverEnded) {
+    const wait = o.last?.sensor_wait_timeout;
+    const limit = typeof wait === "number" ? ` (its sensor_wait_timeout is ${wait} s)` : "";
+    return `${head}: ${why} after ${waited}: the server stopped waiting for the sensor to check ` +
+      `in${limit}, so the sensor is probably offline. ${next}`;
+  }
+  if (cause instanceof Error && /^the session was still /.test(why)) {
+    return `${head} within ${o.timeoutMs / 1000} s: ${why}. The sensor may be offline or slow ` +
+      `to check in. ${next}, or pass a longer timeout`;
+  }
+  return `${head} after ${waited}: ${why}. ${next}`;
 }
 
 /**

@@ -54,6 +54,7 @@ export {
   type WalkOptions,
 } from "./session.ts";
 export { LiveResponseMemdump, type MemdumpOptions } from "./memdump.ts";
+export { FileBytes } from "./file_bytes.ts";
 export { type Closable, closeOnSignal, type CloseOnSignalOptions } from "./signals.ts";
 export {
   type JobContext,

@@ -67,6 +67,7 @@ export type {
   WalkEntry,
   WalkOptions,
 } from "./_composite.ts";
+import { FileBytes } from "./file_bytes.ts";
 
 /** Per-call options of every session command. */
 export interface CommandOptions {
@@ -350,12 +351,12 @@ export class LiveResponseSession implements AsyncDisposable {
    *
    * @param path The remote path.
    * @param options Timeout, poll interval, signal.
-   * @returns The bytes.
+   * @returns The bytes; `.text()` decodes them.
    * @throws {LiveResponseError} For example `ERROR_FILE_NOT_FOUND`.
    */
-  async getFile(path: string, options: CommandOptions = {}): Promise<Uint8Array> {
+  async getFile(path: string, options: CommandOptions = {}): Promise<FileBytes> {
     const stream = await this.getRawFile(path, options);
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    return new FileBytes(await new Response(stream).arrayBuffer());
   }
 
   /**
@@ -483,7 +484,7 @@ export class LiveResponseSession implements AsyncDisposable {
   createProcess(
     command: string,
     options: CreateProcessOptions = {},
-  ): Promise<Uint8Array | undefined> {
+  ): Promise<FileBytes | undefined> {
     return createProcessCommand(this, command, options);
   }
 

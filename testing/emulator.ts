@@ -18,6 +18,7 @@ import { buildState, registerResponseRoutes } from "./response/_register.ts";
 import { buildProtectionState, registerProtectionRoutes } from "./protection/_register.ts";
 import { buildDefenseState, registerDefenseRoutes } from "./defense/_register.ts";
 import { buildLiveResponseState, registerLiveResponseRoutes } from "./live_response/_register.ts";
+import { registerAdminRoutes } from "./_admin.ts";
 import type {
   CredentialsFileOptions,
   EmulatorCertificate,
@@ -185,6 +186,7 @@ export class CbEmulator implements AsyncDisposable {
     registerProtectionRoutes(router, state, protection);
     registerDefenseRoutes(router, state, defense);
     registerLiveResponseRoutes(router, state, liveResponse);
+    registerAdminRoutes(router, state);
     let tmpDir: string | undefined;
     let certFile: string | undefined;
     let caFile: string | undefined;

@@ -156,6 +156,7 @@ const SURFACE: Record<string, string[]> = {
     "UnauthorizedError",
   ],
   "@cbapi/cbapi/live-response": [
+    "FileBytes",
     "JobRun",
     "LiveResponseError",
     "LiveResponseManager",

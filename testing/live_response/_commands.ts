@@ -5,6 +5,7 @@
  * @module
  */
 import type { ProcessRow, VirtualEndpoint } from "./_endpoint.ts";
+import { commandOutput } from "./_outputs.ts";
 
 /** Win32 error codes the emulator reports. */
 export const WIN32 = {
@@ -211,6 +212,8 @@ function zipLike(data: Uint8Array): Uint8Array {
 
 /** The output a command line prints on the virtual endpoint. */
 export function processOutput(ep: VirtualEndpoint, command: string): string {
+  const known = commandOutput(ep, command);
+  if (known !== undefined) return known;
   const echo = command.match(/\becho\s+(.*?)"?$/i);
   if (echo) return `${echo[1]}\r\n`;
   if (/\bping(\.exe)?\b/i.test(command)) return PING;

@@ -424,3 +424,42 @@ Deno.test("parseIni follows RawConfigParser rules", async (t) => {
     });
   });
 });
+
+Deno.test("A typo'd profile name lists the profiles found and suggests the closest", async () => {
+  await withDir(async (dir) => {
+    const file = await write(
+      `${dir}/c.ini`,
+      `${PROFILE}[prod]\nurl = https://prod.example\ntoken = ${TOKEN}\n`,
+    );
+    const error = await rejectsWith(
+      load(file, { profile: "defualt" }),
+      /^Cannot find credential profile "defualt" after searching in these files: /,
+    );
+    assert.match(error.message, /profiles found: \[default\], \[prod\]; did you mean "default"\?/);
+    // A name far from every profile gets the list but no guess.
+    const far = await rejectsWith(load(file, { profile: "staging" }), /profile "staging"/);
+    assert.match(far.message, /profiles found: \[default\], \[prod\]/);
+    assert.doesNotMatch(far.message, /did you mean/);
+    // A missing file next to an existing one is named.
+    const both = await rejectsWith(
+      load([file, `${dir}/gone.ini`], { profile: "prdo" }),
+      /did you mean "prod"\?/,
+    );
+    assert.ok(both.message.includes(`not found: ${dir}/gone.ini`));
+  });
+});
+
+Deno.test("A missing explicit credentialFile says the file was not found", async () => {
+  await withDir(async (dir) => {
+    const missing = `${dir}/nope/credentials.response`;
+    const error = await rejectsWith(load(missing), /^Credential file ".*" not found/);
+    assert.ok(error.message.includes(`"${missing}"`));
+    assert.doesNotMatch(error.message, /Cannot find credential profile/);
+    assert.deepEqual(error.files, [missing]);
+    // With url and token from the environment the file is not needed (SPEC: env overrides files).
+    const creds = await load(missing, {
+      env: { CBAPI_URL: "https://env.example", CBAPI_TOKEN: TOKEN },
+    });
+    assert.equal(creds.url, "https://env.example");
+  });
+});

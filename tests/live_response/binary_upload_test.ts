@@ -9,7 +9,8 @@ Deno.test("putFile() then getFile() round-trips every byte value of a binary fil
   {
     await using s = await fx.cb.liveResponse.requestSession(3);
     await s.putFile(data, String.raw`C:\temp\tool.exe`);
-    assert.deepEqual(await s.getFile(String.raw`C:\temp\tool.exe`), data);
+    // getFile() answers FileBytes (a Uint8Array with .text()); compare the bytes.
+    assert.deepEqual(new Uint8Array(await s.getFile(String.raw`C:\temp\tool.exe`)), data);
   }
   assert.deepEqual(
     fx.emu.state.liveResponse.readFile("response", 3, String.raw`C:\temp\tool.exe`),

@@ -97,8 +97,29 @@ Deno.test("An offline sensor: the session is closed and TimeoutError raised [spe
 Deno.test("A session that times out on the server while pending fails fast [spec 279]", async () => {
   await using fx = await lrFixture({ liveResponse: { sensorWaitTimeoutMs: 10 } });
   const { emu, cb } = fx;
-  await assert.rejects(cb.liveResponse.requestSession(5), TimeoutError);
+  const err = await cb.liveResponse.requestSession(5).then(() => undefined, (e) => e);
+  assert.ok(err instanceof TimeoutError);
+  // The server gave up (its sensor_wait_timeout, 120 s on a real server), long before our 360 s:
+  // the message gives the real wait and the next step, never "within 360 s".
+  assert.doesNotMatch(err.message, /within 360/);
+  assert.match(
+    err.message,
+    /^Could not establish session with sensor 5 on \S+: the session went to status "timeout" after \d+(\.\d)? s: the server stopped waiting for the sensor to check in \(its sensor_wait_timeout is 120 s\), so the sensor is probably offline\. Check that the sensor is online/,
+  );
   assert.equal(emu.state.liveResponse.openSessions, 0);
+});
+
+Deno.test("A session still pending at our own timeout names that timeout and the next step", async () => {
+  await using fx = await lrFixture();
+  const err = await fx.cb.liveResponse.requestSession(5, { timeout: 40 }).then(
+    () => undefined,
+    (e) => e,
+  );
+  assert.ok(err instanceof TimeoutError);
+  assert.match(
+    err.message,
+    /within 0\.04 s: the session was still "pending"\. The sensor may be offline .*or pass a longer timeout$/,
+  );
 });
 
 Deno.test("Aborting while the session opens closes it and rethrows the reason [spec 279,281]", async () => {
