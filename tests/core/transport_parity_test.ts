@@ -53,7 +53,7 @@ for (const transport of ["fetch", "node"] as const) {
     {
       await using session = await cb.liveResponse.requestSession(3);
       await session.putFile(data, String.raw`C:\temp\parity.bin`);
-      assert.deepEqual(await session.getFile(String.raw`C:\temp\parity.bin`), data);
+      assert.deepEqual(new Uint8Array(await session.getFile(String.raw`C:\temp\parity.bin`)), data);
     }
     assert.equal(emu.state.liveResponse.openSessions, 0);
 

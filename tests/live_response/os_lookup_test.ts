@@ -36,7 +36,13 @@ Deno.test("a Live Response job reads the sensor's OS through the object cache", 
 Deno.test("a Cb Defense session reads the device type through the object cache", async () => {
   await using fx = await apiFixture(
     {},
-    (emu, logger) => CbDefenseAPI.connect({ url: emu.url, token: emu.defenseToken, logger }),
+    (emu, logger) =>
+      CbDefenseAPI.connect({
+        url: emu.url,
+        token: emu.defenseToken,
+        sslCertFile: emu.certFile!,
+        logger,
+      }),
   );
   const { emu, cb } = fx;
   cb.liveResponse.configure(FAST);

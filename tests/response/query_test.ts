@@ -69,6 +69,12 @@ Deno.test("breaking out of a loop aborts the prefetched page and leaves nothing 
   let rows = 0;
   for await (const _ of f.cb.select(Process).where(`process_id:${SEVEN}`).batchSize(2)) {
     rows++;
+    // The next page is asked for before the first row is handed out; wait until the server has
+    // seen it (over TLS the request could otherwise still be in the client when the loop breaks).
+    const end = Date.now() + 5_000;
+    while (f.emu.requests.length < n + 2 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
     break;
   }
   await new Promise((r) => setTimeout(r, 150)); // the delayed page would have arrived by now
@@ -241,7 +247,9 @@ Deno.test("an empty page before total_results ends the loop and the count become
   });
   const n = f.emu.requests.length;
   let rows = 0;
-  for await (const _ of q) rows++;
+  // One page at a time, so the third request is the third page (with pages in flight the pages
+  // after the first reach the server in any order).
+  for await (const _ of q.iterate({ pagesInFlight: 1 })) rows++;
   assert.equal(rows, 4, "the rows of the two full pages, then the loop stops");
   const starts = f.emu.requests.slice(n).map((r) => new URLSearchParams(r.query).get("start"));
   // Pages already in flight when the empty one came back may have been asked (pagesInFlight),
