@@ -18,6 +18,7 @@ import { NO_OBJECT } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import { FileCatalog } from "./file_catalog.ts";
 import type { CbProtectionAPI } from "./api.ts";
+import { Event } from "./event.ts";
 
 /** The typed document fields of {@linkcode FileInstance}, declared once in `FileInstance.fields`. */
 export interface FileInstance extends
@@ -240,70 +241,8 @@ export class InternalEvent extends Model<CbProtectionAPI> {
   static override urlObject = "/api/bit9platform/v1/fileInstance";
   /** The document fields, declared once: this map gives the runtime accessors and the property types. */
   static override fields = {
-    /** Ban name (`banName`, text). */
-    banName: "string",
-    /** Command line (`commandLine`, text). */
-    commandLine: "string",
-    /** Computer id (`computerId`, integer). */
-    computerId: "integer",
-    /** Computer name (`computerName`, text). */
-    computerName: "string",
-    /** Description (`description`, text). */
-    description: "string",
-    /** File catalog id (`fileCatalogId`, integer). */
-    fileCatalogId: "integer",
-    /** File name (`fileName`, text). */
-    fileName: "string",
-    /** Id (`id`, integer). */
-    id: "integer",
-    /** Indicator name (`indicatorName`, text). */
-    indicatorName: "string",
-    /** Installer file catalog id (`installerFileCatalogId`, integer). */
-    installerFileCatalogId: "integer",
-    /** Installer file name (`installerFileName`, text). */
-    installerFileName: "string",
-    /** Ip address (`ipAddress`, text). */
-    ipAddress: "string",
-    /** Param1 (`param1`, text). */
-    param1: "string",
-    /** Param2 (`param2`, text). */
-    param2: "string",
-    /** Param3 (`param3`, text). */
-    param3: "string",
-    /** Path name (`pathName`, text). */
-    pathName: "string",
-    /** Policy id (`policyId`, integer). */
-    policyId: "integer",
-    /** Policy name (`policyName`, text). */
-    policyName: "string",
-    /** Process file catalog id (`processFileCatalogId`, integer). */
-    processFileCatalogId: "integer",
-    /** Process file name (`processFileName`, text). */
-    processFileName: "string",
-    /** Process key (`processKey`, text). */
-    processKey: "string",
-    /** Process path name (`processPathName`, text). */
-    processPathName: "string",
-    /** Received timestamp (`receivedTimestamp`, date, raw text with `getRaw`). */
-    receivedTimestamp: "iso-date-time",
-    /** Rule name (`ruleName`, text). */
-    ruleName: "string",
-    /** Severity (`severity`, integer). */
-    severity: "integer",
-    /** String id (`stringId`, integer). */
-    stringId: "integer",
-    /** Subtype (`subtype`, integer). */
-    subtype: "integer",
-    /** Subtype name (`subtypeName`, text). */
-    subtypeName: "string",
-    /** Timestamp (`timestamp`, date, raw text with `getRaw`). */
-    timestamp: "iso-date-time",
-    /** Type (`type`, integer). */
-    type: "integer",
-    /** Updater name (`updaterName`, text). */
-    updaterName: "string",
-    /** User name (`userName`, text). */
-    userName: "string",
+    /** Every field of an {@linkcode Event}, then the file-instance fields the route answers. */
+    ...Event.fields,
     /** File instance group id (the route answers file instances). */
     fileInstanceGroupId: "integer",
     /** When the file instance was created. */
