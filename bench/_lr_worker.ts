@@ -32,7 +32,7 @@ async function rawFile(
   outFile: string,
 ): Promise<Record<string, unknown>> {
   await using cb = await connect(target);
-  cb.liveResponse.configure({ sessionPollInterval: 10, commandPollInterval: 10 });
+  cb.liveResponse.configure({ sessionPollIntervalMs: 10, commandPollIntervalMs: 10 });
   await using session = await cb.liveResponse.requestSession(sensorId);
   const before = await rssNow();
   let peak = before.rss;
@@ -69,14 +69,14 @@ async function job(
   sensors: number[],
 ): Promise<Record<string, unknown>> {
   await using cb = await connect(target);
-  cb.liveResponse.configure({ sessionPollInterval: pollMs, commandPollInterval: pollMs });
+  cb.liveResponse.configure({ sessionPollIntervalMs: pollMs, commandPollIntervalMs: pollMs });
   const work = async (s: { listProcesses(): Promise<unknown[]> }) =>
     (await s.listProcesses()).length;
   const runOnce = async (ids: number[]) => {
     const t0 = performance.now();
     let ok = 0;
     const errors: string[] = [];
-    await using run = cb.liveResponse.submitJob(work, ids, { pollInterval: pollMs });
+    await using run = cb.liveResponse.submitJob(work, ids, { pollIntervalMs: pollMs });
     for await (const r of run) {
       if (r.ok) ok++;
       else {errors.push(

@@ -55,7 +55,7 @@ export async function surveyFigures(dir: string): Promise<SurveyFigures> {
   await using emu = await CbEmulator.start({
     tls: true,
     scale: SURVEY_SCALE,
-    latency: SURVEY_LATENCY_MS,
+    searchLatencyMs: SURVEY_LATENCY_MS,
   });
   const target = `${dir}/survey-target.json`;
   await Deno.writeTextFile(

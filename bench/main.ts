@@ -299,7 +299,11 @@ async function main(): Promise<void> {
     let maxInFlight: number;
     let loadAverage: string | undefined;
     {
-      await using emu = await CbEmulator.start({ tls: true, scale, latency: inflightLatency });
+      await using emu = await CbEmulator.start({
+        tls: true,
+        scale,
+        searchLatencyMs: inflightLatency,
+      });
       const target = await writeTarget(dir, "inflight", emu);
       log(
         `paging: ${DEFAULT_PAGES_IN_FLIGHT} pages in flight vs 1, ${inflightLatency} ms per search`,

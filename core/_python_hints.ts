@@ -26,3 +26,49 @@ export function addPythonHints(proto: object): void {
     Object.defineProperty(proto, String(i), hint(`query[${i}]`, `await query.at(${i})`));
   }
 }
+
+/**
+ * The time options of earlier versions and of Python cbapi, which named no unit, and the names
+ * that replaced them: every time option is in milliseconds and its name ends in `Ms`.
+ */
+const UNITLESS_TIME_OPTIONS: Readonly<Record<string, string>> = {
+  timeout: "timeoutMs",
+  interval: "intervalMs",
+  pollInterval: "pollIntervalMs",
+  waitTimeout: "waitTimeoutMs",
+  jobTimeout: "jobTimeoutMs",
+  commandTimeout: "commandTimeoutMs",
+  sessionTimeout: "sessionTimeoutMs",
+  keepaliveInterval: "keepaliveIntervalMs",
+  sessionPollInterval: "sessionPollIntervalMs",
+  commandPollInterval: "commandPollIntervalMs",
+  reconnectDelay: "reconnectDelayMs",
+  maxReconnectDelay: "maxReconnectDelayMs",
+  connectTimeout: "connectTimeoutMs",
+  latency: "searchLatencyMs",
+};
+
+/**
+ * Throws a `TypeError` when an options object carries a time option without its unit (a
+ * plain-JavaScript script, or one written from Python cbapi, where `timeout=30` means 30
+ * seconds), so that the number is never read as milliseconds.
+ *
+ * @param options The options as given (undefined is fine).
+ * @param where What was called, for the message.
+ */
+export function checkTimeUnits(options: object | undefined, where: string): void {
+  if (options === undefined || options === null) return;
+  for (const key in options) {
+    const named = UNITLESS_TIME_OPTIONS[key];
+    if (named !== undefined && Object.hasOwn(UNITLESS_TIME_OPTIONS, key)) {
+      const value = (options as Record<string, unknown>)[key];
+      const seconds = typeof value === "number" ? value : 30;
+      throw new TypeError(
+        `${where}: the option "${key}" names no unit. Time options are in milliseconds and say ` +
+          `so: use ${named} (${seconds} seconds, as Python cbapi counts, is ${named}: ${
+            seconds * 1000
+          })`,
+      );
+    }
+  }
+}

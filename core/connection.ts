@@ -34,6 +34,7 @@ import { ProxyRefusedError } from "./_transport_node.ts";
 import { connect as tlsConnect } from "node:tls";
 import { redactSecrets, redactText } from "./_secrets.ts";
 import { deadlineSignal, delay, Semaphore } from "./_async.ts";
+import { checkTimeUnits } from "./_python_hints.ts";
 import { encodeJson, encodeQuery, type QueryParams } from "./_encode.ts";
 import {
   backoffDelay,
@@ -54,7 +55,7 @@ export type { QueryParams } from "./_encode.ts";
 export const USER_AGENT_PREFIX = "cbapi/1.3.6";
 
 /**
- * Default per-request timeout: 120 s, the Python library's for Cb Response, applied to every
+ * Default per-request timeoutMs: 120 s, the Python library's for Cb Response, applied to every
  * product (Protection and Defense had none, so a server that never finished an answer hung the
  * client).
  */
@@ -74,7 +75,7 @@ export interface ConnectOptions extends CredentialOptions {
    *
    * @default 120000
    */
-  timeout?: number;
+  timeoutMs?: number;
   /**
    * The largest JSON answer body read, in bytes. A longer answer is cut off: the connection is
    * closed and a {@linkcode ServerError} names the route and the limit. Streamed downloads
@@ -169,7 +170,7 @@ export interface RequestOptions {
    *
    * @default the connection's timeout
    */
-  timeout?: number;
+  timeoutMs?: number;
   /**
    * Overrides the connection's retry count.
    *
@@ -303,6 +304,7 @@ export class Connection implements Disposable {
    * ```
    */
   static async open(product: Product, options: ConnectOptions = {}): Promise<Connection> {
+    checkTimeUnits(options, `Connecting to Carbon Black ${product}`);
     options.signal?.throwIfAborted();
     const logger = options.logger ??
       (debugFromEnvironment() ? consoleLogger() : warningsOnlyLogger());
@@ -322,7 +324,7 @@ export class Connection implements Disposable {
     }
     const plan = await transportPlan(credentials, url, where, options, logger);
     const pool = options.poolBlock ? new Semaphore(options.poolMaxSize ?? 10) : undefined;
-    const timeoutMs = options.timeout ?? RESPONSE_DEFAULT_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? RESPONSE_DEFAULT_TIMEOUT_MS;
     if (!(timeoutMs >= 0)) {
       throw new RangeError(`Timeout must be 0 or more milliseconds, got ${timeoutMs}`);
     }
@@ -365,7 +367,7 @@ export class Connection implements Disposable {
   }
 
   /** The per-attempt timeout in milliseconds (0 = none). */
-  get timeout(): number {
+  get timeoutMs(): number {
     return this.#timeoutMs;
   }
 
@@ -528,6 +530,7 @@ export class Connection implements Disposable {
         `Cannot send ${method} ${path} to ${this.url}: the connection is closed`,
       );
     }
+    checkTimeUnits(request, `${method} ${path}`);
     const signal = request.signal;
     signal?.throwIfAborted();
     const upper = method.toUpperCase();
@@ -552,7 +555,7 @@ export class Connection implements Disposable {
     }
     const idempotent = request.idempotent ?? isIdempotent(upper);
     const maxRetries = request.maxRetries ?? this.#retry.maxRetries;
-    const timeoutMs = request.timeout ?? this.#timeoutMs;
+    const timeoutMs = request.timeoutMs ?? this.#timeoutMs;
     const streamBody = body instanceof ReadableStream;
     const firstStarted = performance.now();
 

@@ -289,7 +289,7 @@ export interface TimeoutErrorInit {
 }
 
 /**
- * A time limit set by this library or its caller's `timeout` option ran out. A caller's own
+ * A time limit set by this library or its caller's `timeoutMs` option ran out. A caller's own
  * `AbortSignal` is never turned into this error: its reason is rethrown as it is.
  *
  * @example

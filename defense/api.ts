@@ -16,6 +16,7 @@ import {
   type RequestOptions,
 } from "../core/mod.ts";
 import { delay } from "../core/_async.ts";
+import { checkTimeUnits } from "../core/_python_hints.ts";
 import { checkSuccess } from "./_base.ts";
 import { DefenseQuery } from "./query.ts";
 import { LiveResponseManager } from "../live_response/manager.ts";
@@ -46,7 +47,7 @@ export interface NotificationOptions extends RequestOptions {
    *
    * @default 60000
    */
-  interval?: number;
+  intervalMs?: number;
 }
 
 const NOTIFICATION_PATH = "/integrationServices/v3/notification";
@@ -84,7 +85,7 @@ export class CbDefenseAPI extends BaseAPI {
    * await using emu = await CbEmulator.start();
    * await using cb = await CbDefenseAPI.connect({ url: emu.url, token: emu.defenseToken });
    * const device = (await cb.select(Device).where("hostNameExact:WIN-IA9NQ1GN8OI").first())!;
-   * await using session = await device.lrSession({ pollInterval: 5 });
+   * await using session = await device.lrSession({ pollIntervalMs: 5 });
    * assert.ok((await session.listProcesses()).length > 0);
    * ```
    */
@@ -206,11 +207,11 @@ export class CbDefenseAPI extends BaseAPI {
   }
 
   /**
-   * Polls the notifications every `interval` milliseconds and yields each one once, until the
+   * Polls the notifications every `intervalMs` milliseconds and yields each one once, until the
    * signal aborts (the iteration then simply ends) or the loop is left. A batch already taken
    * from the server is yielded whole before an abort ends the iteration, so nothing is lost.
    *
-   * @param options `interval` (ms), signal and timeout.
+   * @param options `intervalMs`, signal and timeout.
    * @returns An async generator of notifications.
    * @throws {RangeError} When the interval is negative.
    * @throws {ApiError} When a poll fails (other than by the signal).
@@ -225,7 +226,7 @@ export class CbDefenseAPI extends BaseAPI {
    * await using cb = await CbDefenseAPI.connect({ url: emu.url, token: emu.defenseToken });
    * const controller = new AbortController();
    * const seen: string[] = [];
-   * for await (const n of cb.notifications({ interval: 1, signal: controller.signal })) {
+   * for await (const n of cb.notifications({ intervalMs: 1, signal: controller.signal })) {
    *   seen.push(String(n.type));
    *   if (seen.length === 2) controller.abort();
    * }
@@ -235,7 +236,8 @@ export class CbDefenseAPI extends BaseAPI {
   async *notifications(
     options: NotificationOptions = {},
   ): AsyncGenerator<DefenseNotification, void, undefined> {
-    const { interval = 60_000, ...request } = options;
+    checkTimeUnits(options, "CbDefenseAPI.notifications()");
+    const { intervalMs: interval = 60_000, ...request } = options;
     if (!(interval >= 0)) {
       throw new RangeError(`Notification interval must be 0 or more milliseconds, got ${interval}`);
     }

@@ -9,6 +9,7 @@ import { ConnectionError } from "../core/mod.ts";
 import type { EventApi } from "./registry.ts";
 import { EventSource, type EventSourceOptions } from "./source.ts";
 import { errorText, pause } from "./_util.ts";
+import { checkTimeUnits } from "../core/_python_hints.ts";
 
 /** Options of {@linkcode FileEventSource}. */
 export interface FileEventSourceOptions extends EventSourceOptions {
@@ -17,7 +18,7 @@ export interface FileEventSourceOptions extends EventSourceOptions {
    *
    * @default {1000}
    */
-  pollInterval?: number;
+  pollIntervalMs?: number;
 }
 
 const CHUNK_SIZE = 64 * 1024;
@@ -43,7 +44,7 @@ const NEWLINE = 0x0a;
  * const registry = new EventRegistry();
  * const seen = Promise.withResolvers<string>();
  * registry.on("watchlist.hit.process", (_cb, _type, data) => seen.resolve(String(data.watchlist_name)));
- * await using source = new FileEventSource(cb, file, { registry, pollInterval: 5 });
+ * await using source = new FileEventSource(cb, file, { registry, pollIntervalMs: 5 });
  * await source.start();
  * await Deno.writeTextFile(file, '{"type":"watchlist.hit.process","watchlist_name":"net.exe"}\n', { append: true });
  * assert.equal(await seen.promise, "net.exe");
@@ -71,7 +72,8 @@ export class FileEventSource<A extends EventApi = EventApi> extends EventSource<
   constructor(api: A, path: string, options: FileEventSourceOptions = {}) {
     super(api, options);
     this.path = path;
-    this.#pollInterval = options.pollInterval ?? 1000;
+    checkTimeUnits(options, "JsonLinesFileSource");
+    this.#pollInterval = options.pollIntervalMs ?? 1000;
     if (!(this.#pollInterval >= 0)) {
       throw new RangeError(`Cannot poll "${path}" every ${this.#pollInterval} ms: use 0 or more`);
     }

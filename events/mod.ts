@@ -30,7 +30,7 @@
  *   docs: [{ process_md5: "5a18f00ab9330ac7539675f3f326cf11" }],
  * }) + "\n");
  * const registry = new EventRegistry();
- * await using source = new FileEventSource(cb, file, { registry, pollInterval: 5 });
+ * await using source = new FileEventSource(cb, file, { registry, pollIntervalMs: 5 });
  * for await (const ev of source.events("watchlist.hit.*")) {
  *   const docs = ev.data.docs as { process_md5: string }[];
  *   const bh = cb.create(BannedHash);

@@ -11,6 +11,7 @@ import { errorText, pause } from "./_util.ts";
 import type { EventApi } from "./registry.ts";
 import { EventSource, type EventSourceOptions, type HandleOutcome } from "./source.ts";
 import { bindingKey, eventFormat } from "./types.ts";
+import { checkTimeUnits } from "../core/_python_hints.ts";
 
 /** Options of {@linkcode RabbitMqEventSource}. */
 export interface RabbitMqEventSourceOptions extends EventSourceOptions {
@@ -92,19 +93,19 @@ export interface RabbitMqEventSourceOptions extends EventSourceOptions {
    *
    * @default {5000}
    */
-  reconnectDelay?: number;
+  reconnectDelayMs?: number;
   /**
    * Longest delay between reconnect attempts.
    *
    * @default {60000}
    */
-  maxReconnectDelay?: number;
+  maxReconnectDelayMs?: number;
   /**
    * Socket connect timeout in milliseconds.
    *
    * @default {10000}
    */
-  connectTimeout?: number;
+  connectTimeoutMs?: number;
 }
 
 /** The exchange Cb Response publishes on. */
@@ -173,6 +174,7 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
    * @throws {CredentialError} When no RabbitMQ password is configured.
    */
   constructor(api: A, options: RabbitMqEventSourceOptions = {}) {
+    checkTimeUnits(options, "RabbitMqEventSource");
     super(api, options);
     const creds = api.connection.credentials;
     const password = options.password ?? creds?.rabbitmqPass;
@@ -199,9 +201,9 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
       "ackEvery",
     );
     this.#maxAttempts = positive(options.maxAttempts ?? 3, "maxAttempts");
-    this.#reconnectDelay = options.reconnectDelay ?? 5000;
-    this.#maxReconnectDelay = options.maxReconnectDelay ?? 60_000;
-    this.#connectTimeout = options.connectTimeout ?? 10_000;
+    this.#reconnectDelay = options.reconnectDelayMs ?? 5000;
+    this.#maxReconnectDelay = options.maxReconnectDelayMs ?? 60_000;
+    this.#connectTimeout = options.connectTimeoutMs ?? 10_000;
   }
 
   /** Whether the source was started and not closed (also while reconnecting). */

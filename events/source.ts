@@ -77,7 +77,7 @@ interface Waiting {
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const file = await Deno.makeTempFile();
- * await using source = new FileEventSource(cb, file, { registry: new EventRegistry(), pollInterval: 5 });
+ * await using source = new FileEventSource(cb, file, { registry: new EventRegistry(), pollIntervalMs: 5 });
  * assert.equal(source.registry.errors.length, 0);
  * await Deno.remove(file);
  * ```
@@ -262,7 +262,7 @@ export abstract class EventSource<A extends EventApi = EventApi> implements Asyn
    * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
    * const file = await Deno.makeTempFile();
    * await Deno.writeTextFile(file, '{"type":"watchlist.hit.process","watchlist_id":7}\n');
-   * await using source = new FileEventSource(cb, file, { registry: new EventRegistry(), pollInterval: 5 });
+   * await using source = new FileEventSource(cb, file, { registry: new EventRegistry(), pollIntervalMs: 5 });
    * for await (const ev of source.events("watchlist.hit.*")) {
    *   assert.equal(ev.data.watchlist_id, 7);
    *   break;

@@ -11,7 +11,7 @@ import { LiveResponseSession } from "@cbapi/cbapi/live-response";
 /** Opens a session on the sensor or device a `connect` argument names. */
 export type OpenSession = (
   target: string,
-  options: { pollInterval?: number },
+  options: { pollIntervalMs?: number },
 ) => Promise<{ session: LiveResponseSession; osType: number | undefined }>;
 
 /** The shell's state: how to open sessions, the open session and the working directory. */
@@ -78,7 +78,7 @@ export class Shell {
         const target = args[0] ?? "";
         const { session, osType } = await this.open(
           target,
-          this.pollInterval ? { pollInterval: this.pollInterval } : {},
+          this.pollInterval ? { pollIntervalMs: this.pollInterval } : {},
         );
         this.session = session;
         this.cwd = String(

@@ -3,6 +3,7 @@
 
 import type { CommandOptions, DirectoryEntry, LiveResponseSession } from "./session.ts";
 import type { FileBytes } from "./file_bytes.ts";
+import { checkTimeUnits } from "../core/_python_hints.ts";
 
 /** Options of {@linkcode LiveResponseSession.walk}. */
 export interface WalkOptions extends CommandOptions {
@@ -56,7 +57,7 @@ export interface CreateProcessOptions extends CommandOptions {
    *
    * @default 30000
    */
-  waitTimeout?: number;
+  waitTimeoutMs?: number;
   /**
    * Wait until the process exits.
    *
@@ -126,11 +127,12 @@ export async function createProcessCommand(
   command: string,
   options: CreateProcessOptions,
 ): Promise<FileBytes | undefined> {
+  checkTimeUnits(options, "createProcess()");
   const {
     waitForOutput = true,
     remoteOutputFileName,
     workingDirectory,
-    waitTimeout = 30_000,
+    waitTimeoutMs: waitTimeout = 30_000,
     waitForCompletion: asked = true,
     ...request
   } = options;
@@ -142,7 +144,7 @@ export async function createProcessCommand(
   if (workingDirectory) fields.working_directory = workingDirectory;
   const posted = await session.postCommand("create process", fields, request);
   if (waitForCompletion) {
-    await session.waitCommand(posted.id, "create process", { ...request, timeout: waitTimeout });
+    await session.waitCommand(posted.id, "create process", { ...request, timeoutMs: waitTimeout });
   }
   if (!waitForOutput || !outputFile) return undefined;
   const output = await session.getFile(outputFile, request);

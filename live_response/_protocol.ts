@@ -39,10 +39,10 @@ export interface CommandDocument {
 
 /** The resolved timing settings. */
 export interface ProtocolSettings {
-  sessionPollInterval: number;
-  sessionTimeout: number;
-  commandPollInterval: number;
-  commandTimeout: number;
+  sessionPollIntervalMs: number;
+  sessionTimeoutMs: number;
+  commandPollIntervalMs: number;
+  commandTimeoutMs: number;
 }
 
 /** Server-side session shared by every handle a manager gave out for one sensor. */
@@ -186,7 +186,7 @@ export async function establishSession(
   let last: SessionDocument | undefined;
   let serverEnded = false;
   try {
-    const deadline = started + settings.sessionTimeout;
+    const deadline = started + settings.sessionTimeoutMs;
     for (;;) {
       const doc = await conn.getObject<SessionDocument>(
         `${base}/session/${sid}`,
@@ -201,7 +201,7 @@ export async function establishSession(
       }
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`the session was still "${doc?.status}"`);
-      await delay(Math.min(settings.sessionPollInterval, left), { signal });
+      await delay(Math.min(settings.sessionPollIntervalMs, left), { signal });
     }
   } catch (cause) {
     await closeSessionQuietly(conn, flavour, sid);
@@ -209,18 +209,18 @@ export async function establishSession(
     throw new TimeoutError(
       sessionFailure(conn.url, sensorId, cause, {
         waitedMs: Date.now() - started,
-        timeoutMs: settings.sessionTimeout,
+        timeoutMs: settings.sessionTimeoutMs,
         serverEnded,
         last,
       }),
-      { uri, status: 404, timeoutMs: settings.sessionTimeout, cause },
+      { uri, status: 404, timeoutMs: settings.sessionTimeoutMs, cause },
     );
   }
 }
 
 /**
  * The message of a session that never went active: the real time waited, who gave up (the server's
- * `sensor_wait_timeout` or our `timeout`) and what to do next.
+ * `sensor_wait_timeout` or our `timeoutMs`) and what to do next.
  */
 function sessionFailure(
   url: string,

@@ -10,7 +10,7 @@
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const key = String.raw`HKLM\SYSTEM\CurrentControlSet\services\ACPI\Start`;
- * await using jobs = cb.liveResponse.submitJob((s) => s.getRegistryValue(key), [1, 2, 3], { pollInterval: 5 });
+ * await using jobs = cb.liveResponse.submitJob((s) => s.getRegistryValue(key), [1, 2, 3], { pollIntervalMs: 5 });
  * for await (const r of jobs) {
  *   assert.ok(r.ok && r.value.value_type === "REG_DWORD");
  * }
@@ -64,13 +64,13 @@ export interface SubmitJobOptions {
    *
    * @default undefined
    */
-  timeout?: number;
+  timeoutMs?: number;
   /**
    * Milliseconds one sensor may hold its slot (session plus jobs) before it times out.
    *
    * @default undefined
    */
-  jobTimeout?: number;
+  jobTimeoutMs?: number;
   /**
    * Most sessions this run holds at once (the manager's slot table, 10 by default, also applies).
    *
@@ -82,7 +82,7 @@ export interface SubmitJobOptions {
    *
    * @default the manager's settings
    */
-  pollInterval?: number;
+  pollIntervalMs?: number;
 }
 
 /** Where a sensor stands when the run starts. */
@@ -96,11 +96,11 @@ export interface SensorStanding {
 /** What a run needs from its manager (internal). */
 export interface SchedulerHost {
   slots: Semaphore;
-  pollInterval: number;
+  pollIntervalMs: number;
   open(
     sensorId: number,
     signal: AbortSignal,
-    pollInterval: number | undefined,
+    pollIntervalMs: number | undefined,
   ): Promise<LiveResponseSession>;
   standings(ids: number[], signal: AbortSignal): Promise<Map<number, SensorStanding> | undefined>;
   isOnline(id: number, signal: AbortSignal): Promise<boolean>;
@@ -153,7 +153,7 @@ export function startJobRun<T>(
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
- * await using run = cb.liveResponse.submitJob((s) => s.listProcesses(), [1, 3], { pollInterval: 5 });
+ * await using run = cb.liveResponse.submitJob((s) => s.listProcesses(), [1, 3], { pollIntervalMs: 5 });
  * const results = await Array.fromAsync(run);
  * assert.ok(results.length === 2 && results.every((r) => r.ok));
  * ```
@@ -252,7 +252,7 @@ export class JobRun<T> implements AsyncIterable<JobResult<T>>, AsyncDisposable {
     const onAbort = () => this.#controller.abort(caller?.reason);
     caller?.addEventListener("abort", onAbort, { once: true });
     if (caller?.aborted) onAbort();
-    using deadline = deadlineSignal(this.#options.timeout, {
+    using deadline = deadlineSignal(this.#options.timeoutMs, {
       signal: this.#controller.signal,
       reason: DEADLINE,
     });
@@ -301,15 +301,17 @@ export class JobRun<T> implements AsyncIterable<JobResult<T>>, AsyncDisposable {
     let signal = runSignal;
     try {
       while (!online) {
-        await delay(this.#options.pollInterval ?? this.#host.pollInterval, { signal: runSignal });
+        await delay(this.#options.pollIntervalMs ?? this.#host.pollIntervalMs, {
+          signal: runSignal,
+        });
         online = await this.#host.isOnline(sensorId, runSignal);
       }
       using _local = await local.acquire({ signal: runSignal });
       using _slot = await this.#host.slots.acquire({ signal: runSignal });
-      hold = deadlineSignal(this.#options.jobTimeout, { signal: runSignal, reason: DEADLINE });
+      hold = deadlineSignal(this.#options.jobTimeoutMs, { signal: runSignal, reason: DEADLINE });
       using _hold = hold;
       signal = hold.signal;
-      await using session = await this.#host.open(sensorId, signal, this.#options.pollInterval);
+      await using session = await this.#host.open(sensorId, signal, this.#options.pollIntervalMs);
       while (done < jobs) {
         signal.throwIfAborted();
         try {
@@ -336,7 +338,7 @@ export class JobRun<T> implements AsyncIterable<JobResult<T>>, AsyncDisposable {
   }
 
   #timeoutError(sensorId: number, held: boolean): TimeoutError {
-    const limit = held ? this.#options.jobTimeout! : this.#options.timeout!;
+    const limit = held ? this.#options.jobTimeoutMs! : this.#options.timeoutMs!;
     return new TimeoutError(
       `Live Response job for sensor ${sensorId} on ${this.#host.server} did not finish within ${limit} ms ` +
         `(${held ? "jobTimeout" : "timeout"}; run started ${

@@ -10,7 +10,7 @@
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
- * await using session = await cb.liveResponse.requestSession(3, { pollInterval: 5 });
+ * await using session = await cb.liveResponse.requestSession(3, { pollIntervalMs: 5 });
  * assert.ok((await session.listProcesses()).length > 0);
  * ```
  *
@@ -43,6 +43,7 @@ import {
   startJobRun,
   type SubmitJobOptions,
 } from "./jobs.ts";
+import { checkTimeUnits } from "../core/_python_hints.ts";
 
 export type { LiveResponseFlavour } from "./_protocol.ts";
 
@@ -59,31 +60,31 @@ export interface LiveResponseSettings {
    *
    * @default 30000
    */
-  keepaliveInterval?: number;
+  keepaliveIntervalMs?: number;
   /**
    * Milliseconds between polls of a session being established.
    *
    * @default 1000
    */
-  sessionPollInterval?: number;
+  sessionPollIntervalMs?: number;
   /**
    * How long a session may take to become active, in milliseconds.
    *
    * @default 360000
    */
-  sessionTimeout?: number;
+  sessionTimeoutMs?: number;
   /**
    * Milliseconds between polls of a running command.
    *
    * @default 500
    */
-  commandPollInterval?: number;
+  commandPollIntervalMs?: number;
   /**
    * How long a command may run, in milliseconds.
    *
    * @default 120000
    */
-  commandTimeout?: number;
+  commandTimeoutMs?: number;
   /**
    * Most sessions the job scheduler holds at once (the server's slot count).
    *
@@ -103,21 +104,21 @@ export interface SessionOptions {
   /**
    * Milliseconds between status polls, both while opening and for this session's commands.
    *
-   * @default the manager's sessionPollInterval and commandPollInterval
+   * @default the manager's sessionPollIntervalMs and commandPollIntervalMs
    */
-  pollInterval?: number;
+  pollIntervalMs?: number;
   /**
    * How long the session may take to become active, in milliseconds.
    *
-   * @default the manager's sessionTimeout
+   * @default the manager's sessionTimeoutMs
    */
-  timeout?: number;
+  timeoutMs?: number;
   /**
    * Default timeout of this session's commands, in milliseconds.
    *
-   * @default the manager's commandTimeout
+   * @default the manager's commandTimeoutMs
    */
-  commandTimeout?: number;
+  commandTimeoutMs?: number;
   /**
    * The endpoint's OS type (1 Windows); looked up from the sensor or device when absent.
    *
@@ -133,11 +134,11 @@ export type SensorRef = number | string | { readonly id?: unknown } | {
 
 const DEFAULTS: Required<LiveResponseSettings> = {
   keepaliveSessions: false,
-  keepaliveInterval: 30_000,
-  sessionPollInterval: 1_000,
-  sessionTimeout: 360_000,
-  commandPollInterval: 500,
-  commandTimeout: 120_000,
+  keepaliveIntervalMs: 30_000,
+  sessionPollIntervalMs: 1_000,
+  sessionTimeoutMs: 360_000,
+  commandPollIntervalMs: 500,
+  commandTimeoutMs: 120_000,
   maxSessions: 10,
 };
 
@@ -158,7 +159,7 @@ const DEFAULTS: Required<LiveResponseSettings> = {
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * using conn = await Connection.open("defense", { url: emu.url, token: emu.defenseToken });
- * await using lr = liveResponseFor(conn, "defense", { sessionPollInterval: 5, commandPollInterval: 5 });
+ * await using lr = liveResponseFor(conn, "defense", { sessionPollIntervalMs: 5, commandPollIntervalMs: 5 });
  * await using session = await lr.requestSession(12);
  * assert.ok((await session.listProcesses()).length > 0);
  * ```
@@ -182,7 +183,7 @@ export function liveResponseFor(
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
- * const names = await cb.liveResponse.runJob(async (s) => (await s.listProcesses()).map((p) => p.pid), 3, { pollInterval: 5 });
+ * const names = await cb.liveResponse.runJob(async (s) => (await s.listProcesses()).map((p) => p.pid), 3, { pollIntervalMs: 5 });
  * assert.ok(names.includes(4));
  * ```
  */
@@ -221,6 +222,7 @@ export class LiveResponseManager implements AsyncDisposable {
       signal: AbortSignal | undefined,
     ) => Promise<number | undefined>,
   ) {
+    checkTimeUnits(settings, "Live Response settings");
     this.connection = connection;
     this.flavour = flavour;
     this.#osTypeOf = osTypeLookup ??
@@ -250,6 +252,7 @@ export class LiveResponseManager implements AsyncDisposable {
    * @param settings The settings to change.
    */
   configure(settings: LiveResponseSettings): void {
+    checkTimeUnits(settings, "liveResponse.configure()");
     this.#settings = { ...this.#settings, ...definedOnly(settings) };
     this.#slots.max = this.#settings.maxSessions;
   }
@@ -267,6 +270,11 @@ export class LiveResponseManager implements AsyncDisposable {
    * @throws {ApiError} When the manager is closed.
    */
   requestSession(sensor: SensorRef, options: SessionOptions = {}): Promise<LiveResponseSession> {
+    try {
+      checkTimeUnits(options, "Opening a Live Response session");
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.#open(sensor, options, undefined);
   }
 
@@ -311,10 +319,10 @@ export class LiveResponseManager implements AsyncDisposable {
     }
     shared.refs++;
     if (this.#settings.keepaliveSessions) this.#startKeepalive();
-    const defaults: { pollInterval?: number; timeout?: number; signal?: AbortSignal } = {};
+    const defaults: { pollIntervalMs?: number; timeoutMs?: number; signal?: AbortSignal } = {};
     if (commandSignal) defaults.signal = commandSignal;
-    if (options.pollInterval !== undefined) defaults.pollInterval = options.pollInterval;
-    if (options.commandTimeout !== undefined) defaults.timeout = options.commandTimeout;
+    if (options.pollIntervalMs !== undefined) defaults.pollIntervalMs = options.pollIntervalMs;
+    if (options.commandTimeoutMs !== undefined) defaults.timeoutMs = options.commandTimeoutMs;
     return createSessionHandle(this.#host(settings), shared, defaults);
   }
 
@@ -336,6 +344,7 @@ export class LiveResponseManager implements AsyncDisposable {
     sensors: SensorRef | Iterable<SensorRef>,
     options: SubmitJobOptions = {},
   ): JobRun<T> {
+    checkTimeUnits(options, "liveResponse.submitJob()");
     this.#checkOpen();
     const list = typeof sensors === "object" && sensors !== null && Symbol.iterator in sensors
       ? [...sensors as Iterable<SensorRef>]
@@ -419,10 +428,10 @@ export class LiveResponseManager implements AsyncDisposable {
   #protocolSettings(options: SessionOptions): ProtocolSettings {
     const s = this.#settings;
     return {
-      sessionPollInterval: options.pollInterval ?? s.sessionPollInterval,
-      sessionTimeout: options.timeout ?? s.sessionTimeout,
-      commandPollInterval: options.pollInterval ?? s.commandPollInterval,
-      commandTimeout: options.commandTimeout ?? s.commandTimeout,
+      sessionPollIntervalMs: options.pollIntervalMs ?? s.sessionPollIntervalMs,
+      sessionTimeoutMs: options.timeoutMs ?? s.sessionTimeoutMs,
+      commandPollIntervalMs: options.pollIntervalMs ?? s.commandPollIntervalMs,
+      commandTimeoutMs: options.commandTimeoutMs ?? s.commandTimeoutMs,
     };
   }
 
@@ -475,7 +484,7 @@ export class LiveResponseManager implements AsyncDisposable {
       connection: this.connection,
       flavour: this.flavour,
       sessions: this.#sessions,
-      interval: () => this.#settings.keepaliveInterval,
+      interval: () => this.#settings.keepaliveIntervalMs,
       closeShared: (shared) => this.#closeShared(shared),
     });
   }
@@ -483,12 +492,12 @@ export class LiveResponseManager implements AsyncDisposable {
   #schedulerHost(): SchedulerHost {
     return {
       slots: this.#slots,
-      pollInterval: this.#settings.sessionPollInterval,
+      pollIntervalMs: this.#settings.sessionPollIntervalMs,
       server: this.connection.url,
       open: (sensorId, signal, pollInterval) =>
         this.#open(
           sensorId,
-          pollInterval !== undefined ? { signal, pollInterval } : { signal },
+          pollInterval !== undefined ? { signal, pollIntervalMs: pollInterval } : { signal },
           signal,
         ),
       standings: async (ids, signal) => {

@@ -8,10 +8,10 @@
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
- * await using session = await (await cb.select(Sensor, 3)).lrSession({ pollInterval: 5 });
+ * await using session = await (await cb.select(Sensor, 3)).lrSession({ pollIntervalMs: 5 });
  * const dump = await session.startMemdump();
  * const chunks: Uint8Array[] = [];
- * await dump.get(new WritableStream({ write: (c) => void chunks.push(c) }), { pollInterval: 5 });
+ * await dump.get(new WritableStream({ write: (c) => void chunks.push(c) }), { pollIntervalMs: 5 });
  * await dump.delete();
  * assert.ok(chunks.length > 0);
  * ```
@@ -39,7 +39,7 @@ export interface MemdumpOptions extends CommandOptions {
 
 /**
  * A memory dump started on an endpoint: wait for it, copy it out, delete it. Waits poll every 5 s
- * for up to an hour unless `timeout`/`pollInterval` say otherwise.
+ * for up to an hour unless `timeoutMs`/`pollIntervalMs` say otherwise.
  *
  * @example
  * ```ts
@@ -48,9 +48,9 @@ export interface MemdumpOptions extends CommandOptions {
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
- * await using session = await cb.liveResponse.requestSession(3, { pollInterval: 5 });
+ * await using session = await cb.liveResponse.requestSession(3, { pollIntervalMs: 5 });
  * const dump = await session.startMemdump({ compress: false });
- * await dump.wait({ pollInterval: 5 });
+ * await dump.wait({ pollIntervalMs: 5 });
  * assert.ok(dump.remoteFilename.endsWith(".tmp"));
  * await dump.delete();
  * ```
@@ -144,7 +144,7 @@ export class LiveResponseMemdump {
 function longWait(options: CommandOptions): CommandOptions {
   return {
     ...options,
-    timeout: options.timeout || 3_600_000,
-    pollInterval: options.pollInterval ?? 5_000,
+    timeoutMs: options.timeoutMs || 3_600_000,
+    pollIntervalMs: options.pollIntervalMs ?? 5_000,
   };
 }

@@ -14,7 +14,7 @@
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
- * cb.liveResponse.configure({ sessionPollInterval: 5, commandPollInterval: 5 });
+ * cb.liveResponse.configure({ sessionPollIntervalMs: 5, commandPollIntervalMs: 5 });
  * const sensor = await cb.select(Sensor).where("hostname:WIN-IA9NQ1GN8OI").first();
  * {
  *   await using session = await sensor!.lrSession();

@@ -11,7 +11,7 @@
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const sensor = await cb.select(Sensor, 3);
- * await using session = await sensor.lrSession({ pollInterval: 5 });
+ * await using session = await sensor.lrSession({ pollIntervalMs: 5 });
  * const text = new TextDecoder().decode(await session.getFile(String.raw`c:\test.txt`));
  * assert.ok(text.startsWith("this is a test"));
  * ```
@@ -68,6 +68,7 @@ export type {
   WalkOptions,
 } from "./_composite.ts";
 import { FileBytes } from "./file_bytes.ts";
+import { checkTimeUnits } from "../core/_python_hints.ts";
 
 /** Per-call options of every session command. */
 export interface CommandOptions {
@@ -82,13 +83,13 @@ export interface CommandOptions {
    *
    * @default 120000 (the session's or manager's setting)
    */
-  timeout?: number;
+  timeoutMs?: number;
   /**
    * Milliseconds between two polls of the command's status.
    *
    * @default 500 (the session's or manager's setting)
    */
-  pollInterval?: number;
+  pollIntervalMs?: number;
 }
 
 /** What a session needs from the manager that made it (internal). */
@@ -135,7 +136,7 @@ export function createSessionHandle(
  * import { CbEmulator } from "@cbapi/cbapi/testing";
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
- * await using session = await (await cb.select(Sensor, 3)).lrSession({ pollInterval: 5 });
+ * await using session = await (await cb.select(Sensor, 3)).lrSession({ pollIntervalMs: 5 });
  * const files = await session.listDirectory("C:\\temp\\");
  * assert.ok(files.some((f) => f.filename === "test.txt"));
  * const start = await session.getRegistryValue(String.raw`HKLM\SYSTEM\CurrentControlSet\services\ACPI\Start`);
@@ -213,7 +214,7 @@ export class LiveResponseSession implements AsyncDisposable {
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * await using emu = await CbEmulator.start();
    * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
-   * const session = await cb.liveResponse.requestSession(3, { pollInterval: 5 });
+   * const session = await cb.liveResponse.requestSession(3, { pollIntervalMs: 5 });
    * await session.close();
    * await session.close();
    * assert.ok(emu.state.liveResponse.openSessions === 0);
@@ -281,6 +282,7 @@ export class LiveResponseSession implements AsyncDisposable {
     fields: Record<string, unknown> = {},
     options: CommandOptions = {},
   ): Promise<CommandDocument> {
+    checkTimeUnits(options, `Live Response command ${name}`);
     this.#checkUsable(name);
     if (!this.supportedCommands.includes(name)) {
       throw new ApiError(
@@ -332,9 +334,15 @@ export class LiveResponseSession implements AsyncDisposable {
     name: string,
     options: CommandOptions = {},
   ): Promise<CommandDocument> {
+    try {
+      checkTimeUnits(options, `Live Response command ${name}`);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const s = this.#host.settings;
-    const timeout = options.timeout || this.#defaults.timeout || s.commandTimeout;
-    const interval = options.pollInterval ?? this.#defaults.pollInterval ?? s.commandPollInterval;
+    const timeout = options.timeoutMs || this.#defaults.timeoutMs || s.commandTimeoutMs;
+    const interval = options.pollIntervalMs ?? this.#defaults.pollIntervalMs ??
+      s.commandPollIntervalMs;
     return pollCommand(
       this.#host.connection,
       this.#shared,
@@ -462,8 +470,8 @@ export class LiveResponseSession implements AsyncDisposable {
     try {
       await this.waitCommand(posted.id, "kill", {
         ...options,
-        timeout: options.timeout || 10_000,
-        pollInterval: options.pollInterval ?? Math.min(100, this.#interval()),
+        timeoutMs: options.timeoutMs || 10_000,
+        pollIntervalMs: options.pollIntervalMs ?? Math.min(100, this.#interval()),
       });
       return true;
     } catch (err) {
@@ -639,7 +647,7 @@ export class LiveResponseSession implements AsyncDisposable {
   }
 
   #interval(): number {
-    return this.#defaults.pollInterval ?? this.#host.settings.commandPollInterval;
+    return this.#defaults.pollIntervalMs ?? this.#host.settings.commandPollIntervalMs;
   }
 
   #checkUsable(what: string): void {

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { checkTimeUnits } from "../core/_python_hints.ts";
+
 /**
  * Anything closed on a signal: a product API (which closes its Live Response sessions), a Live
  * Response manager, a session or a job run.
@@ -31,7 +33,7 @@ export interface CloseOnSignalOptions {
    *
    * @default 10000
    */
-  timeout?: number;
+  timeoutMs?: number;
   /**
    * Exit the process once closed, with status 128 + the signal number (130 for SIGINT, 143 for
    * SIGTERM), as a shell does for a process a signal ended. With `false` the handler only closes,
@@ -76,7 +78,7 @@ const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * using _interrupts = closeOnSignal(cb);
  * const sensor = await cb.select(Sensor, 3);
- * await using session = await sensor.lrSession({ pollInterval: 5 });
+ * await using session = await sensor.lrSession({ pollIntervalMs: 5 });
  * assert.equal(emu.state.liveResponse.openSessions, 1);
  * // Ctrl-C from here on closes the session on the server before the script exits.
  * ```
@@ -85,12 +87,13 @@ export function closeOnSignal(
   targets: Closable | readonly Closable[],
   options: CloseOnSignalOptions = {},
 ): Disposable {
+  checkTimeUnits(options, "closeOnSignal()");
   const list: readonly Closable[] = Array.isArray(targets) ? targets : [targets as Closable];
   const windows = Deno.build.os === "windows";
   const signals = (options.signals ?? ["SIGINT", "SIGTERM"]).filter((s) =>
     !windows || s === "SIGINT" || s === "SIGBREAK"
   );
-  const timeoutMs = options.timeout ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const exit = options.exit ?? true;
   let closing = false;
   const installed: [Deno.Signal, () => void][] = [];

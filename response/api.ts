@@ -19,7 +19,7 @@ import {
 } from "../core/mod.ts";
 import { resolveUiLink } from "./_from_ui.ts";
 import type { SearchQuery } from "./query.ts";
-import { Watchlist } from "./watchlist.ts";
+import { Watchlist, type WatchlistIndexType } from "./watchlist.ts";
 import { LiveResponseManager } from "../live_response/manager.ts";
 import { Sensor } from "./sensor.ts";
 import { toInt } from "../core/_parse.ts";
@@ -317,17 +317,17 @@ export class CbResponseAPI extends BaseAPI {
    * assert.ok(wl.query === "process_name:net.exe");
    * ```
    */
-  async createWatchlist(
+  async createWatchlist<I extends WatchlistIndexType>(
     name: string,
     searchQuery: string,
-    indexType: "events" | "modules",
+    indexType: I,
     options: RequestOptions = {},
-  ): Promise<Watchlist> {
+  ): Promise<Watchlist<I>> {
     const wl = this.create(Watchlist, {
       index_type: indexType,
       name,
       search_query: searchQuery,
-    });
+    }) as Watchlist<I>;
     return await wl.save(options);
   }
 

@@ -89,7 +89,12 @@ export {
 export { getApiToken, type GetApiTokenOptions } from "./auth.ts";
 export { BannedHash } from "./banned_hash.ts";
 export { Feed, FeedAction } from "./feed.ts";
-export { Watchlist, WatchlistAction } from "./watchlist.ts";
+export {
+  Watchlist,
+  WatchlistAction,
+  type WatchlistIndexType,
+  type WatchlistSearch,
+} from "./watchlist.ts";
 export { ThreatReport, ThreatReportQuery } from "./threat_report.ts";
 export { Alert, AlertQuery } from "./alert.ts";
 export { ActionModel, type ActionTypeName } from "./_actions.ts";

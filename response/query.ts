@@ -19,6 +19,7 @@ import { encodeQuery, parseQuery } from "../core/_encode.ts";
 import { formatSolrTime } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
 import type { Watchlist } from "./watchlist.ts";
+import type { Process } from "./process.ts";
 
 /** One facet value as the server counts it (Solr style). */
 export interface FacetEntry {
@@ -254,7 +255,10 @@ export class SearchQuery<M extends Model> extends PaginatedQuery<M> {
    * assert.ok(wl.index_type === "events");
    * ```
    */
-  async createWatchlist(name: string, options: RequestOptions = {}): Promise<Watchlist> {
+  async createWatchlist(
+    name: string,
+    options: RequestOptions = {},
+  ): Promise<Watchlist<M extends Process ? "events" : "modules">> {
     const indexType = this.cls.urlObject === "/api/v1/process"
       ? "events"
       : this.cls.urlObject === "/api/v1/binary"
@@ -267,7 +271,12 @@ export class SearchQuery<M extends Model> extends PaginatedQuery<M> {
       );
     }
     const searchQuery = encodeQuery(this.baseParams(true), { sort: false });
-    return await this.api.createWatchlist(name, searchQuery, indexType, options);
+    return await this.api.createWatchlist(
+      name,
+      searchQuery,
+      indexType as M extends Process ? "events" : "modules",
+      options,
+    );
   }
 
   /**

@@ -20,6 +20,7 @@ import {
 } from "../core/mod.ts";
 import { formatMac, formatPythonDateTime, formatRfc822, toInt } from "../core/_parse.ts";
 import { delay } from "../core/_async.ts";
+import { checkTimeUnits } from "../core/_python_hints.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SensorGroup } from "./sensor_group.ts";
 import type { LiveResponseSession, SessionOptions } from "../live_response/mod.ts";
@@ -40,13 +41,13 @@ export interface IsolateOptions extends RequestOptions {
    *
    * @default undefined
    */
-  timeout?: number;
+  timeoutMs?: number;
   /**
    * Milliseconds between two polls of the sensor.
    *
    * @default 1000
    */
-  pollInterval?: number;
+  pollIntervalMs?: number;
 }
 
 /** The typed document fields of {@linkcode Sensor}, declared once in `Sensor.fields`. */
@@ -81,8 +82,8 @@ export interface Sensor extends
  * await using emu = await CbEmulator.start();
  * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
  * const sensor = await cb.select(Sensor).where("hostname:WIN-IA9NQ1GN8OI").first();
- * assert.ok(await sensor!.isolate({ timeout: 5_000, pollInterval: 10 }));
- * assert.ok(await sensor!.unisolate({ timeout: 5_000, pollInterval: 10 }));
+ * assert.ok(await sensor!.isolate({ timeoutMs: 5_000, pollIntervalMs: 10 }));
+ * assert.ok(await sensor!.unisolate({ timeoutMs: 5_000, pollIntervalMs: 10 }));
  * ```
  */
 export class Sensor extends MutableModel<CbResponseAPI> {
@@ -351,7 +352,8 @@ export class Sensor extends MutableModel<CbResponseAPI> {
   }
 
   async #setIsolation(on: boolean, options: IsolateOptions): Promise<boolean> {
-    const { timeout, pollInterval = 1000, ...request } = options;
+    checkTimeUnits(options, `Sensor ${this.uniqueId} ${on ? "isolate" : "unisolate"}()`);
+    const { timeoutMs: timeout, pollIntervalMs: pollInterval = 1000, ...request } = options;
     if (this.field<boolean>("supports_isolation") === false) {
       throw new ApiError(
         `Sensor ${this.uniqueId} (${this.hostname}) on ${this.cb.url} does not support isolation`,

@@ -21,17 +21,36 @@ import { Binary } from "./binary.ts";
 import { Process, type ProcessQuery } from "./process.ts";
 import { ArrayQuery, type SearchQuery, SimpleQuery } from "./query.ts";
 
+/** What a watchlist searches: `events` (processes) or `modules` (binaries). */
+export type WatchlistIndexType = "events" | "modules";
+
+/**
+ * The query a watchlist's {@linkcode Watchlist.search} gives: processes for `events`, binaries
+ * for `modules`, either when the index type is not known to the type checker.
+ */
+export type WatchlistSearch<I extends WatchlistIndexType> = {
+  events: ProcessQuery;
+  modules: SearchQuery<Binary>;
+}[I];
+
 /** The typed document fields of {@linkcode Watchlist}, declared once in `Watchlist.fields`. */
-export interface Watchlist extends
-  WritableFieldValues<
-    typeof Watchlist.fields,
-    never,
-    "date_added" | "id" | "last_hit" | "last_hit_count" | "readonly" | "total_hits"
-  > {}
+export interface Watchlist<I extends WatchlistIndexType = WatchlistIndexType>
+  extends
+    WritableFieldValues<
+      typeof Watchlist.fields,
+      never,
+      "date_added" | "id" | "last_hit" | "last_hit_count" | "readonly" | "total_hits"
+    > {}
 
 /**
  * A watchlist: a saved search (`search_query`, form-encoded parameters) over processes
- * (`index_type` `events`) or binaries (`modules`).
+ * (`index_type` `events`) or binaries (`modules`). The type parameter is the index type when it
+ * is known (a watchlist made by `query.createWatchlist()`, or narrowed with
+ * {@linkcode Watchlist.isProcessWatchlist}), and types {@linkcode Watchlist.search}; a loaded
+ * watchlist can also be searched with {@linkcode Watchlist.searchProcesses} or
+ * {@linkcode Watchlist.searchBinaries}.
+ *
+ * @typeParam I The index type, when known.
  *
  * @example Read a watchlist's query and run it
  * ```ts
@@ -46,7 +65,8 @@ export interface Watchlist extends
  * assert.ok(hits >= 0);
  * ```
  */
-export class Watchlist extends MutableModel<CbResponseAPI> {
+export class Watchlist<I extends WatchlistIndexType = WatchlistIndexType>
+  extends MutableModel<CbResponseAPI> {
   /** The REST path of the collection. */
   static override urlObject = "/api/v1/watchlist";
   /** Whether `cb.create()` may build one. */
@@ -157,17 +177,77 @@ export class Watchlist extends MutableModel<CbResponseAPI> {
    * The watchlist's search, run as it is saved: a process query for `events`, a binary query for
    * `modules` (the Python library dropped the query and matched everything; fixed here).
    *
-   * @returns A raw query built from `search_query`.
+   * @returns A raw query built from `search_query`, typed by the watchlist's index type.
    * @throws {InvalidObjectError} When `index_type` is neither `events` nor `modules`.
    */
-  search(): ProcessQuery | SearchQuery<Binary> {
+  search(): WatchlistSearch<I> {
     const api = this.cb;
     const raw = this.search_query ?? "";
-    if (this.index_type === "events") return Process.query(api).withRawQuery(raw);
-    if (this.index_type === "modules") return Binary.query(api).withRawQuery(raw);
-    throw new InvalidObjectError(
-      `index_type of ${this.index_type} is invalid (watchlist ${this.uniqueId} on ${this.cb.url}): ` +
-        `expected events or modules`,
+    if (this.index_type === "events") {
+      return Process.query(api).withRawQuery(raw) as WatchlistSearch<I>;
+    }
+    if (this.index_type === "modules") {
+      return Binary.query(api).withRawQuery(raw) as WatchlistSearch<I>;
+    }
+    throw this.#wrongIndex("events or modules");
+  }
+
+  /**
+   * The search of a process watchlist (`index_type` `events`), typed as a process query.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { CbResponseAPI, Process, Watchlist } from "@cbapi/cbapi/response";
+   * import { CbEmulator } from "@cbapi/cbapi/testing";
+   * await using emu = await CbEmulator.start();
+   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+   * await cb.select(Process).where("process_name:net.exe").createWatchlist("net.exe");
+   * const wl = await cb.select(Watchlist).where("name:net.exe").one();
+   * for await (const proc of wl.searchProcesses()) assert.equal(proc.process_name, "net.exe");
+   * ```
+   *
+   * @returns A process query built from `search_query`.
+   * @throws {InvalidObjectError} When the watchlist searches binaries (or `index_type` is unknown).
+   */
+  searchProcesses(): ProcessQuery {
+    if (this.index_type !== "events") throw this.#wrongIndex("events (processes)");
+    return Process.query(this.cb).withRawQuery(this.search_query ?? "");
+  }
+
+  /**
+   * The search of a binary watchlist (`index_type` `modules`), typed as a binary query.
+   *
+   * @returns A binary query built from `search_query`.
+   * @throws {InvalidObjectError} When the watchlist searches processes (or `index_type` is unknown).
+   */
+  searchBinaries(): SearchQuery<Binary> {
+    if (this.index_type !== "modules") throw this.#wrongIndex("modules (binaries)");
+    return Binary.query(this.cb).withRawQuery(this.search_query ?? "");
+  }
+
+  /**
+   * Whether the watchlist searches processes; narrows its type, so `search()` is a process query.
+   *
+   * @returns True for `index_type` `events`.
+   */
+  isProcessWatchlist(): this is Watchlist<"events"> {
+    return this.index_type === "events";
+  }
+
+  /**
+   * Whether the watchlist searches binaries; narrows its type, so `search()` is a binary query.
+   *
+   * @returns True for `index_type` `modules`.
+   */
+  isBinaryWatchlist(): this is Watchlist<"modules"> {
+    return this.index_type === "modules";
+  }
+
+  #wrongIndex(expected: string): InvalidObjectError {
+    return new InvalidObjectError(
+      `index_type of watchlist ${this.uniqueId} on ${this.cb.url} is ${this.index_type}: ` +
+        `expected ${expected}`,
       ["index_type"],
     );
   }

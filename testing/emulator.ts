@@ -26,6 +26,7 @@ import type {
   RecordedRequest,
 } from "./options.ts";
 import type { EmulatorState } from "./state.ts";
+import { checkTimeUnits } from "../core/_python_hints.ts";
 
 const MAX_LOG = 100_000;
 
@@ -152,7 +153,8 @@ export class CbEmulator implements AsyncDisposable {
    * ```
    */
   static async start(options: EmulatorOptions = {}): Promise<CbEmulator> {
-    const searchLatencyMs = checkLatency(options.latency ?? 0);
+    checkTimeUnits(options, "CbEmulator.start()");
+    const searchLatencyMs = checkLatency(options.searchLatencyMs ?? 0);
     const seed = options.seed ?? 1;
     const token = options.token ?? hashHex("sha1", `cbemu-token:${seed}`);
     const defenseKey = hashHex("sha1", `cbemu-defense:${seed}`).toUpperCase();
@@ -276,7 +278,7 @@ export class CbEmulator implements AsyncDisposable {
    * import { CbEmulator } from "@cbapi/cbapi/testing";
    * import assert from "node:assert/strict";
    *
-   * await using emu = await CbEmulator.start({ latency: 50 });
+   * await using emu = await CbEmulator.start({ searchLatencyMs: 50 });
    * const get = () =>
    *   fetch(`${emu.url}/api/v1/process?q=&rows=1`, { headers: { "X-Auth-Token": emu.token } })
    *     .then((r) => r.json());

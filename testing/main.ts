@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   if (seed !== undefined) options.seed = seed;
   if (scale !== undefined) options.scale = scale;
   const latency = intOption("latency", values.latency);
-  if (latency !== undefined) options.latency = latency;
+  if (latency !== undefined) options.searchLatencyMs = latency;
   if (values["server-version"]) options.serverVersion = values["server-version"];
   if (values.now !== undefined) options.now = values.now;
   // Listen for signals before announcing the URL, so that a stop right after it is clean.

@@ -132,7 +132,7 @@ export interface EmulatorOptions {
    *
    * @default {0}
    */
-  latency?: number;
+  searchLatencyMs?: number;
   /**
    * Options of the Cb Protection routes.
    *

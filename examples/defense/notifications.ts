@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   Deno.addSignalListener("SIGINT", stop);
   try {
     for await (
-      const n of cb.notifications({ interval: seconds * 1000, signal: controller.signal })
+      const n of cb.notifications({ intervalMs: seconds * 1000, signal: controller.signal })
     ) {
       console.log(JSON.stringify(n));
     }

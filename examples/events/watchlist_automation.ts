@@ -65,7 +65,7 @@ export async function main(args: string[]): Promise<number> {
   Deno.addSignalListener("SIGINT", onSignal);
   try {
     await using source = new FileEventSource(cb, values.file, {
-      pollInterval: Number(values["poll-interval"]),
+      pollIntervalMs: Number(values["poll-interval"]),
     });
     let left = values["max-events"] ? Number(values["max-events"]) : Infinity;
     // The registered callbacks run for every event; this loop only counts them and stops.

@@ -234,7 +234,7 @@ Deno.test("dropped connections: GET and PUT retry, a POST is not repeated and no
 
 Deno.test("a slow answer past the timeout raises TimeoutError naming the URL [spec 17]", async () => {
   await using emu = await CbEmulator.start();
-  using conn = await open(emu, { timeout: 50, maxRetries: 1 });
+  using conn = await open(emu, { timeoutMs: 50, maxRetries: 1 });
   emu.faults.add({ path: "/api/info", delayMs: 400, times: 2 });
   const err = await conn.getObject("/api/info").catch((e) => e);
   assert.ok(err instanceof TimeoutError, String(err));

@@ -22,7 +22,7 @@ for (const transport of ["fetch", "node"] as const) {
       ...(transport === "node" ? { sslCertFile: emu.certFile! } : {}),
     });
     assert.equal(cb.connection.transport, transport);
-    cb.liveResponse.configure({ sessionPollInterval: 2, commandPollInterval: 2 });
+    cb.liveResponse.configure({ sessionPollIntervalMs: 2, commandPollIntervalMs: 2 });
 
     // A streamed download: the whole binary, chunk by chunk, starts with MZ.
     const binary = await cb.select(Binary, NOTEPAD);

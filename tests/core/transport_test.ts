@@ -84,11 +84,11 @@ Deno.test("every product has the 120 s default timeout and the 256 MiB body boun
   await using emu = await CbEmulator.start();
   assert.equal(RESPONSE_DEFAULT_TIMEOUT_MS, 120_000);
   await using p = await CbProtectionAPI.connect({ url: emu.url, token: emu.token });
-  assert.equal(p.connection.timeout, 120_000);
+  assert.equal(p.connection.timeoutMs, 120_000);
   await using d = await CbDefenseAPI.connect({ url: emu.url, token: emu.defenseToken });
-  assert.equal(d.connection.timeout, 120_000);
+  assert.equal(d.connection.timeoutMs, 120_000);
   using r = await Connection.open("response", { url: emu.url, token: emu.token });
-  assert.equal(r.timeout, 120_000);
+  assert.equal(r.timeoutMs, 120_000);
 });
 
 Deno.test("a refused connection fails within the connectRetryMs budget (2 s by default), a POST included, with advice [spec 18]", async (t) => {

@@ -91,7 +91,7 @@ Deno.test("CbDefenseAPI.notifications() polls and yields each notification once 
   const queue = f.emu.state.defense.notifications;
   queue.push({ type: "THREAT", n: 1 }, { type: "THREAT", n: 2 });
   const seen: unknown[] = [];
-  for await (const n of f.cb.notifications({ interval: 1 })) {
+  for await (const n of f.cb.notifications({ intervalMs: 1 })) {
     seen.push(n.n);
     if (n.n === 2) queue.push({ type: "THREAT", n: 3 });
     if (n.n === 3) break;
@@ -106,7 +106,7 @@ Deno.test("CbDefenseAPI.notifications() polls and yields each notification once 
 Deno.test("CbDefenseAPI.notifications() ends cleanly when the signal aborts during the wait [spec 276]", async () => {
   await using f = await defenseFixture();
   const controller = new AbortController();
-  const it = f.cb.notifications({ interval: 60_000, signal: controller.signal });
+  const it = f.cb.notifications({ intervalMs: 60_000, signal: controller.signal });
   const next = it.next();
   while (!f.emu.requests.some((r) => r.path === `${V3}/notification` && r.status === 200)) {
     await new Promise((r) => setTimeout(r, 1));
@@ -121,7 +121,7 @@ Deno.test("CbDefenseAPI.notifications() yields a drained batch whole, then stops
   f.emu.state.defense.notifications.push({ n: 1 }, { n: 2 }, { n: 3 });
   const controller = new AbortController();
   const seen: unknown[] = [];
-  for await (const n of f.cb.notifications({ interval: 60_000, signal: controller.signal })) {
+  for await (const n of f.cb.notifications({ intervalMs: 60_000, signal: controller.signal })) {
     seen.push(n.n);
     controller.abort();
   }
@@ -131,10 +131,10 @@ Deno.test("CbDefenseAPI.notifications() yields a drained batch whole, then stops
 
 Deno.test("CbDefenseAPI.notifications() rejects a negative interval and rethrows server errors", async () => {
   await using f = await defenseFixture();
-  await assert.rejects(f.cb.notifications({ interval: -1 }).next(), RangeError);
+  await assert.rejects(f.cb.notifications({ intervalMs: -1 }).next(), RangeError);
   f.emu.faults.add({ path: `${V3}/notification`, status: 403, times: 1 });
   await assert.rejects(
-    f.cb.notifications({ interval: 1 }).next(),
+    f.cb.notifications({ intervalMs: 1 }).next(),
     (e: unknown) => e instanceof Error && e.name === "ServerError",
   );
 });

@@ -8,13 +8,13 @@ Deno.test("Device.lrSession() opens a Defense session that closing the API frees
   try {
     const device = (await cb.select(Device).where("hostNameExact:WIN-IA9NQ1GN8OI").first())!;
     {
-      await using session = await device.lrSession({ pollInterval: 5 });
+      await using session = await device.lrSession({ pollIntervalMs: 5 });
       const text = new TextDecoder().decode(await session.getFile(String.raw`c:\test.txt`));
       assert.equal(text, "this is a test\r\n");
       assert.equal(emu.state.liveResponse.openSessions, 1);
     }
     assert.equal(emu.state.liveResponse.openSessions, 0, "await using closed it");
-    const kept = await device.lrSession({ pollInterval: 5 });
+    const kept = await device.lrSession({ pollIntervalMs: 5 });
     assert.ok(kept);
     assert.ok(
       emu.requests.some((r) =>

@@ -6,7 +6,7 @@ import { Device } from "@cbapi/cbapi/defense";
 import { defenseFixture } from "./_helpers.ts";
 
 Deno.test("DefenseQuery keeps at most N pages in flight once the total is known, rows in order", async () => {
-  await using f = await defenseFixture({ latency: 20 });
+  await using f = await defenseFixture({ searchLatencyMs: 20 });
   const ids = [...f.emu.state.defense.devices.keys()];
   assert.equal(ids.length, 120);
   for (const n of [1, 3]) {

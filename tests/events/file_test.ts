@@ -33,7 +33,7 @@ Deno.test("FileEventSource replays the file, then follows appended lines; bad li
       if (data.n === 3) throw new Error("third handler fails");
       seen.push(data.n);
     });
-    await using source = new FileEventSource(fx.cb, file, { registry: reg, pollInterval: 2 });
+    await using source = new FileEventSource(fx.cb, file, { registry: reg, pollIntervalMs: 2 });
     await source.start();
     await waitFor(() => reg.errors.length === 4);
     assert.deepEqual(seen, [1]);
@@ -73,7 +73,7 @@ Deno.test("FileEventSource drives the watchlist automation: a hit bans the proce
       await bh.save();
       banned.resolve();
     });
-    await using source = new FileEventSource(fx.cb, file, { registry: reg, pollInterval: 2 });
+    await using source = new FileEventSource(fx.cb, file, { registry: reg, pollIntervalMs: 2 });
     await source.start();
     const from = fx.emu.requests.length;
     const md5 = "0123456789abcdef0123456789abcdef";
@@ -103,5 +103,5 @@ Deno.test("FileEventSource.start() on a missing file throws ConnectionError nami
     assert.match(err.message, /\/nonexistent\/events\.json/);
     return true;
   });
-  assert.throws(() => new FileEventSource(fx.cb, "x", { pollInterval: -1 }), RangeError);
+  assert.throws(() => new FileEventSource(fx.cb, "x", { pollIntervalMs: -1 }), RangeError);
 });

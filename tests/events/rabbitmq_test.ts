@@ -81,7 +81,7 @@ Deno.test("RabbitMqEventSource against a real RabbitMQ broker [spec 314]", async
   await Deno.remove(dir, { recursive: true });
   let queueSerial = 0;
   function options(reg: EventRegistry) {
-    return { registry: reg, queueName: `cbapi-test-${++queueSerial}`, reconnectDelay: 20 };
+    return { registry: reg, queueName: `cbapi-test-${++queueSerial}`, reconnectDelayMs: 20 };
   }
 
   await t.step(

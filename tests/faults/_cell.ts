@@ -20,7 +20,11 @@ export type Transport = "fetch" | "node";
 /** Both transports, for the matrices. */
 export const TRANSPORTS: readonly Transport[] = ["fetch", "node"];
 
-const FAST_LR = { sessionPollInterval: 2, commandPollInterval: 2, keepaliveInterval: 5 } as const;
+const FAST_LR = {
+  sessionPollIntervalMs: 2,
+  commandPollIntervalMs: 2,
+  keepaliveIntervalMs: 5,
+} as const;
 
 function recordingLogger(lines: string[]): Logger {
   return { debug: (m) => lines.push(m), warn: (m) => lines.push(`WARN ${m}`) };
@@ -41,7 +45,7 @@ async function connect(
     maxRetryDelayMs: 10,
     maxRetryAfterMs: 5_000,
     logger: recordingLogger(logs),
-    ...(fault.timeout ? { timeout: fault.timeout } : {}),
+    ...(fault.timeoutMs ? { timeoutMs: fault.timeoutMs } : {}),
     ...(cert ? { sslCertFile: cert } : {}),
   };
   if (product === "protection") return await CbProtectionAPI.connect(options);

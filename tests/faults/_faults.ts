@@ -38,7 +38,7 @@ export interface Fault {
   /** The redirect target is the faulted request's own URL (`same`) or another origin. */
   redirect?: "same" | "other-origin";
   /** Connect with a per-attempt timeout (for the slow answer). */
-  timeout?: number;
+  timeoutMs?: number;
   /** Pin a second TLS emulator's certificate. */
   wrongCertificate?: boolean;
   /** The outcome by kind of request. */
@@ -143,7 +143,7 @@ export const FAULTS: readonly Fault[] = [
   {
     name: "slow answer past the timeout",
     rule: { delayMs: 1_500 },
-    timeout: 500,
+    timeoutMs: 500,
     expect: (kind) =>
       !repeatable(kind)
         ? {

@@ -84,7 +84,7 @@ Deno.test("cancellation: isolate() stops polling a sensor that never confirms", 
   await using f = await responseFixture({ isolationDelayMs: 60_000 });
   const sensor = await f.cb.select(Sensor, 3);
   const { signal, reason } = abortSoon(30);
-  await assert.rejects(sensor.isolate({ pollInterval: 5, signal }), (e) => e === reason);
+  await assert.rejects(sensor.isolate({ pollIntervalMs: 5, signal }), (e) => e === reason);
   assert.equal(f.emu.state.sensors.get(3)?.network_isolation_enabled, true, "the request was made");
 });
 
@@ -107,7 +107,7 @@ Deno.test("cancellation: a binary download stream errors with the reason and fre
 
 Deno.test("cancellation: opening a Live Response session leaves no session open", async () => {
   await using f = await responseFixture({ liveResponse: { activationDelayMs: 200 } });
-  f.cb.liveResponse.configure({ sessionPollInterval: 2, commandPollInterval: 2 });
+  f.cb.liveResponse.configure({ sessionPollIntervalMs: 2, commandPollIntervalMs: 2 });
   const sensor = await f.cb.select(Sensor, 3);
   const { signal, reason } = abortSoon(20);
   await assert.rejects(sensor.lrSession({ signal }), (e) => e === reason);
@@ -116,7 +116,7 @@ Deno.test("cancellation: opening a Live Response session leaves no session open"
 
 Deno.test("cancellation: a slow Live Response command stops; the session stays usable and closes", async () => {
   await using f = await responseFixture({ liveResponse: { commandDelayMs: 200 } });
-  f.cb.liveResponse.configure({ sessionPollInterval: 2, commandPollInterval: 2 });
+  f.cb.liveResponse.configure({ sessionPollIntervalMs: 2, commandPollIntervalMs: 2 });
   const sensor = await f.cb.select(Sensor, 3);
   {
     await using session = await sensor.lrSession();
@@ -129,7 +129,7 @@ Deno.test("cancellation: a slow Live Response command stops; the session stays u
 
 Deno.test("cancellation: aborting a Live Response job closes every session it opened", async () => {
   await using f = await responseFixture({ liveResponse: { commandDelayMs: 200 } });
-  f.cb.liveResponse.configure({ sessionPollInterval: 2, commandPollInterval: 2 });
+  f.cb.liveResponse.configure({ sessionPollIntervalMs: 2, commandPollIntervalMs: 2 });
   const { signal, reason } = abortSoon(40);
   const run = f.cb.liveResponse.submitJob((s, ctx) => s.listProcesses({ signal: ctx.signal }), [
     1,
@@ -153,7 +153,7 @@ Deno.test("cancellation: Defense notifications() ends on abort with no timer lef
   const controller = new AbortController();
   let polls = 0;
   const iteration = (async () => {
-    for await (const _ of cb.notifications({ interval: 10_000, signal: controller.signal })) {
+    for await (const _ of cb.notifications({ intervalMs: 10_000, signal: controller.signal })) {
       polls++;
     }
   })();

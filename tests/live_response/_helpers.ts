@@ -6,9 +6,9 @@ import { type Fixture, responseFixture } from "../_helpers.ts";
 
 /** Tiny intervals so tests never sleep for long. */
 export const FAST = {
-  sessionPollInterval: 2,
-  commandPollInterval: 2,
-  keepaliveInterval: 5,
+  sessionPollIntervalMs: 2,
+  commandPollIntervalMs: 2,
+  keepaliveIntervalMs: 5,
 } as const;
 
 /** An emulator and a connected API whose Live Response polls every 2 ms. */

@@ -9,7 +9,7 @@ import { CbResponseAPI } from "@cbapi/cbapi/response";
 const [url, token, ...sensors] = Deno.args;
 const cb = await CbResponseAPI.connect({ url: url!, token: token! });
 closeOnSignal(cb, { onSignal: (s) => console.log(`closing on ${s}`) });
-cb.liveResponse.configure({ sessionPollInterval: 2, keepaliveSessions: false });
+cb.liveResponse.configure({ sessionPollIntervalMs: 2, keepaliveSessions: false });
 const sessions = await Promise.all(
   sensors.map((id) => cb.liveResponse.requestSession(Number(id))),
 );

@@ -30,7 +30,7 @@ Deno.test("requestSession() rejects promptly on abort while the server creates t
   await using emu = await CbEmulator.start();
   const cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
   try {
-    cb.liveResponse.configure({ sessionPollInterval: 2 });
+    cb.liveResponse.configure({ sessionPollIntervalMs: 2 });
     const took = await abortedOpen(
       emu,
       (signal) => cb.liveResponse.requestSession(3, { signal }),
@@ -52,7 +52,7 @@ Deno.test("requestSession() on Cb Defense is abortable too, and close() waits fo
   try {
     const took = await abortedOpen(
       emu,
-      (signal) => cb.liveResponse.requestSession(12, { signal, pollInterval: 2 }),
+      (signal) => cb.liveResponse.requestSession(12, { signal, pollIntervalMs: 2 }),
       /^\/integrationServices\/v3\/cblr\/session\/\d+$/,
     );
     assert.ok(took < SLOW_MS, `rejected after ${Math.round(took)} ms`);

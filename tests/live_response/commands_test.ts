@@ -31,7 +31,10 @@ Deno.test("getRawFile() streams a large file in chunks [spec 288]", async () => 
   const { emu, cb } = fx;
   {
     await using s = await cb.liveResponse.requestSession(3);
-    const stream = await s.getRawFile(String.raw`C:\big.bin`, { timeout: 1000, pollInterval: 1 });
+    const stream = await s.getRawFile(String.raw`C:\big.bin`, {
+      timeoutMs: 1000,
+      pollIntervalMs: 1,
+    });
     let total = 0;
     let chunks = 0;
     let largest = 0;
@@ -69,7 +72,7 @@ Deno.test("A command that does not complete in time raises TimeoutError [spec 28
   const { emu, cb } = fx;
   {
     await using s = await cb.liveResponse.requestSession(3);
-    const err = await s.listProcesses({ timeout: 20 }).catch((e) => e);
+    const err = await s.listProcesses({ timeoutMs: 20 }).catch((e) => e);
     assert.ok(err instanceof TimeoutError);
     assert.match(err.message, /timeout polling for Live Response/);
     assert.match(err.uri!, /\/api\/v1\/cblr\/session\/1\/command\/1$/);
@@ -241,7 +244,7 @@ Deno.test("killProcess() returns false when the command does not complete in tim
   const { emu, cb } = fx;
   {
     await using s = await cb.liveResponse.requestSession(3);
-    assert.equal(await s.killProcess(2144, { timeout: 15 }), false);
+    assert.equal(await s.killProcess(2144, { timeoutMs: 15 }), false);
   }
   assert.equal(emu.state.liveResponse.openSessions, 0);
 });
@@ -307,7 +310,7 @@ Deno.test("memdump() and startMemdump() dump, fetch and delete [spec 304,305]", 
     const from = emu.requests.length;
     await s.memdump(sink(), {
       remoteFilename: String.raw`c:\windows\temp\mem.dmp`,
-      pollInterval: 1,
+      pollIntervalMs: 1,
     });
     const sent = lrRequests(emu, from).filter((l) => l.startsWith("POST"));
     assert.match(
@@ -321,11 +324,11 @@ Deno.test("memdump() and startMemdump() dump, fetch and delete [spec 304,305]", 
     const dump = await s.startMemdump();
     assert.match(dump.remoteFilename, /^c:\\windows\\temp\\cblr\.[A-Za-z0-9]{12}\.tmp\.zip$/);
     assert.equal(dump.compress, true);
-    await dump.wait({ pollInterval: 1 });
+    await dump.wait({ pollIntervalMs: 1 });
     assert.ok(dump.done);
     assert.ok(lr.exists("response", 3, dump.remoteFilename));
     chunks.length = 0;
-    await dump.get(sink(), { pollInterval: 1 });
+    await dump.get(sink(), { pollIntervalMs: 1 });
     assert.equal(utf8(chunks[0]!.slice(0, 2)), "PK");
     await dump.delete();
     assert.ok(!lr.exists("response", 3, dump.remoteFilename));

@@ -53,7 +53,7 @@ Deno.test("Defense session: POST session/{device}, poll until ACTIVE, close with
 Deno.test("Defense: an unreachable device gives TimeoutError and no open session [spec 278,279,328]", async () => {
   await using fx = await defense();
   const { emu, lr } = fx;
-  await assert.rejects(lr.requestSession(16, { timeout: 30 }), TimeoutError);
+  await assert.rejects(lr.requestSession(16, { timeoutMs: 30 }), TimeoutError);
   assert.ok(lrRequests(emu).some((l) => l.startsWith("PUT /integrationServices/v3/cblr/session ")));
   assert.equal(emu.state.liveResponse.openSessions, 0);
 });

@@ -54,7 +54,7 @@ Deno.test("Online sensors go first by next check-in; an offline sensor times out
   emu.state.sensors.get(2)!.next_checkin_time = "2018-02-06 12:40:00.000000-06:00";
   cb.liveResponse.configure({ maxSessions: 1 });
   const from = emu.requests.length;
-  await using run = cb.liveResponse.submitJob((s) => s.sensorId, [5, 1, 2], { timeout: 1_500 });
+  await using run = cb.liveResponse.submitJob((s) => s.sensorId, [5, 1, 2], { timeoutMs: 1_500 });
   const results = await Array.fromAsync(run);
   const creates = lrRequests(emu, from).filter((l) => l.startsWith("POST /api/v1/cblr/session "));
   assert.deepEqual(creates, [
@@ -76,7 +76,7 @@ Deno.test("A full slot table waits for a free slot, bounded by the timeout [spec
   await using fx = await lrFixture({ liveResponse: { sensorDelays: { 1: 10_000 } } });
   const { emu, cb } = fx;
   cb.liveResponse.configure({ maxSessions: 1 });
-  await using run = cb.liveResponse.submitJob((s) => s.listProcesses(), [1, 2], { timeout: 60 });
+  await using run = cb.liveResponse.submitJob((s) => s.listProcesses(), [1, 2], { timeoutMs: 60 });
   const results = await Array.fromAsync(run);
   assert.equal(results.length, 2);
   assert.ok(results.every((r) => !r.ok && r.error instanceof TimeoutError));
@@ -95,7 +95,7 @@ Deno.test("jobTimeout frees the slot of a slow sensor without holding up the oth
     1,
     2,
   ], {
-    jobTimeout: 40,
+    jobTimeoutMs: 40,
   });
   const results = await Array.fromAsync(run);
   const bySensor = new Map(results.map((r) => [r.sensorId, r]));

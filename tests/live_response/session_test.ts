@@ -82,7 +82,7 @@ Deno.test("An offline sensor: the session is closed and TimeoutError raised [spe
   await using fx = await lrFixture();
   const { emu, cb } = fx;
   const from = emu.requests.length;
-  const err = await cb.liveResponse.requestSession(5, { timeout: 40 }).then(
+  const err = await cb.liveResponse.requestSession(5, { timeoutMs: 40 }).then(
     () => undefined,
     (e) => e,
   );
@@ -111,7 +111,7 @@ Deno.test("A session that times out on the server while pending fails fast [spec
 
 Deno.test("A session still pending at our own timeout names that timeout and the next step", async () => {
   await using fx = await lrFixture();
-  const err = await fx.cb.liveResponse.requestSession(5, { timeout: 40 }).then(
+  const err = await fx.cb.liveResponse.requestSession(5, { timeoutMs: 40 }).then(
     () => undefined,
     (e) => e,
   );
@@ -153,7 +153,7 @@ Deno.test("The 11th session is refused by the server and nothing leaks [spec 326
 Deno.test("Keepalive mode shares sessions by reference count and keeps them alive [spec 282]", async () => {
   await using fx = await lrFixture({ liveResponse: { sessionTimeoutMs: 600 } });
   const { emu, cb } = fx;
-  cb.liveResponse.configure({ keepaliveSessions: true, keepaliveInterval: 60 });
+  cb.liveResponse.configure({ keepaliveSessions: true, keepaliveIntervalMs: 60 });
   const a = await cb.liveResponse.requestSession(3);
   const b = await cb.liveResponse.requestSession(3);
   assert.equal(a.sessionId, b.sessionId);

@@ -95,7 +95,7 @@ function peakSessions(requests: readonly RecordedRequest[]): number {
 Deno.test("20 concurrent Live Response jobs finish correctly within the 10 session slots [spec 309,310,326]", async () => {
   await using emu = await CbEmulator.start({ scale: 30 });
   await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
-  cb.liveResponse.configure({ sessionPollInterval: 2, commandPollInterval: 2 });
+  cb.liveResponse.configure({ sessionPollIntervalMs: 2, commandPollIntervalMs: 2 });
   const online = (await cb.select(Sensor).toArray())
     .filter((s) => s.status === "Online" && s.os_type === 1)
     .map((s) => s.id!)

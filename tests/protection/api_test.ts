@@ -28,7 +28,7 @@ Deno.test("CbProtectionAPI.connect() GETs serverConfig once and reads ParityServ
   assert.equal(f.cb.serverVersion, "8.0.0.2562");
   assert.ok(f.cb.versionAtLeast("8.0"));
   assert.ok(f.logs.includes(`Connected to Cb server version 8.0.0.2562 at ${f.emu.url}`));
-  assert.equal(f.cb.connection.timeout, 120_000, "the 120 s default timeout of every product");
+  assert.equal(f.cb.connection.timeoutMs, 120_000, "the 120 s default timeout of every product");
   assert.ok(!Deno.inspect(f.cb).includes(f.emu.token));
 });
 

@@ -7,7 +7,7 @@ import { Event } from "@cbapi/cbapi/protection";
 import { coll, protectionFixture } from "./_helpers.ts";
 
 Deno.test("ProtectionQuery keeps at most N pages in flight after one count, rows in order", async () => {
-  await using f = await protectionFixture({ latency: 20 });
+  await using f = await protectionFixture({ searchLatencyMs: 20 });
   const events = coll(f.emu, "event");
   for (let id = 100; id < 100 + 950; id++) {
     events.set(id, { id, description: `bulk ${id}`, subtype: 1 });

@@ -36,7 +36,7 @@ Deno.test("[spec 36] another connection isolates a sensor and resolves its alert
 
   // The other connection changes the server: the objects this one holds cannot know.
   const theirs = await other.select(Sensor, 3);
-  assert.equal(await theirs.isolate({ timeout: 5_000, pollInterval: 5 }), true);
+  assert.equal(await theirs.isolate({ timeoutMs: 5_000, pollIntervalMs: 5 }), true);
   await other.select(Alert).where(`hostname:${HOST} status:Unresolved`).changeStatus("Resolved");
 
   // Well within the cache's 60 s: a new query reads what the server says now.
@@ -72,7 +72,7 @@ Deno.test("[spec 36] this connection's own changeStatus and isolate read fresh a
   for (const a of held) assert.equal(statuses.get(a.unique_id), "In Progress");
 
   const sensor = await cb.select(Sensor).where(`hostname:${HOST}`).one();
-  assert.equal(await sensor.isolate({ timeout: 5_000, pollInterval: 5 }), true);
+  assert.equal(await sensor.isolate({ timeoutMs: 5_000, pollIntervalMs: 5 }), true);
   const n = emu.requests.length;
   assert.equal(await cb.select(Sensor, 3), sensor, "the saved object is the cached one");
   assert.equal(emu.requests.length, n);

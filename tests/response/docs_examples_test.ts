@@ -53,11 +53,11 @@ Deno.test("the documentation's Cb Response examples, in order [spec 142,195,168,
   await t.step("Isolate the sensor of host HOSTNAME, then release it", async () => {
     const sensor = (await cb.select(Sensor).where("hostname:HOSTNAME").first())!;
     const n = emu.requests.length;
-    assert.equal(await sensor.isolate({ pollInterval: 5, timeout: 5_000 }), true);
+    assert.equal(await sensor.isolate({ pollIntervalMs: 5, timeoutMs: 5_000 }), true);
     const sent = requestsSince(emu, n);
     assert.equal(sent[0], "PUT /api/v1/sensor/4");
     assert.ok(sent.slice(1).every((r) => r === "GET /api/v1/sensor/4"));
-    assert.equal(await sensor.unisolate({ pollInterval: 5, timeout: 5_000 }), true);
+    assert.equal(await sensor.unisolate({ pollIntervalMs: 5, timeoutMs: 5_000 }), true);
   });
 
   await t.step(

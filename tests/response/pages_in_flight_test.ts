@@ -4,7 +4,7 @@
 //
 // The bound is read from the emulator's own count of requests it was handling at once
 // (`maxInFlight`, and `inFlight` of each logged request), not from timings. The emulator's
-// `latency` holds each search answer back as a real server's index does (tens to hundreds of
+// `searchLatencyMs` holds each search answer back as a real server's index does (tens to hundreds of
 // milliseconds a page), so concurrent requests really overlap on the server.
 
 import assert from "node:assert/strict";
@@ -27,7 +27,7 @@ async function sequentialIds(cb: CbResponseAPI): Promise<string[]> {
 }
 
 Deno.test("pages in flight: never more than N at once, N reached, rows in order, each page once", async () => {
-  await using f = await responseFixture({ latency: 20 });
+  await using f = await responseFixture({ searchLatencyMs: 20 });
   const expected = await sequentialIds(f.cb);
   const pages = Math.ceil(expected.length / PAGE);
   assert.ok(pages >= 8, `the data set gives ${pages} pages of ${PAGE}`);
@@ -53,7 +53,7 @@ Deno.test("pages in flight: never more than N at once, N reached, rows in order,
 
 Deno.test("pages in flight: the API's setting applies to every query, 4 by default", async () => {
   assert.equal(DEFAULT_PAGES_IN_FLIGHT, 4);
-  await using emu = await CbEmulator.start({ latency: 20 });
+  await using emu = await CbEmulator.start({ searchLatencyMs: 20 });
   for (const [option, bound] of [[undefined, 4], [2, 2]] as const) {
     await using cb = await CbResponseAPI.connect({
       url: emu.url,
@@ -73,7 +73,7 @@ Deno.test("pages in flight: the API's setting applies to every query, 4 by defau
 });
 
 Deno.test("pages in flight: first(), slice() and a loop left early ask for no more than needed", async () => {
-  await using f = await responseFixture({ latency: 10 });
+  await using f = await responseFixture({ searchLatencyMs: 10 });
   const q = f.cb.select(Process).sort("").batchSize(PAGE);
   f.emu.clearRequests();
   await q.first();
@@ -102,7 +102,7 @@ Deno.test("pages in flight: first(), slice() and a loop left early ask for no mo
 });
 
 Deno.test("pages in flight: an abort cancels every request in flight with the caller's reason", async () => {
-  await using f = await responseFixture({ latency: 60 });
+  await using f = await responseFixture({ searchLatencyMs: 60 });
   f.emu.clearRequests();
   const controller = new AbortController();
   const reason = new Error("stop now");
@@ -137,7 +137,7 @@ Deno.test("pages in flight: an abort cancels every request in flight with the ca
 });
 
 Deno.test("pages in flight: a failed page is retried alone, the others are kept", async () => {
-  await using f = await responseFixture({ latency: 10 }, FAST_RETRIES);
+  await using f = await responseFixture({ searchLatencyMs: 10 }, FAST_RETRIES);
   const expected = await sequentialIds(f.cb);
   f.emu.clearRequests();
   f.emu.faults.add({ method: "GET", path: "/api/v1/process", skip: 3, status: 503 });

@@ -63,7 +63,7 @@ Deno.test("isolate() saves and polls until the sensor confirms; unisolate() reve
   const sensor = (await f.cb.select(Sensor).where("hostname:HOSTNAME").first())!;
   assert.equal(sensor.id, 4);
   const n = f.emu.requests.length;
-  assert.equal(await sensor.isolate({ timeout: 5_000, pollInterval: 10 }), true);
+  assert.equal(await sensor.isolate({ timeoutMs: 5_000, pollIntervalMs: 10 }), true);
   const put = f.emu.requests[n]!;
   assert.equal(`${put.method} ${put.path}`, "PUT /api/v1/sensor/4");
   const body = JSON.parse(put.body);
@@ -73,7 +73,7 @@ Deno.test("isolate() saves and polls until the sensor confirms; unisolate() reve
   assert.ok(requestsSince(f.emu, n).slice(1).every((r) => r === "GET /api/v1/sensor/4"));
   assert.equal(sensor.is_isolating, true);
   assert.equal(f.emu.state.sensors.get(4)?.is_isolating, true);
-  assert.equal(await sensor.unisolate({ timeout: 5_000, pollInterval: 10 }), true);
+  assert.equal(await sensor.unisolate({ timeoutMs: 5_000, pollIntervalMs: 10 }), true);
   assert.equal(sensor.is_isolating, false);
 });
 
@@ -81,7 +81,7 @@ Deno.test("isolate() with a timeout on a sensor that never confirms raises Timeo
   await using f = await responseFixture({ isolationDelayMs: 60_000 });
   const sensor = await f.cb.select(Sensor, 3);
   await assert.rejects(
-    sensor.isolate({ timeout: 60, pollInterval: 10 }),
+    sensor.isolate({ timeoutMs: 60, pollIntervalMs: 10 }),
     (e) =>
       e instanceof TimeoutError &&
       /timed out waiting for isolation to become active/.test(e.message),

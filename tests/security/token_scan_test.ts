@@ -82,7 +82,9 @@ Deno.test("no error, cause chain or log line shows the token [spec 26,27,28]", a
   errors.push(await failure(cb.connection.getObject("/api/info", undefined, { maxRetries: 0 })));
   emu.faults.add({ path: "/api/info", delayMs: 500 });
   errors.push(
-    await failure(cb.connection.getObject("/api/info", undefined, { timeout: 20, maxRetries: 0 })),
+    await failure(
+      cb.connection.getObject("/api/info", undefined, { timeoutMs: 20, maxRetries: 0 }),
+    ),
   );
   emu.faults.add({ path: "/api/info", redirect: "http://127.0.0.2:9/api/info" });
   errors.push(await failure(cb.connection.getObject("/api/info")));

@@ -1,4 +1,4 @@
-// The emulator's search latency (issue 17 item 5): `latency` (and `--latency MS`) holds each
+// The emulator's search latency (issue 17 item 5): `searchLatencyMs` (and `--latency MS`) holds each
 // search answer back as a real server's index does, while concurrent searches wait side by
 // side as on a multi-core server; other routes are not delayed. `maxInFlight` and each logged
 // request's `inFlight` say how many requests the emulator was handling at once.
@@ -16,7 +16,7 @@ async function get(emu: { url: string; token: string }, path: string): Promise<n
 }
 
 Deno.test("latency delays searches, concurrent searches overlap, other routes answer at once", async () => {
-  await using emu = await CbEmulator.start({ latency: 300 });
+  await using emu = await CbEmulator.start({ searchLatencyMs: 300 });
   const t0 = performance.now();
   const searches = Promise.all(
     [0, 10, 20, 30].map((s) =>
@@ -36,11 +36,11 @@ Deno.test("latency delays searches, concurrent searches overlap, other routes an
   assert.equal(emu.maxInFlight, 0);
   await get(emu, "/api/info");
   assert.equal(emu.maxInFlight, 1);
-  await assert.rejects(CbEmulator.start({ latency: -1 }), RangeError);
+  await assert.rejects(CbEmulator.start({ searchLatencyMs: -1 }), RangeError);
 });
 
 Deno.test("Protection and Defense lists are searches too", async () => {
-  await using emu = await CbEmulator.start({ latency: 150 });
+  await using emu = await CbEmulator.start({ searchLatencyMs: 150 });
   for (
     const [path, token] of [
       ["/api/bit9platform/v1/computer?limit=1", emu.token],
