@@ -321,7 +321,7 @@ export class TimeoutError extends ApiError {
           init.status ? ` with HTTP status code ${init.status}` : ""
         }${
           init.timeoutMs !== undefined ? ` after ${init.timeoutMs} ms` : ""
-        }. The server may be overloaded: raise the timeout option or try again later`,
+        }. The server may be overloaded: raise the timeoutMs option or try again later`,
       init.cause !== undefined ? { cause: init.cause } : undefined,
     );
     this.name = "TimeoutError";

@@ -249,7 +249,7 @@ function sessionFailure(
   }
   if (cause instanceof Error && /^the session was still /.test(why)) {
     return `${head} within ${o.timeoutMs / 1000} s: ${why}. The sensor may be offline or slow ` +
-      `to check in. ${next}, or pass a longer timeout`;
+      `to check in. ${next}, or pass a longer timeoutMs`;
   }
   return `${head} after ${waited}: ${why}. ${next}`;
 }
@@ -321,7 +321,7 @@ export async function pollCommand(
       throw new TimeoutError(
         `timeout polling for Live Response: command "${name}" (id ${cid}) on sensor ${shared.sensorId} ` +
           `of ${conn.url} did not complete within ${timeout} ms. The endpoint may be busy or ` +
-          `offline: raise the timeout option`,
+          `offline: raise the timeoutMs option`,
         { uri: `${conn.url}${path}`, timeoutMs: timeout },
       );
     }

@@ -341,7 +341,7 @@ export class JobRun<T> implements AsyncIterable<JobResult<T>>, AsyncDisposable {
     const limit = held ? this.#options.jobTimeoutMs! : this.#options.timeoutMs!;
     return new TimeoutError(
       `Live Response job for sensor ${sensorId} on ${this.#host.server} did not finish within ${limit} ms ` +
-        `(${held ? "jobTimeout" : "timeout"}; run started ${
+        `(${held ? "jobTimeoutMs" : "timeoutMs"}; run started ${
           Date.now() - this.#started
         } ms ago): the ` +
         `sensor may be offline or slow. Its session was closed; raise the limit or retry later`,

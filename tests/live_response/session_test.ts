@@ -118,7 +118,7 @@ Deno.test("A session still pending at our own timeout names that timeout and the
   assert.ok(err instanceof TimeoutError);
   assert.match(
     err.message,
-    /within 0\.04 s: the session was still "pending"\. The sensor may be offline .*or pass a longer timeout$/,
+    /within 0\.04 s: the session was still "pending"\. The sensor may be offline .*or pass a longer timeoutMs$/,
   );
 });
 
