@@ -38,7 +38,6 @@ export async function readPinnedCertificates(
     throw new CredentialError(
       `Cannot read "${path}" named by ${key}: ${why}. Fix the path, or save the server's ` +
         `certificate with "deno task cbapi check-tls <url> --save ${path}"`,
-      [],
       { cause },
     );
   }
@@ -61,7 +60,6 @@ export async function readPinnedCertificates(
       throw new CredentialError(
         `A certificate in "${path}" named by ${key} does not parse: ${errorText(cause)}. ` +
           `Save the server's certificate again`,
-        [],
         { cause },
       );
     }

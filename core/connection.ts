@@ -26,7 +26,7 @@ import {
   type Product,
 } from "./credentials.ts";
 import { ApiError, ConnectionError, ServerError, TimeoutError } from "./errors.ts";
-import { errorForStatus, normaliseBaseUrl, readBoundedText, readErrorBody } from "./_http.ts";
+import { normaliseBaseUrl, readBoundedText, readErrorBody } from "./_http.ts";
 import { createTransport, type Transport, type TransportPlan } from "./_transport.ts";
 import { PROXY_ENV_NAMES, resolveProxy } from "./_proxy.ts";
 import { certificateAdvice, certificateCase, readPinnedCertificates } from "./_tls_profile.ts";
@@ -423,18 +423,25 @@ export class Connection implements Disposable {
     request: HttpRequest = {},
   ): Promise<JsonResponse<T>> {
     return this.#send(method, path, request, async (res, url) => {
-      const text = await readBoundedText(res, this.#maxBodyBytes, () =>
-        new ServerError(
-          { status: res.status, body: "", method, url },
-          `The answer to ${method.toUpperCase()} ${url} from ${this.url} is larger than the ` +
-            `${this.#maxBodyBytes} bytes allowed (maxBodyBytes): the connection was closed. ` +
-            `Narrow the request (fewer rows per page) or raise maxBodyBytes`,
-        ));
+      const text = await readBoundedText(
+        res,
+        this.#maxBodyBytes,
+        () =>
+          new ServerError(
+            `The answer to ${method.toUpperCase()} ${url} from ${this.url} is larger than the ` +
+              `${this.#maxBodyBytes} bytes allowed (maxBodyBytes): the connection was closed. ` +
+              `Narrow the request (fewer rows per page) or raise maxBodyBytes`,
+            { status: res.status, body: "", method, url },
+          ),
+      );
       if (text.trim() === "") return { status: res.status, data: undefined, text };
       try {
         return { status: res.status, data: JSON.parse(text) as T, text };
       } catch (cause) {
         throw new ServerError(
+          `Cannot parse response as JSON from ${method} ${url} (status ${res.status}): ${
+            redactText(text).slice(0, 200)
+          }. The server or a proxy in between sent something else than the API answer`,
           {
             status: res.status,
             body: text,
@@ -442,9 +449,6 @@ export class Connection implements Disposable {
             url,
             cause,
           },
-          `Cannot parse response as JSON from ${method} ${url} (status ${res.status}): ${
-            redactText(text).slice(0, 200)
-          }. The server or a proxy in between sent something else than the API answer`,
         );
       }
     }, true);
@@ -602,17 +606,17 @@ export class Connection implements Disposable {
           const retryAfter = parseRetryAfter(res.headers.get("retry-after"));
           if (retryAfter !== undefined && retryAfter > this.#retry.maxRetryAfterMs) {
             throw new ServerError(
-              { status: res.status, body: text, method: upper, url },
               `Server ${this.url} answered ${res.status} to ${upper} ${pathWithQuery} and asked to wait ${
                 Math.round(retryAfter / 1000)
               } s (Retry-After), longer than the ${this.#retry.maxRetryAfterMs / 1000} s allowed ` +
                 `by maxRetryAfterMs: try again later or raise that option`,
+              { status: res.status, body: text, method: upper, url },
             );
           }
           retryReason = `status ${res.status}`;
           waitMs = retryAfter ?? backoffDelay(attempt + 1, this.#retry);
         } else {
-          throw errorForStatus({ status: res.status, body: text, method: upper, url });
+          throw ApiError.fromResponse({ status: res.status, body: text, method: upper, url });
         }
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
@@ -633,7 +637,11 @@ export class Connection implements Disposable {
         }
         if (!canRetry) {
           if (timedOut) {
-            throw new TimeoutError(undefined, { uri: url, method: upper, timeoutMs, cause: error });
+            throw new TimeoutError(
+              `Timed out when requesting ${upper} ${url} from API after ${timeoutMs} ms. ` +
+                `The server may be overloaded: raise the timeout option or try again later`,
+              { url, method: upper, timeoutMs, cause: error },
+            );
           }
           throw networkError(upper, url, this.url, error, attempt, connectFailure);
         }

@@ -732,7 +732,7 @@ export abstract class MutableModel<Api extends ModelApi = ModelApi> extends Mode
     if (missing.length > 0) {
       throw new InvalidObjectError(
         `Missing fields: [${missing.join(", ")}] of ${cls.name}: set them before save()`,
-        missing,
+        { fields: missing },
       );
     }
   }
@@ -805,7 +805,7 @@ export abstract class MutableModel<Api extends ModelApi = ModelApi> extends Mode
     }
     const res = await this.cb.connection.requestJson(method, path, { ...options, json: body });
     if (res.status < 200 || res.status > 299) {
-      throw new ServerError({
+      throw ApiError.fromResponse({
         status: res.status,
         body: res.text,
         method,
@@ -850,13 +850,16 @@ export abstract class MutableModel<Api extends ModelApi = ModelApi> extends Mode
         await this.refresh(options);
         return;
       }
-      throw new ServerError({
-        status: 200,
-        body: JSON.stringify(doc),
-        method,
-        url: `${this.cb.url}${path}`,
-        result: `Did not update ${this.modelClass.name} record.`,
-      }, `Server ${this.cb.url} refused ${method} ${path}: ${String(result)}. Nothing was changed`);
+      throw new ServerError(
+        `Server ${this.cb.url} refused ${method} ${path}: ${String(result)}. Nothing was changed`,
+        {
+          status: 200,
+          body: JSON.stringify(doc),
+          method,
+          url: `${this.cb.url}${path}`,
+          result: `Did not update ${this.modelClass.name} record.`,
+        },
+      );
     }
     if (keys.length === 1 && keys[0] === "id") {
       logger.debug("Only received an ID back from the server, forcing a refresh");
@@ -880,7 +883,7 @@ export abstract class MutableModel<Api extends ModelApi = ModelApi> extends Mode
     const res = await this.cb.connection.request("DELETE", path, options);
     await res.body?.cancel();
     if (res.status !== 200 && res.status !== 204) {
-      throw new ServerError({
+      throw ApiError.fromResponse({
         status: res.status,
         body: "",
         method: "DELETE",

@@ -386,8 +386,8 @@ export class Process extends FeedTaggedModel {
     if (this.#suppressed) return this;
     if (!this.#valid) {
       throw new ObjectNotFoundError(
-        { status: 404, body: "", method: "GET", url: `${this.cb.url}${this.instanceUrl()}` },
         `Process id "${this.#guid}" is not a valid process GUID, so ${this.cb.url} was not asked for it`,
+        { url: `${this.cb.url}${this.instanceUrl()}` },
       );
     }
     let data: ProcessSummaryData | undefined;
@@ -982,7 +982,7 @@ export class Process extends FeedTaggedModel {
         options,
       );
     } catch (err) {
-      if (err instanceof ServerError) {
+      if (err instanceof ServerError || err instanceof ObjectNotFoundError) {
         throw new ApiError(
           `Sharing IOCs not set up in Cb server. See ${this.cb.url}/#/share for more information.`,
           { cause: err },
