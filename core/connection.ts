@@ -28,10 +28,8 @@ import {
 import { ApiError, ConnectionError, ServerError, TimeoutError } from "./errors.ts";
 import { normaliseBaseUrl, readBoundedText, readErrorBody } from "./_http.ts";
 import { createTransport, type Transport, type TransportPlan } from "./_transport.ts";
-import { PROXY_ENV_NAMES, resolveProxy } from "./_proxy.ts";
-import { certificateAdvice, certificateCase, readPinnedCertificates } from "./_tls_profile.ts";
-import { ProxyRefusedError } from "./_transport_node.ts";
-import { connect as tlsConnect } from "node:tls";
+import { transportPlan } from "./_transport_plan.ts";
+import { explainPermanent, networkError } from "./_request_failures.ts";
 import { redactSecrets, redactText } from "./_secrets.ts";
 import { deadlineSignal, delay, Semaphore } from "./_async.ts";
 import { encodeJson, encodeQuery, type QueryParams } from "./_encode.ts";
@@ -42,7 +40,6 @@ import {
   errorText,
   isConnectFailure,
   isIdempotent,
-  isPermanentFailure,
   type RetryPolicy,
 } from "./_retry.ts";
 import { consoleLogger, formatSeconds, type Logger, warningsOnlyLogger } from "./log.ts";
@@ -714,7 +711,14 @@ export class Connection implements Disposable {
     timedOut: boolean,
   ): Promise<RetryWait> {
     const { method, url, timeoutMs } = req;
-    if (!timedOut) await this.#explainPermanent(method, url, error);
+    if (!timedOut) {
+      await explainPermanent(method, url, error, {
+        server: this.url,
+        plan: this.#plan,
+        sslCertFile: this.credentials?.sslCertFile,
+        firstTlsProbe: () => !this.#tlsProbed && (this.#tlsProbed = true),
+      });
+    }
     const connectFailure = !timedOut && isConnectFailure(error);
     const waitMs = afterFailure({
       attempt,
@@ -737,60 +741,6 @@ export class Connection implements Disposable {
       );
     }
     throw networkError(method, url, this.url, error, attempt, connectFailure);
-  }
-
-  /**
-   * Throws the typed error of a failure that will happen again however often it is retried: a
-   * refused certificate (naming the case and the profile line that fixes it), a proxy refusing
-   * CONNECT, plain http to a TLS server, a permission Deno denies.
-   */
-  async #explainPermanent(method: string, url: string, error: unknown): Promise<void> {
-    const proxy = this.#plan.proxy;
-    const text = errorText(error);
-    if (
-      proxy &&
-      (error instanceof ProxyRefusedError ||
-        /unsuccessful tunnel|proxy authentication required/i.test(text))
-    ) {
-      const status = error instanceof ProxyRefusedError
-        ? error.status
-        : /proxy authentication required/i.test(text)
-        ? 407
-        : undefined;
-      throw new ConnectionError(
-        `The proxy ${proxy.origin} (${proxy.where}) refused to open a tunnel (CONNECT)${
-          status ? ` with status ${status}` : ""
-        } to ${new URL(url).host} for ${method} ${url}: ${
-          status === 407
-            ? "check the user name and password in the proxy URL"
-            : "check that the proxy allows CONNECT to this host and port"
-        }`,
-        { url, cause: error },
-      );
-    }
-    const kind = certificateCase(error, this.#plan.tls.ca !== undefined);
-    if (kind !== undefined) {
-      throw new ConnectionError(
-        `Cannot connect to ${this.url} for ${method} ${url}: ${errorText(error)}. ${
-          certificateAdvice(kind, this.url, this.credentials?.sslCertFile)
-        }`,
-        { url, cause: error },
-      );
-    }
-    if (isPermanentFailure(error)) throw networkError(method, url, this.url, error, 0, false);
-    // Plain http to a TLS server fails in odd ways (a reset, a closed connection); one probe per
-    // connection tells it apart from a dropped connection.
-    if (url.startsWith("http:") && !this.#tlsProbed && !isConnectFailure(error)) {
-      this.#tlsProbed = true;
-      if (await speaksTls(url)) {
-        throw new ConnectionError(
-          `Cannot send ${method} ${url}: the server speaks TLS: use https://${
-            url.slice("http://".length)
-          } in the profile's url`,
-          { url, cause: error },
-        );
-      }
-    }
   }
 
   async #fetchFollowing(
@@ -832,117 +782,4 @@ export class Connection implements Disposable {
     }
     throw new ConnectionError(`Too many redirects from ${url}: check the configured URL`, { url });
   }
-}
-
-/** Whether the server at an http:// URL answers a TLS handshake (at most 1 s). */
-function speaksTls(url: string): Promise<boolean> {
-  const target = new URL(url);
-  return new Promise((resolve) => {
-    const socket = tlsConnect({
-      host: target.hostname.replace(/^\[|\]$/g, ""),
-      port: Number(target.port || 80),
-      rejectUnauthorized: false,
-    });
-    const finish = (answer: boolean) => {
-      clearTimeout(timer);
-      socket.removeAllListeners();
-      socket.on("error", () => {});
-      socket.destroy();
-      resolve(answer);
-    };
-    const timer = setTimeout(() => finish(false), 1_000);
-    socket.once("secureConnect", () => finish(true));
-    socket.once("error", () => finish(false));
-  });
-}
-
-function networkError(
-  method: string,
-  url: string,
-  server: string,
-  error: unknown,
-  attempt: number,
-  connectFailure: boolean,
-): ConnectionError {
-  const detail = errorText(error);
-  const advice = connectFailure
-    ? "Check the host name and port in the profile's url and that the server is up (refused " +
-      "connections and unknown hosts are retried for connectRetryMs, 2 s by default)"
-    : "Check that the server is up and reachable, then try again";
-  const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : "";
-  return new ConnectionError(
-    `Received a network connection error from ${server} for ${method} ${url}${tries}: ${detail}. ${advice}`,
-    { url, cause: error },
-  );
-}
-
-function processHasProxy(): boolean {
-  try {
-    return ["http_proxy", "https_proxy", "all_proxy"].some((n) =>
-      Boolean(Deno.env.get(n) || Deno.env.get(n.toUpperCase()))
-    );
-  } catch {
-    return false;
-  }
-}
-
-function proxyEnvironment(options: ConnectOptions): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = {};
-  for (const name of PROXY_ENV_NAMES) {
-    if (options.env) {
-      env[name] = options.env[name];
-      continue;
-    }
-    try {
-      env[name] = Deno.env.get(name);
-    } catch {
-      // Without --allow-env the variables cannot be read; Deno's fetch cannot read them either.
-    }
-  }
-  return env;
-}
-
-async function transportPlan(
-  credentials: Credentials,
-  url: string,
-  where: string,
-  options: ConnectOptions,
-  logger: Logger,
-): Promise<TransportPlan> {
-  const secure = url.startsWith("https:");
-  const ca = credentials.sslCertFile && secure && credentials.sslVerify
-    ? await readPinnedCertificates(credentials.sslCertFile, where)
-    : undefined;
-  if (!credentials.sslVerify && secure) {
-    logger.warn(
-      `ssl_verify is False for ${new URL(url).host} (${where}): the server's certificate is not ` +
-        `checked, so anyone between this machine and the server can read the API token. Pin the ` +
-        `certificate with ssl_cert_file instead (see "deno task cbapi check-tls ${url} --save server.pem")`,
-    );
-  }
-  const resolved = resolveProxy(
-    url,
-    credentials.proxy,
-    credentials.ignoreSystemProxy,
-    proxyEnvironment(options),
-    where,
-  );
-  const proxy = resolved.proxy;
-  // fetch reads the process environment's proxy variables by itself: when an explicit `env`
-  // option (or NO_PROXY, or ignore_system_proxy) says "direct" while the process has one, the
-  // node transport, which reads none, carries the requests.
-  const envProxyIgnored = resolved.envProxyIgnored ||
-    (proxy === undefined && options.env !== undefined && processHasProxy());
-  const tls: TransportPlan["tls"] = {
-    verify: credentials.sslVerify,
-    verifyHostname: credentials.sslVerifyHostname,
-    forceTls12: credentials.sslForceTls12,
-  };
-  if (ca) tls.ca = ca;
-  return {
-    tls,
-    proxy,
-    envProxyIgnored,
-    poolConnections: options.poolConnections ?? 10,
-  };
 }
