@@ -168,7 +168,14 @@ export function createNodeTransport(options: NodeTransportOptions): Transport {
         ? await connectRaw(proxy.host, proxy.port, signal)
         : await connectRaw(host, port, signal);
     } catch (error) {
-      throw signal.aborted ? signal.reason : new TransportError(url, error);
+      if (signal.aborted) throw signal.reason;
+      const name = proxy ? proxy.host : host;
+      throw new TransportError(
+        url,
+        /failed to lookup|getaddrinfo|ENOTFOUND|EAI_AGAIN/i.test(String(error))
+          ? new Error(`dns error: the host name "${name}" does not resolve`, { cause: error })
+          : error,
+      );
     }
     raw.on("error", () => {}); // Reported through the exchange or the TLS socket.
     try {
@@ -256,6 +263,7 @@ function handshake(
 ): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
     const servername = /^[\d.]+$|:/.test(host) ? undefined : host;
+    raw.recycle = true;
     const socket = tls.connect({
       ...tlsOptions,
       socket: raw,
