@@ -44,6 +44,12 @@ export class RawConnection extends Duplex {
     this.#conn = conn;
   }
 
+  /** Whether the connection keeps the process alive (an idle kept one does not, as in node's agent). */
+  set alive(alive: boolean) {
+    if (alive) this.#conn.ref();
+    else this.#conn.unref();
+  }
+
   /** Stops reading the socket. */
   hold(): void {
     this.#held = true;

@@ -131,6 +131,7 @@ export function createNodeTransport(options: NodeTransportOptions): Transport {
     for (let link = links?.pop(); link; link = links?.pop()) {
       link.idle?.();
       link.idle = undefined;
+      link.raw.alive = true;
       if (!link.socket.destroyed && !link.raw.destroyed) return link;
       destroy(link);
     }
@@ -155,6 +156,7 @@ export function createNodeTransport(options: NodeTransportOptions): Transport {
       link.socket.off("end", drop);
       link.socket.off("close", drop);
     };
+    link.raw.alive = false; // A script that never closes its connection still ends.
     links.push(link);
     idle.set(link.key, links);
   };

@@ -9,6 +9,7 @@
 
 import assert from "node:assert/strict";
 import { Connection } from "@cbapi/cbapi/core";
+import { CbEmulator } from "@cbapi/cbapi/testing";
 import { makeCertSet } from "../_certs.ts";
 
 const MIB = 1024 * 1024;
@@ -97,4 +98,28 @@ Deno.test("a streamed download over the node transport (pinned certificate) is r
   } finally {
     await srv.server.shutdown();
   }
+});
+
+Deno.test("a script that never closes its node-transport connection still ends: kept connections do not hold the process (as node's agent unrefs them)", async () => {
+  await using emu = await CbEmulator.start({ tls: true });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      `--config=${new URL("../../deno.json", import.meta.url).pathname}`,
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-env",
+      new URL("./_no_close.ts", import.meta.url).pathname,
+      emu.url,
+      emu.token,
+      emu.certFile!,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill(), 15_000);
+  const out = await child.output();
+  clearTimeout(timer);
+  assert.ok(out.success, `the child was killed or failed: ${new TextDecoder().decode(out.stderr)}`);
+  assert.equal(new TextDecoder().decode(out.stdout).trim(), "node");
 });
