@@ -74,6 +74,9 @@ function lineReader(stream: ReadableStream<Uint8Array>) {
 
 /** The Erlang VM process of the broker that keeps its data in `dir` (Linux), if found. */
 export async function brokerPid(dir: string): Promise<number | undefined> {
+  // RABBITMQ_PID_FILE of the test broker; else look for the VM naming the folder.
+  const written = Number((await Deno.readTextFile(`${dir}/rabbit.pid`).catch(() => "")).trim());
+  if (written > 0) return written;
   try {
     for await (const entry of Deno.readDir("/proc")) {
       if (!/^\d+$/.test(entry.name)) continue;
