@@ -114,6 +114,10 @@ export async function readBoundedText(
     await response.body.cancel().catch(() => {});
     throw tooLarge();
   }
+  // A declared length within the limit bounds the body already (both transports read no more
+  // than it), unless the body was decompressed on the way (the length is then the compressed
+  // one): read it whole, without a stream step and a decode per chunk.
+  if (declared <= limit && !response.headers.has("content-encoding")) return await response.text();
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   const parts: string[] = [];
