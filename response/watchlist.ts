@@ -248,7 +248,7 @@ export class Watchlist<I extends WatchlistIndexType = WatchlistIndexType>
     return new InvalidObjectError(
       `index_type of watchlist ${this.uniqueId} on ${this.cb.url} is ${this.index_type}: ` +
         `expected ${expected}`,
-      ["index_type"],
+      { fields: ["index_type"] },
     );
   }
 
