@@ -5,12 +5,12 @@
  */
 
 import {
+  ApiError,
   installFields,
   type ModelId,
   MutableModel,
   type RequestOptions,
   type SaveOptions,
-  ServerError,
   type WritableFieldValues,
 } from "../core/mod.ts";
 import type { CbResponseAPI } from "./api.ts";
@@ -176,7 +176,7 @@ export class BannedHash extends MutableModel<CbResponseAPI> {
 
   #checkStatus(status: number, method: string, path: string): void {
     if (status >= 200 && status <= 299) return;
-    throw new ServerError({
+    throw ApiError.fromResponse({
       status,
       body: "",
       method,
