@@ -10,6 +10,9 @@ import {
   type Document,
   type FieldValues,
   installFields,
+  join,
+  type Joins,
+  type JoinSpecs,
   type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
@@ -122,7 +125,8 @@ export interface Process extends
     | "process_md5"
     | "start"
     | "username"
-  > {}
+  >,
+  Joins<typeof Process.joins> {}
 
 /**
  * A process (one segment of it, or all segments on Cb Response 6.x where segment 0 means all).
@@ -239,6 +243,15 @@ export class Process extends FeedTaggedModel {
     /** Latest `last_server_update` over the segments (search rows). */
     max_last_server_update: "iso-date-time",
   } as const;
+
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ sensor: Sensor; binary: Binary }> = {
+    /** The sensor the process ran on (cached join). */
+    sensor: join(() => Sensor, "sensor_id"),
+    /** The executable's binary (cached join). */
+    binary: join(() => Binary, "process_md5", { none: (md5) => /^0+$/.test(String(md5)) }),
+  };
+
   /** Searches sort by `last_update desc` unless told otherwise. */
   static readonly defaultSort: string | undefined = "last_update desc";
   /** Rows per page. */
@@ -522,28 +535,6 @@ export class Process extends FeedTaggedModel {
   get webui_link(): string | undefined {
     if (this.#suppressed) return undefined;
     return `${this.cb.url}/#analyze/${this.#guid}/${this.#segment}`;
-  }
-
-  /**
-   * The sensor the process ran on (cached join).
-   *
-   * @param options Signal and timeout.
-   * @returns The sensor, or undefined when the process names none.
-   */
-  async sensor(options: RequestOptions = {}): Promise<Sensor | undefined> {
-    return await this.join(Sensor, "sensor_id", options);
-  }
-
-  /**
-   * The executable's binary (cached join).
-   *
-   * @param options Signal and timeout.
-   * @returns The binary, or undefined when the process has no MD5.
-   */
-  async binary(options: RequestOptions = {}): Promise<Binary | undefined> {
-    const md5 = this.process_md5;
-    if (!md5 || /^0+$/.test(md5)) return undefined;
-    return await this.cb.selectById(Binary, md5, options);
   }
 
   /**
@@ -1016,8 +1007,6 @@ export class Process extends FeedTaggedModel {
   async depth(options: RequestOptions = {}): Promise<number> {
     return await depthOf(this, options, Process.#tree);
   }
-
-  // ---- tags ---------------------------------------------------------------------------------
 }
 installFields(Process, { writable: false });
 
