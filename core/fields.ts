@@ -268,11 +268,6 @@ export interface JoinOptions<Self> {
   none?: readonly unknown[] | ((value: unknown) => boolean);
   /** Joins only when this holds (an alert's process exists for process alerts only). */
   when?: (model: Self) => boolean;
-  /**
-   * What to do instead of assigning the join, for the `TypeError` an assignment throws
-   * (the default names the key field).
-   */
-  instead?: string;
 }
 
 /** A model class a join loads: either `api.selectById(cls, id)` or its own `selectById`. */
@@ -298,7 +293,7 @@ export interface JoinSpec<M extends Model = Model, Self = never> {
 
 /**
  * The type of a model's `static joins` map, from method name to the model each join loads
- * (`static joins: JoinSpecs<{ group: SensorGroup }> = { group: join(SensorGroup, "group_id") }`).
+ * (`static joins: JoinSpecs<{ group: SensorGroup }> = { group: join(() => SensorGroup, "group_id") }`).
  * Written out because a published class member needs an explicit type; a join whose target
  * does not match its entry fails to type-check.
  *
@@ -347,7 +342,7 @@ export type Joins<J> = {
  * module is given as `() => Feed`, because a product's model modules import each other and a
  * static initializer runs while its module loads (the other class may not exist yet).
  * @param key The field holding the id, a path into a nested object, or a function of the model.
- * @param options Values that name no object, a condition, and the hint of the assignment error.
+ * @param options Values that name no object, and a condition.
  * @returns The join's declaration.
  *
  * @example A join declared once
@@ -417,7 +412,7 @@ function lowerFirst(name: string): string {
 }
 
 function assignmentError(
-  cls: { name: string },
+  cls: { name: string; prototype: object },
   name: string,
   spec: JoinSpec<Model, Model>,
   writable: boolean,
@@ -426,11 +421,17 @@ function assignmentError(
   const target = targetOf(spec).name;
   const head = `${self}.${name} is a join: call await ${self}.${name}() to read the ${target}; ` +
     `assigning it would replace the method and save nothing`;
-  if (spec.options.instead) return `${head}. ${spec.options.instead}`;
   if (!writable) return `${head}. ${cls.name} objects are read-only`;
   if (typeof spec.key !== "string") return `${head}. The ${target} is named by the server`;
+  // A model with a setter method for the join (`setGroup`, `setPolicy`) names it first.
+  const setter = `set${name.slice(0, 1).toUpperCase()}${name.slice(1)}`;
+  const other = lowerFirst(target);
+  if (typeof (cls.prototype as Record<string, unknown>)[setter] === "function") {
+    return `${head}. To point it at another ${target}, call ${self}.${setter}(${other}) ` +
+      `(or set ${self}.${spec.key}) and save()`;
+  }
   return `${head}. To point it at another ${target}, set ${self}.${spec.key} = ` +
-    `${lowerFirst(target)}.uniqueId and save()`;
+    `${other}.uniqueId and save()`;
 }
 
 /**

@@ -157,7 +157,7 @@ export function displayValue(key: string, value: unknown): string {
 
 /**
  * Base of every model. Product models declare their fields in `static fields`, their REST path
- * in `static urlObject`, and their joins as async methods.
+ * in `static urlObject`, and their joins in `static joins` (see `join` in `fields.ts`).
  *
  * Models built by `select(Model, id)` are loaded before they are returned; models built from
  * query rows hold the row and load the rest on {@linkcode Model.load}.

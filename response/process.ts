@@ -544,6 +544,8 @@ export class Process extends FeedTaggedModel {
    * @returns The parent, or undefined at the top of the tree.
    */
   async parent(options: RequestOptions = {}): Promise<Process | undefined> {
+    // Not in `Process.joins`: the parent's id and its document come from this process's summary
+    // (loaded on demand), and the parent is built from that document without a GET of its own.
     const summary = await this.#loadSummary(options);
     const guid = this.#parentGuid();
     if (!guid) return undefined;

@@ -205,10 +205,7 @@ export class Sensor extends MutableModel<CbResponseAPI> {
   /** The joins, declared once: each is a read-only async method. */
   static joins: JoinSpecs<{ group: SensorGroup }> = {
     /** The sensor's group (cached join on `group_id`; move it with `setGroup()`). */
-    group: join(() => SensorGroup, "group_id", {
-      instead:
-        "To move the sensor, call sensor.setGroup(group) (or set sensor.group_id) and save()",
-    }),
+    group: join(() => SensorGroup, "group_id"),
   };
 
   /**

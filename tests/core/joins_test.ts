@@ -27,7 +27,7 @@ Deno.test("Response: sensor.group = group throws a TypeError naming setGroup(); 
     (e: unknown) =>
       e instanceof TypeError &&
       e.message.includes("sensor.group is a join") &&
-      e.message.includes("sensor.setGroup(group)") && e.message.includes("save()"),
+      e.message.includes("call sensor.setGroup(sensorGroup) (or set sensor.group_id) and save()"),
   );
   assert.equal(typeof sensor.group, "function", "the join is still there");
   assert.ok(!sensor.isDirty());
@@ -59,8 +59,8 @@ Deno.test("Protection: computer.policy = p throws a TypeError naming policyId; t
     () => assign(c, "policy", p),
     TypeError,
     "computer.policy is a join: call await computer.policy() to read the Policy; assigning it " +
-      "would replace the method and save nothing. To point it at another Policy, set " +
-      "computer.policyId = policy.uniqueId and save()",
+      "would replace the method and save nothing. To point it at another Policy, call " +
+      "computer.setPolicy(policy) (or set computer.policyId) and save()",
   );
   assert.ok(!c.isDirty());
   assert.deepEqual(protectionSince(f.emu, n), []);
