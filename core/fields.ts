@@ -367,10 +367,9 @@ export function join<M extends Model, Self = never>(
   return { target, key, options };
 }
 
-/** What a join reads of the model (members that are protected in the model's type). */
+/** The model's API, which a join loads through (protected in the model's type). */
 interface JoinHost {
   readonly cb: ModelApi;
-  get(name: string): unknown;
 }
 
 function targetOf<M extends Model>(spec: Pick<JoinSpec<M>, "target">): JoinTarget<M> {
@@ -381,8 +380,8 @@ function targetOf<M extends Model>(spec: Pick<JoinSpec<M>, "target">): JoinTarge
 
 function keyValue(model: Model, key: JoinKey<Model>): unknown {
   if (typeof key === "function") return key(model);
-  if (typeof key === "string") return (model as unknown as JoinHost).get(key);
-  let value: unknown = (model as unknown as JoinHost).get(key[0]!);
+  if (typeof key === "string") return model.get(key);
+  let value: unknown = model.get(key[0]!);
   for (const part of key.slice(1)) {
     value = value && typeof value === "object"
       ? (value as Record<string, unknown>)[part]
