@@ -71,7 +71,7 @@ export type {
   Typed,
   WritableFieldValues,
 } from "./fields.ts";
-export { canonicalId, installJoins, join } from "./fields.ts";
+export { canonicalId, join } from "./fields.ts";
 export { ObjectCache, type ObjectCacheOptions } from "./cache.ts";
 export {
   displayValue,
