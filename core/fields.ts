@@ -242,7 +242,12 @@ export function canonicalId(kind: IdKind, id: ModelId, model: string): ModelId {
       return String(id);
     case "md5": {
       const text = String(id);
-      if (!MD5_TEXT.test(text)) throw new InvalidHashError(text);
+      if (!MD5_TEXT.test(text)) {
+        throw new InvalidHashError(
+          `MD5sum "${text}" is not valid: give 32 hexadecimal characters`,
+          { hash: text },
+        );
+      }
       return text.toUpperCase();
     }
     default:

@@ -84,11 +84,10 @@ export {
   type ModelClass,
   type ModelId,
   type ModelInit,
-  MutableModel,
   readField,
-  type SaveOptions,
   writeField,
 } from "./model.ts";
+export { MutableModel, type SaveOptions } from "./mutable_model.ts";
 export {
   BaseQuery,
   DEFAULT_PAGES_IN_FLIGHT,

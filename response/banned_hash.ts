@@ -5,6 +5,7 @@
  */
 
 import {
+  ApiError,
   type IdKind,
   installFields,
   join,
@@ -12,7 +13,6 @@ import {
   type JoinSpecs,
   MutableModel,
   type SaveOptions,
-  ServerError,
   type WritableFieldValues,
 } from "../core/mod.ts";
 import type { CbResponseAPI } from "./api.ts";
@@ -179,7 +179,7 @@ export class BannedHash extends MutableModel<CbResponseAPI> {
 
   #checkStatus(status: number, method: string, path: string): void {
     if (status >= 200 && status <= 299) return;
-    throw new ServerError({
+    throw ApiError.fromResponse({
       status,
       body: "",
       method,

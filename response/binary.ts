@@ -402,12 +402,13 @@ export class Binary extends FeedTaggedModel {
       options,
     );
     if (!res.body) {
-      throw new ObjectNotFoundError({
-        status: res.status,
-        body: "",
-        method: "GET",
-        url: `${this.cb.url}/api/v1/binary/${this.uniqueId}`,
-      }, `Server ${this.cb.url} sent no content for binary ${this.uniqueId}`);
+      throw new ObjectNotFoundError(
+        `Server ${this.cb.url} sent no content for binary ${this.uniqueId}`,
+        {
+          method: "GET",
+          url: `${this.cb.url}/api/v1/binary/${this.uniqueId}`,
+        },
+      );
     }
     const zipOptions = options.signal ? { signal: options.signal } : {};
     // The ZIP reader is loaded by the first download: a script that never downloads skips it.
@@ -476,7 +477,8 @@ export class Binary extends FeedTaggedModel {
       );
       return doc && doc.enabled !== false ? doc : false;
     } catch (err) {
-      if (err instanceof ServerError && (err.status === 404 || err.status === 409)) return false;
+      if (err instanceof ObjectNotFoundError) return false;
+      if (err instanceof ServerError && err.status === 409) return false;
       throw err;
     }
   }

@@ -18,7 +18,6 @@ import {
   type ModelInit,
   MutableModel,
   type RequestOptions,
-  ServerError,
   type Typed,
   type WritableFieldValues,
 } from "../core/mod.ts";
@@ -219,7 +218,7 @@ export class ThreatReport extends MutableModel<CbResponseAPI> {
     this.cb.connection.logger.debug(`Updating ThreatReport with unique ID ${this.uniqueId}`);
     const res = await this.cb.connection.requestJson("POST", path, { ...options, json: body });
     if (res.status !== 200 && res.status !== 204) {
-      throw new ServerError({
+      throw ApiError.fromResponse({
         status: res.status,
         body: res.text,
         method: "POST",
