@@ -57,11 +57,21 @@ export type {
   FieldSpec,
   FieldValue,
   FieldValues,
+  JoinKey,
+  JoinMap,
+  JoinMethod,
+  JoinOptions,
+  Joins,
+  JoinSpec,
+  JoinSpecs,
+  JoinTarget,
   NestedKinds,
   NestedValue,
   TopKinds,
+  Typed,
   WritableFieldValues,
 } from "./fields.ts";
+export { canonicalId, join } from "./fields.ts";
 export { ObjectCache, type ObjectCacheOptions } from "./cache.ts";
 export {
   displayValue,

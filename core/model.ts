@@ -25,11 +25,10 @@ import type { ObjectCache } from "./cache.ts";
 import { idSegment } from "./_encode.ts";
 import { assertDocumentDepth } from "./_depth.ts";
 import { ApiError } from "./errors.ts";
-import { toInt } from "./_parse.ts";
 import { ctime, displayValue } from "./_display.ts";
 import { readField } from "./_field_codec.ts";
 import type { MutableModel } from "./mutable_model.ts";
-import type { FieldMap } from "./fields.ts";
+import { canonicalId, type FieldMap, type IdKind, installJoins } from "./fields.ts";
 
 let documentOfModel: (model: Model) => Document;
 
@@ -43,18 +42,12 @@ export function documentOf(model: Model): Document {
   return documentOfModel(model);
 }
 
-export type { FieldKind, FieldMap, FieldSpec } from "./fields.ts";
+export type { FieldKind, FieldMap, FieldSpec, IdKind } from "./fields.ts";
 export { displayValue } from "./_display.ts";
 export { readField, writeField } from "./_field_codec.ts";
 
 /** A model's unique id: a number or a string. */
 export type ModelId = string | number;
-
-/**
- * How a model's ids given by a caller are made canonical: `integer` reads numeric text as a
- * number (`"3"` is id 3), `any` keeps the id as given.
- */
-export type IdKind = "any" | "integer";
 
 /** A JSON document as the server sends it. */
 export type Document = Record<string, unknown>;
@@ -114,7 +107,7 @@ export type LoadOptions = RequestOptions;
 
 /**
  * Base of every model. Product models declare their fields in `static fields`, their REST path
- * in `static urlObject`, and their joins as async methods.
+ * in `static urlObject`, and their joins in `static joins` (see `join` in `fields.ts`).
  *
  * Models built by `select(Model, id)` are loaded before they are returned; models built from
  * query rows hold the row and load the rest on {@linkcode Model.load}.
@@ -150,14 +143,13 @@ export abstract class Model<Api extends ModelApi = ModelApi> {
   static idKind: IdKind = "any";
 
   /**
-   * Turns a caller's id into the canonical id, by the class's {@linkcode Model.idKind}
-   * (models with other rules, such as upper-case MD5s, override this).
+   * Turns a caller's id into the canonical id, by the class's {@linkcode Model.idKind}.
    *
    * @param id The id as given.
    * @returns The id to use.
    */
   static normaliseId(id: ModelId): ModelId {
-    return this.idKind === "integer" ? toInt(id) ?? id : id;
+    return canonicalId(this.idKind, id, this.name);
   }
 
   /** The API object this model belongs to (typed as the product's API). */
@@ -312,30 +304,6 @@ export abstract class Model<Api extends ModelApi = ModelApi> {
   }
 
   /**
-   * A join, declared by the target model and the field holding its id: the object of `cls`
-   * whose id is this document's `key` field, from the object cache or loaded with one GET
-   * (`this.join(Sensor, "sensor_id", options)`).
-   *
-   * @param cls The model joined to.
-   * @param key The field holding the id.
-   * @param options Signal and timeout.
-   * @param none Values of the field that name no object (such as `0` or `-1`); absent, null
-   * and empty values always do.
-   * @returns The joined object, or undefined when the field names none.
-   */
-  protected async join<M extends Model>(
-    cls: ModelClass<M>,
-    key: string,
-    options: RequestOptions = {},
-    none: readonly unknown[] = [],
-  ): Promise<M | undefined> {
-    const id = this.#info[key];
-    if (id === undefined || id === null || id === "" || none.includes(id)) return undefined;
-    if (typeof id !== "string" && typeof id !== "number") return undefined;
-    return await this.cb.selectById(cls, id, options);
-  }
-
-  /**
    * A field exactly as the server sent it (plus local changes): the text behind a `Date`
    * property, the JSON text behind a `json` field.
    *
@@ -451,10 +419,11 @@ export abstract class Model<Api extends ModelApi = ModelApi> {
  * ```
  */
 export function installFields(
-  cls: { prototype: object; fields: FieldMap },
+  cls: { prototype: object; name: string; fields: FieldMap },
   options: { writable?: boolean } = {},
 ): void {
   const writable = options.writable ?? true;
+  installJoins(cls, options);
   for (const name of Object.keys(cls.fields)) {
     if (hasAccessor(cls.prototype, name)) continue;
     Object.defineProperty(cls.prototype, name, {

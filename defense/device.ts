@@ -7,7 +7,9 @@
 import {
   type IdKind,
   installFields,
-  type RequestOptions,
+  join,
+  type Joins,
+  type JoinSpecs,
   type WritableFieldValues,
 } from "../core/mod.ts";
 import { DefenseMutableModel } from "./model.ts";
@@ -49,7 +51,8 @@ export interface Device extends
     | "sensorVersion"
     | "status"
     | "uninstalledTime"
-  > {}
+  >,
+  Joins<typeof Device.joins> {}
 
 /**
  * A Cb Defense device (an endpoint with the sensor), with every field of the `deviceInfo`
@@ -201,16 +204,11 @@ export class Device extends DefenseMutableModel {
   /** Ids are integers (numeric text is read as a number). */
   static override idKind: IdKind = "integer";
 
-  /**
-   * The policy the device is in (cached join: at most one request).
-   *
-   * @param options Signal and timeout.
-   * @returns The policy, or undefined when the device has no policy id.
-   * @throws {ObjectNotFoundError} When the policy no longer exists.
-   */
-  async policy(options: RequestOptions = {}): Promise<Policy | undefined> {
-    return await this.join(Policy, "policyId", options);
-  }
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ policy: Policy }> = {
+    /** The policy the device is in (cached join: at most one request). */
+    policy: join(() => Policy, "policyId"),
+  };
 
   /**
    * Opens a Live Response session on this device (`cb.liveResponse.requestSession`); close it, or

@@ -8,15 +8,17 @@ import {
   type Document,
   type FieldValues,
   installFields,
+  join,
+  type Joins,
+  type JoinSpecs,
   Model,
-  type RequestOptions,
 } from "../core/mod.ts";
 import { unwrapDocument } from "./_base.ts";
 import { Device } from "./device.ts";
 import type { CbDefenseAPI } from "./api.ts";
 
 /** The typed document fields of {@linkcode Event}, declared once in `Event.fields`. */
-export interface Event extends FieldValues<typeof Event.fields> {}
+export interface Event extends FieldValues<typeof Event.fields>, Joins<typeof Event.joins> {}
 
 /**
  * A Cb Defense event (read-only). `GET event/{eventId}` answers `{"eventInfo": {...}}`; the
@@ -109,22 +111,15 @@ export class Event extends Model<CbDefenseAPI> {
     registryValue: "string",
   } as const;
 
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ device: Device }> = {
+    /** The device the event happened on (cached join on `deviceDetails.deviceId`). */
+    device: join(() => Device, ["deviceDetails", "deviceId"]),
+  };
+
   /** Unwraps `eventInfo`. */
   protected override parseDocument(json: unknown): Document {
     return unwrapDocument(json, Event.infoKey, `Event ${String(this.uniqueId)}`, this.cb.url);
-  }
-
-  /**
-   * The device the event happened on (cached join).
-   *
-   * @param options Signal and timeout.
-   * @returns The device, or undefined when the event names none.
-   * @throws {ObjectNotFoundError} When the device no longer exists.
-   */
-  async device(options: RequestOptions = {}): Promise<Device | undefined> {
-    const id = this.deviceDetails.deviceId;
-    if (typeof id !== "number" && typeof id !== "string") return undefined;
-    return await this.cb.selectById(Device, id, options);
   }
 }
 installFields(Event, { writable: false });

@@ -5,7 +5,15 @@
  * @module
  */
 
-import { type ModelApi, ObjectNotFoundError, type RequestOptions } from "../core/mod.ts";
+import {
+  join,
+  type JoinSpec,
+  type JoinTarget,
+  type Model,
+  type ModelApi,
+  ObjectNotFoundError,
+  type RequestOptions,
+} from "../core/mod.ts";
 import { openZipMember } from "../core/_zip.ts";
 
 const LOCAL_HEADER = 0x04034b50;
@@ -16,6 +24,20 @@ const HEADER_SIZE = 30;
  * return an unfiltered query for some models: not copied).
  */
 export const NO_OBJECT: readonly unknown[] = [0];
+
+/**
+ * A Protection join: the object whose id is in `key`, where `0` names none.
+ *
+ * @param target The model loaded (a function returning it for a class imported in a cycle).
+ * @param key The field holding the id.
+ * @returns The join's declaration.
+ */
+export function joinOn<M extends Model>(
+  target: JoinTarget<M> | (() => JoinTarget<M>),
+  key: string,
+): JoinSpec<M> {
+  return join(target, key, { none: NO_OBJECT });
+}
 
 /**
  * Downloads `{path}?downloadFile=true` and streams the archive's first member (the Python

@@ -7,18 +7,21 @@
 import {
   type IdKind,
   installFields,
+  type Joins,
+  type JoinSpecs,
   MutableModel,
-  type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { NO_OBJECT } from "./_util.ts";
+import { joinOn } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import { FileCatalog } from "./file_catalog.ts";
 import type { CbProtectionAPI } from "./api.ts";
 
 /** The typed document fields of {@linkcode ApprovalRequest}, declared once in `ApprovalRequest.fields`. */
 export interface ApprovalRequest
-  extends WritableFieldValues<typeof ApprovalRequest.fields, never, "id"> {}
+  extends
+    WritableFieldValues<typeof ApprovalRequest.fields, never, "id">,
+    Joins<typeof ApprovalRequest.joins> {}
 
 /**
  * A user's request to approve a file (legacy mutable model: saved with a PUT of the whole
@@ -99,6 +102,26 @@ export class ApprovalRequest extends MutableModel<CbProtectionAPI> {
     /** Resolution comments (`resolutionComments`, text). */
     resolutionComments: "string",
   } as const;
+
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<
+    {
+      fileCatalog: FileCatalog;
+      installerFileCatalog: FileCatalog;
+      processFileCatalog: FileCatalog;
+      computer: Computer;
+    }
+  > = {
+    /** The requested file (cached join on `fileCatalogId`). */
+    fileCatalog: joinOn(() => FileCatalog, "fileCatalogId"),
+    /** The installer of the file (cached join on `installerFileCatalogId`). */
+    installerFileCatalog: joinOn(() => FileCatalog, "installerFileCatalogId"),
+    /** The process that wanted to run the file (cached join on `processFileCatalogId`). */
+    processFileCatalog: joinOn(() => FileCatalog, "processFileCatalogId"),
+    /** The computer the request came from (cached join on `computerId`). */
+    computer: joinOn(() => Computer, "computerId"),
+  };
+
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
   /** Resolution: not resolved. */
@@ -126,45 +149,5 @@ export class ApprovalRequest extends MutableModel<CbProtectionAPI> {
 
   /** Ids are integers (numeric text is read as a number). */
   static override idKind: IdKind = "integer";
-
-  /**
-   * The requested file (cached join on `fileCatalogId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The catalog entry, or undefined.
-   */
-  fileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return this.join(FileCatalog, "fileCatalogId", options, NO_OBJECT);
-  }
-
-  /**
-   * The installer of the file (cached join on `installerFileCatalogId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The catalog entry, or undefined.
-   */
-  installerFileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return this.join(FileCatalog, "installerFileCatalogId", options, NO_OBJECT);
-  }
-
-  /**
-   * The process that wanted to run the file (cached join on `processFileCatalogId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The catalog entry, or undefined.
-   */
-  processFileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return this.join(FileCatalog, "processFileCatalogId", options, NO_OBJECT);
-  }
-
-  /**
-   * The computer the request came from (cached join on `computerId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The computer, or undefined.
-   */
-  computer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return this.join(Computer, "computerId", options, NO_OBJECT);
-  }
 }
 installFields(ApprovalRequest);

@@ -8,17 +8,21 @@ import {
   type FieldValues,
   type IdKind,
   installFields,
+  type Joins,
+  type JoinSpecs,
   Model,
   MutableModel,
-  type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { NO_OBJECT } from "./_util.ts";
+import { joinOn } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import type { CbProtectionAPI } from "./api.ts";
 
 /** The typed document fields of {@linkcode Certificate}, declared once in `Certificate.fields`. */
-export interface Certificate extends WritableFieldValues<typeof Certificate.fields, never, "id"> {}
+export interface Certificate
+  extends
+    WritableFieldValues<typeof Certificate.fields, never, "id">,
+    Joins<typeof Certificate.joins> {}
 
 /**
  * A signing certificate (legacy mutable model: saved with a PUT of the whole document).
@@ -96,6 +100,23 @@ export class Certificate extends MutableModel<CbProtectionAPI> {
     /** Valid to (`validTo`, date, raw text with `getRaw`). */
     validTo: "iso-date-time",
   } as const;
+
+  /**
+   * The joins, declared once: each is a read-only async method (see `join`). The map's type is
+   * written out because one join loads a `Certificate` (TypeScript cannot infer a class's
+   * member from the class itself); `Publisher` is declared below, hence the function.
+   */
+  static joins: JoinSpecs<
+    { parent: Certificate; publisher: Publisher; firstSeenComputer: Computer }
+  > = {
+    /** The issuing certificate (cached join on `parentCertificateId`). */
+    parent: joinOn(Certificate, "parentCertificateId"),
+    /** The certificate's publisher (cached join on `publisherId`). */
+    publisher: joinOn(() => Publisher, "publisherId"),
+    /** The computer the certificate was first seen on (cached join on `firstSeenComputerId`). */
+    firstSeenComputer: joinOn(() => Computer, "firstSeenComputerId"),
+  };
+
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
   /** State: unapproved. */
@@ -109,36 +130,6 @@ export class Certificate extends MutableModel<CbProtectionAPI> {
 
   /** Ids are integers (numeric text is read as a number). */
   static override idKind: IdKind = "integer";
-
-  /**
-   * The issuing certificate (cached join on `parentCertificateId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The parent, or undefined for a root.
-   */
-  parent(options: RequestOptions = {}): Promise<Certificate | undefined> {
-    return this.join(Certificate, "parentCertificateId", options, NO_OBJECT);
-  }
-
-  /**
-   * The certificate's publisher (cached join on `publisherId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The publisher, or undefined.
-   */
-  publisher(options: RequestOptions = {}): Promise<Publisher | undefined> {
-    return this.join(Publisher, "publisherId", options, NO_OBJECT);
-  }
-
-  /**
-   * The computer the certificate was first seen on (cached join on `firstSeenComputerId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The computer, or undefined.
-   */
-  firstSeenComputer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return this.join(Computer, "firstSeenComputerId", options, NO_OBJECT);
-  }
 }
 installFields(Certificate);
 

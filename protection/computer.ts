@@ -7,13 +7,15 @@
 import {
   type IdKind,
   installFields,
+  type Joins,
+  type JoinSpecs,
   type LoadOptions,
   MutableModel,
   type RequestOptions,
   type SaveOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { NO_OBJECT, redactDisplay } from "./_util.ts";
+import { joinOn, redactDisplay } from "./_util.ts";
 import type { CbProtectionAPI } from "./api.ts";
 import type { ProtectionQuery } from "./query.ts";
 import { FileInstance } from "./file_instance.ts";
@@ -49,7 +51,8 @@ export interface Computer extends
     | "previousPolicyId"
     | "processorSpeed"
     | "templateComputerId"
-  > {}
+  >,
+  Joins<typeof Computer.joins> {}
 
 /**
  * A computer running the Cb Protection agent. Changing diagnostic, template or tamper-protection
@@ -232,6 +235,18 @@ export class Computer extends MutableModel<CbProtectionAPI> {
   /** Ids are integers (numeric text is read as a number). */
   static override idKind: IdKind = "integer";
 
+  /**
+   * The joins, declared once: each is a read-only async method (see `join`). The map's type is
+   * written out because one join loads a `Computer` (TypeScript cannot infer a class's member
+   * from the class itself).
+   */
+  static joins: JoinSpecs<{ policy: Policy; templateComputer: Computer }> = {
+    /** The computer's policy (cached join on `policyId`). */
+    policy: joinOn(() => Policy, "policyId"),
+    /** The template computer this one was cloned from (cached join on `templateComputerId`). */
+    templateComputer: joinOn(Computer, "templateComputerId"),
+  };
+
   #saving = false;
   #refreshing = false;
 
@@ -313,16 +328,6 @@ export class Computer extends MutableModel<CbProtectionAPI> {
   }
 
   /**
-   * The computer's policy (cached join on `policyId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The policy, or undefined when none is set.
-   */
-  policy(options: RequestOptions = {}): Promise<Policy | undefined> {
-    return this.join(Policy, "policyId", options, NO_OBJECT);
-  }
-
-  /**
    * Moves the computer to a policy (sets `policyId`; send it with `save()`).
    *
    * @param policy A policy or its id.
@@ -340,16 +345,6 @@ export class Computer extends MutableModel<CbProtectionAPI> {
     return this.cb.select(FileInstance).where(
       `computerId:${this.uniqueId}`,
     );
-  }
-
-  /**
-   * The template computer this one was cloned from (cached join on `templateComputerId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The template, or undefined when none.
-   */
-  templateComputer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return this.join(Computer, "templateComputerId", options, NO_OBJECT);
   }
 
   /** The change-tracking display, with the CLI password hidden. */

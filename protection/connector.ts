@@ -8,11 +8,13 @@
 import {
   type IdKind,
   installFields,
+  type Joins,
+  type JoinSpecs,
   MutableModel,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { downloadFirstMember, NO_OBJECT } from "./_util.ts";
+import { downloadFirstMember, joinOn } from "./_util.ts";
 import type { CbProtectionAPI } from "./api.ts";
 import { FileCatalog, fileHashOf } from "./file_catalog.ts";
 import type { ProtectionQuery } from "./query.ts";
@@ -94,7 +96,9 @@ installFields(Connector);
 
 /** The typed document fields of {@linkcode PendingAnalysis}, declared once in `PendingAnalysis.fields`. */
 export interface PendingAnalysis
-  extends WritableFieldValues<typeof PendingAnalysis.fields, "uploaded", "id"> {}
+  extends
+    WritableFieldValues<typeof PendingAnalysis.fields, "uploaded", "id">,
+    Joins<typeof PendingAnalysis.joins> {}
 
 /**
  * A file waiting for analysis by a connector (legacy mutable model). Download it with
@@ -162,6 +166,13 @@ export class PendingAnalysis extends MutableModel<CbProtectionAPI> {
     /** Id of the computer holding the file. */
     computerId: "integer",
   } as const;
+
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ fileCatalog: FileCatalog }> = {
+    /** The file's catalog entry (cached join on `fileCatalogId`). */
+    fileCatalog: joinOn(() => FileCatalog, "fileCatalogId"),
+  };
+
   /** Printed in the legacy `key : value` form. */
   static override display: "schema" | "legacy" = "legacy";
   /** Status: scheduled. */
@@ -221,16 +232,6 @@ export class PendingAnalysis extends MutableModel<CbProtectionAPI> {
     const n = this.cb.create(Notification, data);
     n.fileAnalysisId = this.id;
     return n;
-  }
-
-  /**
-   * The file's catalog entry (cached join on `fileCatalogId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The catalog entry, or undefined when the id is not set.
-   */
-  fileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return this.join(FileCatalog, "fileCatalogId", options, NO_OBJECT);
   }
 }
 installFields(PendingAnalysis);
@@ -360,8 +361,5 @@ export class Notification extends MutableModel<CbProtectionAPI> {
 
   /** Ids are integers (numeric text is read as a number). */
   static override idKind: IdKind = "integer";
-
-  /** Notification type. */
-  declare type: string | undefined;
 }
 installFields(Notification);

@@ -8,15 +8,16 @@ import {
   type FieldValues,
   type IdKind,
   installFields,
+  type Joins,
+  type JoinSpecs,
   Model,
-  type RequestOptions,
 } from "../core/mod.ts";
-import { NO_OBJECT } from "./_util.ts";
+import { joinOn } from "./_util.ts";
 import { FileCatalog } from "./file_catalog.ts";
 import type { CbProtectionAPI } from "./api.ts";
 
 /** The typed document fields of {@linkcode Event}, declared once in `Event.fields`. */
-export interface Event extends FieldValues<typeof Event.fields> {}
+export interface Event extends FieldValues<typeof Event.fields>, Joins<typeof Event.joins> {}
 
 /**
  * A server event (file executions, blocks, approvals, ...); read-only.
@@ -108,15 +109,11 @@ export class Event extends Model<CbProtectionAPI> {
   /** Ids are integers (numeric text is read as a number). */
   static override idKind: IdKind = "integer";
 
-  /**
-   * The file the event is about (cached join on `fileCatalogId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The catalog entry, or undefined.
-   */
-  fileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return this.join(FileCatalog, "fileCatalogId", options, NO_OBJECT);
-  }
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ fileCatalog: FileCatalog }> = {
+    /** The file the event is about (cached join on `fileCatalogId`). */
+    fileCatalog: joinOn(() => FileCatalog, "fileCatalogId"),
+  };
 }
 installFields(Event, { writable: false });
 

@@ -7,11 +7,13 @@
 import {
   type IdKind,
   installFields,
+  type Joins,
+  type JoinSpecs,
   MutableModel,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { downloadFirstMember, NO_OBJECT } from "./_util.ts";
+import { downloadFirstMember, joinOn } from "./_util.ts";
 import { Certificate, Publisher } from "./certificate.ts";
 import { Computer } from "./computer.ts";
 import type { CbProtectionAPI } from "./api.ts";
@@ -36,7 +38,8 @@ export interface FileCatalog extends
     typeof FileCatalog.fields,
     "publisher",
     "fileName" | "id" | "md5" | "prevalence" | "publisherId" | "sha1" | "sha256"
-  > {}
+  >,
+  Joins<typeof FileCatalog.joins> {}
 
 /**
  * A unique file known to the server (hashes, prevalence, publisher, state).
@@ -150,6 +153,17 @@ export class FileCatalog extends MutableModel<CbProtectionAPI> {
     verdict: "string",
   } as const;
 
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ computer: Computer; publisher: Publisher; certificate: Certificate }> =
+    {
+      /** The computer the file was first seen on (cached join on `computerId`). */
+      computer: joinOn(() => Computer, "computerId"),
+      /** The file's publisher (cached join on `publisherId`). */
+      publisher: joinOn(() => Publisher, "publisherId"),
+      /** The file's signing certificate (cached join on `certificateId`). */
+      certificate: joinOn(() => Certificate, "certificateId"),
+    };
+
   /**
    * The `publisher` field (publisher name as the server sent it): the property `publisher` is
    * the join to the {@linkcode Publisher} model, as in the Python library.
@@ -164,36 +178,6 @@ export class FileCatalog extends MutableModel<CbProtectionAPI> {
   /** The first hash the entry has: MD5, else SHA-1, else SHA-256. */
   get fileHash(): string | undefined {
     return fileHashOf(this.info);
-  }
-
-  /**
-   * The computer the file was first seen on (cached join on `computerId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The computer, or undefined when the id is not set.
-   */
-  computer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return this.join(Computer, "computerId", options, NO_OBJECT);
-  }
-
-  /**
-   * The file's publisher (cached join on `publisherId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The publisher, or undefined when the id is not set.
-   */
-  publisher(options: RequestOptions = {}): Promise<Publisher | undefined> {
-    return this.join(Publisher, "publisherId", options, NO_OBJECT);
-  }
-
-  /**
-   * The file's signing certificate (cached join on `certificateId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The certificate, or undefined when the id is not set.
-   */
-  certificate(options: RequestOptions = {}): Promise<Certificate | undefined> {
-    return this.join(Certificate, "certificateId", options, NO_OBJECT);
   }
 }
 installFields(FileCatalog);

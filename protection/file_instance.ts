@@ -9,12 +9,13 @@ import {
   type FieldValues,
   type IdKind,
   installFields,
+  type Joins,
+  type JoinSpecs,
   Model,
   MutableModel,
-  type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { NO_OBJECT } from "./_util.ts";
+import { joinOn } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import { FileCatalog } from "./file_catalog.ts";
 import type { CbProtectionAPI } from "./api.ts";
@@ -26,7 +27,8 @@ export interface FileInstance extends
     typeof FileInstance.fields,
     never,
     "computerId" | "executed" | "fileCatalogId" | "fileName" | "id" | "pathName"
-  > {}
+  >,
+  Joins<typeof FileInstance.joins> {}
 
 /**
  * One file on one computer. Approve it locally by setting `localState = 2` and saving: the
@@ -95,25 +97,13 @@ export class FileInstance extends MutableModel<CbProtectionAPI> {
   /** Ids are integers (numeric text is read as a number). */
   static override idKind: IdKind = "integer";
 
-  /**
-   * The computer the file is on (cached join on `computerId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The computer, or undefined.
-   */
-  computer(options: RequestOptions = {}): Promise<Computer | undefined> {
-    return this.join(Computer, "computerId", options, NO_OBJECT);
-  }
-
-  /**
-   * The file's catalog entry (cached join on `fileCatalogId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The catalog entry, or undefined.
-   */
-  fileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return this.join(FileCatalog, "fileCatalogId", options, NO_OBJECT);
-  }
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ computer: Computer; fileCatalog: FileCatalog }> = {
+    /** The computer the file is on (cached join on `computerId`). */
+    computer: joinOn(() => Computer, "computerId"),
+    /** The file's catalog entry (cached join on `fileCatalogId`). */
+    fileCatalog: joinOn(() => FileCatalog, "fileCatalogId"),
+  };
 }
 installFields(FileInstance);
 

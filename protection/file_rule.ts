@@ -7,11 +7,12 @@
 import {
   type IdKind,
   installFields,
+  type Joins,
+  type JoinSpecs,
   MutableModel,
-  type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { NO_OBJECT } from "./_util.ts";
+import { joinOn } from "./_util.ts";
 import { FileCatalog } from "./file_catalog.ts";
 import { User } from "./user.ts";
 import type { CbProtectionAPI } from "./api.ts";
@@ -19,7 +20,8 @@ import type { CbProtectionAPI } from "./api.ts";
 /** The typed document fields of {@linkcode FileRule}, declared once in `FileRule.fields`. */
 export interface FileRule
   extends
-    WritableFieldValues<typeof FileRule.fields, never, "createdByUserId" | "id" | "sourceType"> {}
+    WritableFieldValues<typeof FileRule.fields, never, "createdByUserId" | "id" | "sourceType">,
+    Joins<typeof FileRule.joins> {}
 
 /**
  * A rule that approves or bans a file by hash. Created with `cb.create(FileRule)`; `name` is
@@ -144,24 +146,12 @@ export class FileRule extends MutableModel<CbProtectionAPI> {
   /** Ids are integers (numeric text is read as a number). */
   static override idKind: IdKind = "integer";
 
-  /**
-   * The file of the rule (cached join on `fileCatalogId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The catalog entry, or undefined for a hash-only rule.
-   */
-  fileCatalog(options: RequestOptions = {}): Promise<FileCatalog | undefined> {
-    return this.join(FileCatalog, "fileCatalogId", options, NO_OBJECT);
-  }
-
-  /**
-   * The user who created the rule (cached join on `createdByUserId`).
-   *
-   * @param options Signal and timeout.
-   * @returns The user, or undefined.
-   */
-  createdByUser(options: RequestOptions = {}): Promise<User | undefined> {
-    return this.join(User, "createdByUserId", options, NO_OBJECT);
-  }
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ fileCatalog: FileCatalog; createdByUser: User }> = {
+    /** The file of the rule (cached join on `fileCatalogId`). */
+    fileCatalog: joinOn(() => FileCatalog, "fileCatalogId"),
+    /** The user who created the rule (cached join on `createdByUserId`). */
+    createdByUser: joinOn(() => User, "createdByUserId"),
+  };
 }
 installFields(FileRule);

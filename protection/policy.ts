@@ -118,8 +118,5 @@ export class Policy extends MutableModel<CbProtectionAPI> {
 
   /** Ids are integers (numeric text is read as a number). */
   static override idKind: IdKind = "integer";
-
-  /** Creation time. */
-  declare readonly dateCreated: Date | undefined;
 }
 installFields(Policy);

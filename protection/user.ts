@@ -173,9 +173,6 @@ export class UserGroup extends MutableModel<CbProtectionAPI> {
 
   /** Ids are integers (numeric text is read as a number). */
   static override idKind: IdKind = "integer";
-
-  /** Whether the group is enabled. */
-  declare enabled: boolean | undefined;
 }
 installFields(UserGroup);
 
@@ -239,9 +236,6 @@ export class TrustedUser extends MutableModel<CbProtectionAPI> {
 
   /** Ids are integers (numeric text is read as a number). */
   static override idKind: IdKind = "integer";
-
-  /** Platform: 1 Windows, 2 Mac, 4 Linux. */
-  declare platformId: number | undefined;
 }
 installFields(TrustedUser);
 

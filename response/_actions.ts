@@ -6,6 +6,7 @@
  */
 
 import { ApiError, type LoadOptions, MutableModel } from "../core/mod.ts";
+import { idSegment } from "../core/_encode.ts";
 import type { CbResponseAPI } from "./api.ts";
 
 /** The action names by `action_type` number. */
@@ -57,6 +58,44 @@ export function actionTypeNumber(name: string): number {
  * ```
  */
 export abstract class ActionModel extends MutableModel<CbResponseAPI> {
+  /** The field holding the parent's id (`group_id` of a feed action). */
+  static readonly parentField: string = "";
+  /** What the parent is, for messages (`feed`, `watchlist`). */
+  static readonly parentName: string = "";
+
+  /**
+   * The route listing one parent's actions: `urlObject` with the parent's id in its
+   * `{...}` segment.
+   *
+   * @param parentId The parent's id.
+   * @returns The path.
+   */
+  static listUrlFor(parentId: string): string {
+    return this.urlObject.replace(/\{[a-z_]+\}/, idSegment(parentId, this.parentName));
+  }
+
+  /** `{parent's list route}/{id}`. */
+  protected override instanceUrl(): string {
+    return `${this.#base()}/${idSegment(this.uniqueId, this.modelClass.name)}`;
+  }
+
+  /** The parent's list route. */
+  protected override createUrl(): string {
+    return this.#base();
+  }
+
+  #base(): string {
+    const cls = this.constructor as typeof ActionModel;
+    const id = this.info[cls.parentField];
+    if (id === undefined || id === null) {
+      throw new ApiError(
+        `${cls.name} has no ${cls.parentField} (${cls.parentName} id): set it before saving ` +
+          `to ${this.cb.url}`,
+      );
+    }
+    return cls.listUrlFor(String(id));
+  }
+
   /** The action kind by name: `email`, `syslog`, `http_post`, `alert` (or `unknown`). */
   get type(): ActionTypeName {
     return actionTypeName(this.info.action_type);

@@ -8,6 +8,9 @@
 import {
   type Document,
   installFields,
+  join,
+  type Joins,
+  type JoinSpecs,
   type LoadOptions,
   MutableModel,
   ObjectNotFoundError,
@@ -41,7 +44,8 @@ export interface Alert extends
     | "report_score"
     | "sensor_id"
     | "unique_id"
-  > {}
+  >,
+  Joins<typeof Alert.joins> {}
 
 /**
  * An alert raised by a watchlist or a feed hit. Search with `cb.select(Alert)`; change `status`
@@ -173,6 +177,27 @@ export class Alert extends MutableModel<CbResponseAPI> {
     /** File names the binary was seen with (binary alerts). */
     observed_filename: ["string"],
   } as const;
+
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<
+    { process: Process; binary: Binary; sensor: Sensor; feed: Feed; watchlist: Watchlist }
+  > = {
+    /** The process of a process alert (the first segment: 6.1 truncates alert segment ids). */
+    process: join(() => Process, "process_id", {
+      when: (alert: Alert): boolean => String(alert.alert_type ?? "").includes("process"),
+    }),
+    /** The binary of the alert (join on `md5`). */
+    binary: join(() => Binary, "md5"),
+    /** The sensor that reported the hit. */
+    sensor: join(() => Sensor, "sensor_id"),
+    /** The feed that raised the alert (none for watchlist alerts, whose `feed_id` is -1). */
+    feed: join(() => Feed, "feed_id", { none: (id) => Number(id) < 0 }),
+    /** The watchlist that raised the alert (none for feed alerts). */
+    watchlist: join(() => Watchlist, "watchlist_id", {
+      when: (alert: Alert): boolean => alert.feed_id === -1,
+    }),
+  };
+
   /** Default sort of alert searches: none. */
   static readonly defaultSort: string | undefined = undefined;
   /** Rows per page: 500. */
@@ -233,63 +258,6 @@ export class Alert extends MutableModel<CbResponseAPI> {
     this.setDocument({ ...row, ...Object.fromEntries(pending) }, true);
     this.cb.cache.renew(this);
     return this;
-  }
-
-  /**
-   * The process of a process alert (the first segment: 6.1 truncates alert segment ids).
-   *
-   * @param options Signal and timeout.
-   * @returns The process, or undefined for binary alerts.
-   */
-  async process(options: RequestOptions = {}): Promise<Process | undefined> {
-    const id = this.info.process_id;
-    if (!String(this.alert_type ?? "").includes("process") || typeof id !== "string" || !id) {
-      return undefined;
-    }
-    return await Process.selectById(this.cb, id, options);
-  }
-
-  /**
-   * The binary of the alert (join on `md5`).
-   *
-   * @param options Signal and timeout.
-   * @returns The binary, or undefined.
-   */
-  async binary(options: RequestOptions = {}): Promise<Binary | undefined> {
-    return await this.join(Binary, "md5", options);
-  }
-
-  /**
-   * The sensor that reported the hit.
-   *
-   * @param options Signal and timeout.
-   * @returns The sensor, or undefined.
-   */
-  async sensor(options: RequestOptions = {}): Promise<Sensor | undefined> {
-    return await this.join(Sensor, "sensor_id", options);
-  }
-
-  /**
-   * The feed that raised the alert (undefined for watchlist alerts, whose `feed_id` is -1).
-   *
-   * @param options Signal and timeout.
-   * @returns The feed, or undefined.
-   */
-  async feed(options: RequestOptions = {}): Promise<Feed | undefined> {
-    const id = this.feed_id;
-    return id === undefined || id < 0 ? undefined : await this.cb.selectById(Feed, id, options);
-  }
-
-  /**
-   * The watchlist that raised the alert (undefined for feed alerts).
-   *
-   * @param options Signal and timeout.
-   * @returns The watchlist, or undefined.
-   */
-  async watchlist(options: RequestOptions = {}): Promise<Watchlist | undefined> {
-    const id = this.info.watchlist_id;
-    if (this.feed_id !== -1 || id === undefined || id === null || id === "") return undefined;
-    return await this.cb.selectById(Watchlist, String(id), options);
   }
 }
 installFields(Alert);

@@ -6,10 +6,12 @@
 
 import {
   ApiError,
+  type IdKind,
   installFields,
-  type ModelId,
+  join,
+  type Joins,
+  type JoinSpecs,
   MutableModel,
-  type RequestOptions,
   type SaveOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
@@ -19,7 +21,9 @@ import { SimpleQuery } from "./query.ts";
 
 /** The typed document fields of {@linkcode BannedHash}, declared once in `BannedHash.fields`. */
 export interface BannedHash
-  extends WritableFieldValues<typeof BannedHash.fields, never, "block_count" | "username"> {}
+  extends
+    WritableFieldValues<typeof BannedHash.fields, never, "block_count" | "username">,
+    Joins<typeof BannedHash.joins> {}
 
 /**
  * A banned MD5 hash. Create one with `cb.create(BannedHash)`, set `md5hash` and `text`, save.
@@ -86,15 +90,14 @@ export class BannedHash extends MutableModel<CbResponseAPI> {
     audit: "array",
   } as const;
 
-  /**
-   * Canonical id: the MD5 in upper case.
-   *
-   * @param id The MD5.
-   * @returns The upper-case MD5.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return String(id).toUpperCase();
-  }
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ binary: Binary }> = {
+    /** The banned binary (cached join). */
+    binary: join(() => Binary, "md5hash"),
+  };
+
+  /** Ids are MD5s (32 hexadecimal characters), upper-cased. */
+  static override idKind: IdKind = "md5";
 
   /**
    * The list query of banned hashes.
@@ -183,16 +186,6 @@ export class BannedHash extends MutableModel<CbResponseAPI> {
       url: `${this.cb.url}${path}`,
       result: "Did not update BannedHash record.",
     });
-  }
-
-  /**
-   * The banned binary (cached join).
-   *
-   * @param options Signal and timeout.
-   * @returns The binary.
-   */
-  async binary(options: RequestOptions = {}): Promise<Binary | undefined> {
-    return await this.join(Binary, "md5hash", options);
   }
 }
 installFields(BannedHash);

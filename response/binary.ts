@@ -8,8 +8,8 @@
 import {
   type Document,
   type FieldValues,
+  type IdKind,
   installFields,
-  InvalidHashError,
   type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
@@ -21,8 +21,6 @@ import { SearchQuery } from "./query.ts";
 import { Sensor } from "./sensor.ts";
 import { FeedTaggedModel } from "./feed_tags.ts";
 import { idSegment } from "../core/_encode.ts";
-
-const MD5_REGEXP = /^[0-9A-Fa-f]{32}$/;
 
 /** How often a binary was seen (`GET /api/v1/process/host/count`). */
 export interface FrequencyData {
@@ -196,21 +194,10 @@ export class Binary extends FeedTaggedModel {
   static readonly searchPageSize: number = 100;
 
   /**
-   * Canonical id: the upper-case MD5.
-   *
-   * @param id The MD5.
-   * @returns The upper-case MD5.
-   * @throws {InvalidHashError} When it is not 32 hex digits.
+   * Ids are MD5s, upper-cased; anything but 32 hexadecimal characters is an
+   * {@linkcode InvalidHashError}.
    */
-  static override normaliseId(id: ModelId): ModelId {
-    const text = String(id);
-    if (!MD5_REGEXP.test(text)) {
-      throw new InvalidHashError(`MD5sum "${text}" is not valid: give 32 hexadecimal characters`, {
-        hash: text,
-      });
-    }
-    return text.toUpperCase();
-  }
+  static override idKind: IdKind = "md5";
 
   /**
    * The binary search query.
@@ -323,8 +310,8 @@ export class Binary extends FeedTaggedModel {
   /** VirusTotal score and link (0 and `""` when absent). */
   get virustotal(): { score: number; link: string } {
     return {
-      score: toInt(this.info.alliance_score_virustotal) ?? 0,
-      link: this.#text("alliance_link_virustotal"),
+      score: Math.trunc(this.tagScore("virustotal") ?? 0),
+      link: this.tagLink("virustotal") ?? "",
     };
   }
 

@@ -5,10 +5,12 @@
  */
 
 import {
-  ApiError,
   type IdKind,
   installFields,
   InvalidObjectError,
+  join,
+  type Joins,
+  type JoinSpecs,
   MutableModel,
   type RequestOptions,
   ServerError,
@@ -227,7 +229,10 @@ export class Feed extends MutableModel<CbResponseAPI> {
 installFields(Feed);
 
 /** The typed document fields of {@linkcode FeedAction}, declared once in `FeedAction.fields`. */
-export interface FeedAction extends WritableFieldValues<typeof FeedAction.fields, never, "id"> {}
+export interface FeedAction
+  extends
+    WritableFieldValues<typeof FeedAction.fields, never, "id">,
+    Joins<typeof FeedAction.joins> {}
 
 /**
  * An action the server takes when a feed reports a hit (email, syslog, HTTP POST or alert).
@@ -265,18 +270,17 @@ export class FeedAction extends ActionModel {
     /** Always -1 for feed actions. */
     watchlist_id: "integer",
   } as const;
-  /** The field `where()` names. */
-  static readonly parentField: string = "group_id";
 
-  /**
-   * The route listing one feed's actions.
-   *
-   * @param parentId The feed id.
-   * @returns The path.
-   */
-  static listUrlFor(parentId: string): string {
-    return `/api/v1/feed/${idSegment(parentId, "feed")}/action`;
-  }
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ feed: Feed }> = {
+    /** The feed of this action (cached join). */
+    feed: join(Feed, "group_id"),
+  };
+
+  /** The field `where()` names. */
+  static override readonly parentField: string = "group_id";
+  /** The parent, for messages. */
+  static override readonly parentName: string = "feed";
 
   /**
    * The per-feed action query (`where("group_id:{feed id}")` is required).
@@ -291,36 +295,6 @@ export class FeedAction extends ActionModel {
   /** The feed id (same as `group_id`). */
   get feed_id(): number | undefined {
     return this.group_id;
-  }
-
-  /**
-   * The feed of this action (cached join).
-   *
-   * @param options Signal and timeout.
-   * @returns The feed, or undefined when the action has no feed id.
-   */
-  async feed(options: RequestOptions = {}): Promise<Feed | undefined> {
-    return await this.join(Feed, "group_id", options);
-  }
-
-  /** `/api/v1/feed/{feed id}/action/{id}`. */
-  protected override instanceUrl(): string {
-    return `${this.#base()}/${idSegment(this.uniqueId, "Feed")}`;
-  }
-
-  /** `/api/v1/feed/{feed id}/action`. */
-  protected override createUrl(): string {
-    return this.#base();
-  }
-
-  #base(): string {
-    const id = this.group_id;
-    if (id === undefined) {
-      throw new ApiError(
-        `FeedAction has no group_id (feed id): set it before saving to ${this.cb.url}`,
-      );
-    }
-    return FeedAction.listUrlFor(String(id));
   }
 }
 installFields(FeedAction);

@@ -20,6 +20,9 @@
 import {
   type IdKind,
   installFields,
+  join,
+  type Joins,
+  type JoinSpecs,
   type ModelId,
   MutableModel,
   type RequestOptions,
@@ -133,7 +136,8 @@ export interface TaggedEvent extends
     typeof TaggedEvent.fields,
     never,
     "date_tagged" | "id" | "tagged_by_user_id"
-  > {}
+  >,
+  Joins<typeof TaggedEvent.joins> {}
 
 /**
  * An event (process, file write, network connection, ...) tagged into an investigation. Create
@@ -197,6 +201,17 @@ export class TaggedEvent extends MutableModel<CbResponseAPI> {
   /** Ids are integers (numeric text is read as a number). */
   static override idKind: IdKind = "integer";
 
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ process: Process; investigation: Investigation }> = {
+    /**
+     * The tagged process (`select(Process, unique_id, segment_id)`, cached). Its id is made of
+     * two fields and the server version, so the key is a function, not a field name.
+     */
+    process: join(() => Process, (event: TaggedEvent): ModelId | undefined => event.#processId()),
+    /** The investigation this event is tagged in (broken in the Python library; fixed here). */
+    investigation: join(Investigation, "investigation_id"),
+  };
+
   /**
    * The route listing the events of one investigation.
    *
@@ -233,34 +248,14 @@ export class TaggedEvent extends MutableModel<CbResponseAPI> {
     return Promise.resolve(this);
   }
 
-  /**
-   * The tagged process (`select(Process, unique_id, segment_id)`, cached).
-   *
-   * @param options Signal and timeout.
-   * @returns The process, or undefined when the event names none.
-   * @throws {ObjectNotFoundError} When the process is gone.
-   */
-  async process(options: RequestOptions = {}): Promise<Process | undefined> {
+  /** The tagged process's id: `{guid}-{segment}` in the server version's form, else the GUID. */
+  #processId(): ModelId | undefined {
     const guid = this.unique_id;
     if (!guid) return undefined;
-    const api = this.cb;
     const segment = this.segment_id;
-    const id = guid.length === 36 && segment !== undefined
-      ? processUniqueId(guid, segment, api.versionAtLeast("6.0.0") ? 12 : 8)
+    return guid.length === 36 && segment !== undefined
+      ? processUniqueId(guid, segment, this.cb.versionAtLeast("6.0.0") ? 12 : 8)
       : guid;
-    return await Process.selectById(api, id, options);
-  }
-
-  /**
-   * The investigation this event is tagged in (broken in the Python library; fixed here).
-   *
-   * @param options Signal and timeout.
-   * @returns The investigation, or undefined when the event names none.
-   * @throws {ObjectNotFoundError} When the investigation is gone.
-   */
-  async investigation(options: RequestOptions = {}): Promise<Investigation | undefined> {
-    const id = this.investigation_id;
-    return id === undefined ? undefined : await Investigation.selectById(this.cb, id, options);
   }
 }
 installFields(TaggedEvent);

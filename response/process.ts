@@ -10,6 +10,9 @@ import {
   type Document,
   type FieldValues,
   installFields,
+  join,
+  type Joins,
+  type JoinSpecs,
   type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
@@ -112,7 +115,8 @@ export interface Process extends
     | "process_md5"
     | "start"
     | "username"
-  > {}
+  >,
+  Joins<typeof Process.joins> {}
 
 /**
  * A process (one segment of it, or all segments on Cb Response 6.x where segment 0 means all).
@@ -229,6 +233,15 @@ export class Process extends FeedTaggedModel {
     /** Latest `last_server_update` over the segments (search rows). */
     max_last_server_update: "iso-date-time",
   } as const;
+
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ sensor: Sensor; binary: Binary }> = {
+    /** The sensor the process ran on (cached join). */
+    sensor: join(() => Sensor, "sensor_id"),
+    /** The executable's binary (cached join). */
+    binary: join(() => Binary, "process_md5", { none: (md5) => /^0+$/.test(String(md5)) }),
+  };
+
   /** Searches sort by `last_update desc` unless told otherwise. */
   static readonly defaultSort: string | undefined = "last_update desc";
   /** Rows per page. */
@@ -527,34 +540,14 @@ export class Process extends FeedTaggedModel {
   }
 
   /**
-   * The sensor the process ran on (cached join).
-   *
-   * @param options Signal and timeout.
-   * @returns The sensor, or undefined when the process names none.
-   */
-  async sensor(options: RequestOptions = {}): Promise<Sensor | undefined> {
-    return await this.join(Sensor, "sensor_id", options);
-  }
-
-  /**
-   * The executable's binary (cached join).
-   *
-   * @param options Signal and timeout.
-   * @returns The binary, or undefined when the process has no MD5.
-   */
-  async binary(options: RequestOptions = {}): Promise<Binary | undefined> {
-    const md5 = this.process_md5;
-    if (!md5 || /^0+$/.test(md5)) return undefined;
-    return await this.cb.selectById(Binary, md5, options);
-  }
-
-  /**
    * The parent process (from this process's summary; cached, so a second walk costs nothing).
    *
    * @param options Signal and timeout.
    * @returns The parent, or undefined at the top of the tree.
    */
   async parent(options: RequestOptions = {}): Promise<Process | undefined> {
+    // Not in `Process.joins`: the parent's id and its document come from this process's summary
+    // (loaded on demand), and the parent is built from that document without a GET of its own.
     const summary = await this.#loadSummary(options);
     const guid = this.#parentGuid();
     if (!guid) return undefined;
@@ -953,8 +946,6 @@ export class Process extends FeedTaggedModel {
   async depth(options: RequestOptions = {}): Promise<number> {
     return await depthOf(this, options, Process.#tree);
   }
-
-  // ---- tags ---------------------------------------------------------------------------------
 }
 installFields(Process, { writable: false });
 

@@ -8,7 +8,11 @@
 import {
   ApiError,
   type Document,
+  type IdKind,
   installFields,
+  join,
+  type Joins,
+  type JoinSpecs,
   ListQuery,
   type ModelId,
   MutableModel,
@@ -18,7 +22,7 @@ import {
   TimeoutError,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { formatMac, formatPythonDateTime, formatRfc822, toInt } from "../core/_parse.ts";
+import { formatMac, formatPythonDateTime, formatRfc822 } from "../core/_parse.ts";
 import { delay } from "../core/_async.ts";
 import { checkTimeUnits } from "../core/_python_hints.ts";
 import type { CbResponseAPI } from "./api.ts";
@@ -69,7 +73,8 @@ export interface Sensor extends
     | "status"
     | "supports_cblr"
     | "supports_isolation"
-  > {}
+  >,
+  Joins<typeof Sensor.joins> {}
 
 /**
  * A Cb Response sensor (`/api/v1/sensor`).
@@ -195,19 +200,14 @@ export class Sensor extends MutableModel<CbResponseAPI> {
     uptime: "string",
   } as const;
 
-  /**
-   * Canonical id: an integer.
-   *
-   * @param id The id as given.
-   * @returns The integer id.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    const n = toInt(id);
-    if (n === undefined) {
-      throw new TypeError(`Sensor id must be an integer, got ${JSON.stringify(id)}`);
-    }
-    return n;
-  }
+  /** Ids are integers (numeric text is read as one; anything else is a `TypeError`). */
+  static override idKind: IdKind = "integer";
+
+  /** The joins, declared once: each is a read-only async method. */
+  static joins: JoinSpecs<{ group: SensorGroup }> = {
+    /** The sensor's group (cached join on `group_id`; move it with `setGroup()`). */
+    group: join(() => SensorGroup, "group_id"),
+  };
 
   /**
    * The sensor query (client-side list of `GET /api/v1/sensor` with `ip`, `hostname`, `groupid`).
@@ -269,16 +269,6 @@ export class Sensor extends MutableModel<CbResponseAPI> {
   /** Where the sensor opens in the web UI. */
   get webui_link(): string {
     return `${this.cb.url}/#/host/${this.uniqueId}`;
-  }
-
-  /**
-   * The sensor's group (cached join).
-   *
-   * @param options Signal and timeout.
-   * @returns The group, or undefined when the sensor has none.
-   */
-  async group(options: RequestOptions = {}): Promise<SensorGroup | undefined> {
-    return await this.join(SensorGroup, "group_id", options);
   }
 
   /**

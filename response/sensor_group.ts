@@ -21,6 +21,9 @@ import {
   type Document,
   type IdKind,
   installFields,
+  join,
+  type Joins,
+  type JoinSpecs,
   MutableModel,
   ObjectNotFoundError,
   type RequestOptions,
@@ -54,7 +57,10 @@ export interface DataSharingInfo {
 }
 
 /** The typed document fields of {@linkcode SensorGroup}, declared once in `SensorGroup.fields`. */
-export interface SensorGroup extends WritableFieldValues<typeof SensorGroup.fields, never, "id"> {}
+export interface SensorGroup
+  extends
+    WritableFieldValues<typeof SensorGroup.fields, never, "id">,
+    Joins<typeof SensorGroup.joins> {}
 
 /**
  * A sensor group. Created with `cb.create(SensorGroup)`; the server answers a create with
@@ -148,6 +154,25 @@ export class SensorGroup extends MutableModel<CbResponseAPI> {
   /** Ids are integers (numeric text is read as a number). */
   static override idKind: IdKind = "integer";
 
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ site: Site }> = {
+    /**
+     * The group's site (cached join on `site_id`).
+     *
+     * @example
+     * ```ts
+     * import assert from "node:assert/strict";
+     * import { CbResponseAPI, SensorGroup } from "@cbapi/cbapi/response";
+     * import { CbEmulator } from "@cbapi/cbapi/testing";
+     * await using emu = await CbEmulator.start();
+     * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+     * const group = await cb.select(SensorGroup, 1);
+     * assert.ok((await group.site())?.name === "Default Site");
+     * ```
+     */
+    site: join(() => Site, "site_id"),
+  };
+
   /**
    * The list query of `GET /api/group`.
    *
@@ -174,28 +199,6 @@ export class SensorGroup extends MutableModel<CbResponseAPI> {
       );
     }
     return super.parseDocument(Array.isArray(json) ? json[0] : json);
-  }
-
-  /**
-   * The group's site (cached join on `site_id`).
-   *
-   * @param options Signal and timeout.
-   * @returns The site, or undefined when the group names none.
-   * @throws {ObjectNotFoundError} When the site does not exist.
-   *
-   * @example
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { CbResponseAPI, SensorGroup } from "@cbapi/cbapi/response";
-   * import { CbEmulator } from "@cbapi/cbapi/testing";
-   * await using emu = await CbEmulator.start();
-   * await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
-   * const group = await cb.select(SensorGroup, 1);
-   * assert.ok((await group.site())?.name === "Default Site");
-   * ```
-   */
-  async site(options: RequestOptions = {}): Promise<Site | undefined> {
-    return await this.join(Site, "site_id", options);
   }
 
   /**

@@ -19,10 +19,12 @@ import {
   type FieldValues,
   type IdKind,
   installFields,
+  join,
+  type Joins,
+  type JoinSpecs,
   Model,
   MutableModel,
   ObjectNotFoundError,
-  type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
 import type { CbResponseAPI } from "./api.ts";
@@ -116,7 +118,8 @@ export class Site extends MutableModel<CbResponseAPI> {
 installFields(Site);
 
 /** The typed document fields of {@linkcode ThrottleRule}, declared once in `ThrottleRule.fields`. */
-export interface ThrottleRule extends FieldValues<typeof ThrottleRule.fields> {}
+export interface ThrottleRule
+  extends FieldValues<typeof ThrottleRule.fields>, Joins<typeof ThrottleRule.joins> {}
 
 /**
  * A bandwidth throttle rule of a site (read-only: the Python library cannot change them
@@ -159,6 +162,12 @@ export class ThrottleRule extends Model<CbResponseAPI> {
   /** Ids are integers (numeric text is read as a number). */
   static override idKind: IdKind = "integer";
 
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ site: Site }> = {
+    /** The site of this rule (cached join on `site_id`). */
+    site: join(Site, "site_id"),
+  };
+
   /**
    * The list query of `GET /api/throttle`.
    *
@@ -167,17 +176,6 @@ export class ThrottleRule extends Model<CbResponseAPI> {
    */
   static query(api: CbResponseAPI): SimpleQuery<ThrottleRule> {
     return new SimpleQuery(api, ThrottleRule);
-  }
-
-  /**
-   * The site of this rule (cached join on `site_id`).
-   *
-   * @param options Signal and timeout.
-   * @returns The site, or undefined when the rule names none.
-   * @throws {ObjectNotFoundError} When the site no longer exists.
-   */
-  async site(options: RequestOptions = {}): Promise<Site | undefined> {
-    return await this.join(Site, "site_id", options);
   }
 }
 installFields(ThrottleRule, { writable: false });

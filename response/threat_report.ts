@@ -8,12 +8,17 @@
 import {
   ApiError,
   type Document,
+  type IdKind,
   installFields,
+  join,
+  type Joins,
+  type JoinSpecs,
   type LoadOptions,
   type ModelId,
   type ModelInit,
   MutableModel,
   type RequestOptions,
+  type Typed,
   type WritableFieldValues,
 } from "../core/mod.ts";
 import { idSegment, quotePath } from "../core/_encode.ts";
@@ -39,9 +44,10 @@ function splitReportId(id: ModelId, url?: string): [number, string] {
 export interface ThreatReport extends
   WritableFieldValues<
     typeof ThreatReport.fields,
-    "iocs",
-    "feed_id" | "feed_name" | "id" | "link" | "score" | "tags" | "title"
-  > {}
+    never,
+    "feed_id" | "feed_name" | "id" | "iocs" | "link" | "score" | "tags" | "title"
+  >,
+  Joins<typeof ThreatReport.joins> {}
 
 /**
  * A threat report of a feed. Select one with `cb.select(ThreatReport, "7:SOC-2018-0001")`,
@@ -88,29 +94,30 @@ export class ThreatReport extends MutableModel<CbResponseAPI> {
     description: "string",
     /** Tags. */
     tags: ["string"],
-    /** Iocs (`iocs`, object). */
-    iocs: { ipv4: "any" },
+    /** Indicators by type (`md5`, `ipv4`, `dns`, `query`). */
+    iocs: "object" as Typed<"object", Record<string, unknown[]>>,
     /** Category of the feed that holds the report. */
     feed_category: "string",
     /** Whether the report is a query report (`iocs.query`). */
     has_query: "boolean",
   } as const;
+
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ feed: Feed }> = {
+    /** The feed of this report (cached join). */
+    feed: join(() => Feed, "feed_id"),
+  };
+
   /** Default sort of report searches: none. */
   static readonly defaultSort: string | undefined = undefined;
   /** Rows per page. */
   static readonly searchPageSize: number = 100;
 
   /**
-   * Checks a `"{feed_id}:{report id}"` id.
-   *
-   * @param id The id.
-   * @returns The id with an integer feed id.
-   * @throws {ApiError} When the id has no `feed_id:` part.
+   * Ids are `<feed_id>:<report_id>` with an integer feed id (a compound id, so the rule is a
+   * function); without the colon the id is an `ApiError`.
    */
-  static override normaliseId(id: ModelId): ModelId {
-    const [feed, report] = splitReportId(id);
-    return `${feed}:${report}`;
-  }
+  static override idKind: IdKind = (id) => splitReportId(id).join(":");
 
   /**
    * The threat report search query.
@@ -150,9 +157,6 @@ export class ThreatReport extends MutableModel<CbResponseAPI> {
     super(api, id, { ...init, info });
   }
 
-  /** Indicators by type (`md5`, `ipv4`, `dns`, `query`). */
-  declare readonly iocs: Record<string, unknown[]>;
-
   /** `"{feed_id}:{report id}"`. */
   override get uniqueId(): ModelId | undefined {
     const feed = this.info.feed_id;
@@ -167,16 +171,6 @@ export class ThreatReport extends MutableModel<CbResponseAPI> {
     return `/api/v1/feed/${idSegment(this.info.feed_id, "feed")}/report/${
       idSegment(this.info.id, "ThreatReport")
     }`;
-  }
-
-  /**
-   * The feed of this report (cached join).
-   *
-   * @param options Signal and timeout.
-   * @returns The feed.
-   */
-  async feed(options: RequestOptions = {}): Promise<Feed | undefined> {
-    return await this.join(Feed, "feed_id", options);
   }
 
   /**

@@ -38,6 +38,7 @@ import {
   MutableModel,
   type RequestOptions,
   type SaveOptions,
+  type Typed,
   type WritableFieldValues,
 } from "../core/mod.ts";
 import { toInt } from "../core/_parse.ts";
@@ -64,8 +65,7 @@ export interface GroupAccess {
 }
 
 /** The typed document fields of {@linkcode User}, declared once in `User.fields`. */
-export interface User
-  extends WritableFieldValues<typeof User.fields, "teams", "auth_token" | "id"> {}
+export interface User extends WritableFieldValues<typeof User.fields, never, "auth_token" | "id"> {}
 
 /**
  * A Cb Response user, keyed by user name. Create with `cb.create(User)`: the create keeps the
@@ -117,8 +117,8 @@ export class User extends MutableModel<CbResponseAPI> {
     last_name: "string",
     /** E-mail address. */
     email: "string",
-    /** Teams (`teams`, list). */
-    teams: [{ id: "any", name: "any" }],
+    /** Teams: `{id, name}` entries (team ids before a create). */
+    teams: "array" as Typed<"array", Array<TeamRef | number>>,
     /** Whether the user is a global administrator. */
     global_admin: "boolean",
     /** A new password to send with the next save (the server never returns it). */
@@ -149,9 +149,6 @@ export class User extends MutableModel<CbResponseAPI> {
     super(api, id, init);
     if (!("id" in this.info)) this.info.id = this.info.username ?? id ?? null;
   }
-
-  /** Teams: `{id, name}` entries (team ids before a create). */
-  declare teams: Array<TeamRef | number>;
 
   /**
    * Keeps `id` equal to the user name after every load.
@@ -273,7 +270,7 @@ async function resolveTeam(
 }
 
 /** The typed document fields of {@linkcode Team}, declared once in `Team.fields`. */
-export interface Team extends WritableFieldValues<typeof Team.fields, "group_access", "id"> {}
+export interface Team extends WritableFieldValues<typeof Team.fields, never, "id"> {}
 
 /**
  * A team: a named set of sensor-group permissions users belong to. List rows are partial; a
@@ -309,8 +306,8 @@ export class Team extends MutableModel<CbResponseAPI> {
     id: "integer",
     /** Team name. */
     name: "string",
-    /** Group access (`group_access`, list). */
-    group_access: [{ group_id: "any", group_name: "any", access_category: "any" }],
+    /** Sensor-group permissions. */
+    group_access: "array" as Typed<"array", GroupAccess[]>,
   } as const;
 
   /** Ids are integers (numeric text is read as a number). */
@@ -325,9 +322,6 @@ export class Team extends MutableModel<CbResponseAPI> {
   static query(api: CbResponseAPI): SimpleQuery<Team> {
     return new SimpleQuery(api, Team);
   }
-
-  /** Sensor-group permissions. */
-  declare group_access: GroupAccess[];
 
   /**
    * Gives the team viewer access to a sensor group (replacing any access it had there). Sent by

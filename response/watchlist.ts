@@ -6,15 +6,17 @@
  */
 
 import {
-  ApiError,
+  type IdKind,
   installFields,
   InvalidObjectError,
-  type ModelId,
+  join,
+  type Joins,
+  type JoinSpecs,
   MutableModel,
-  type RequestOptions,
+  type Typed,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { idSegment, parseQuery, quotePath } from "../core/_encode.ts";
+import { parseQuery, quotePath } from "../core/_encode.ts";
 import { ActionModel } from "./_actions.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
@@ -113,15 +115,8 @@ export class Watchlist<I extends WatchlistIndexType = WatchlistIndexType>
     quoted_query: "string",
   } as const;
 
-  /**
-   * Canonical id: text (the server sends watchlist ids as strings).
-   *
-   * @param id The id.
-   * @returns The id as text.
-   */
-  static override normaliseId(id: ModelId): ModelId {
-    return String(id);
-  }
+  /** Ids are text (`7` is id `"7"`). */
+  static override idKind: IdKind = "text";
 
   /**
    * The list query of `GET /api/v1/watchlist` (client-side `where("name:...")`).
@@ -274,7 +269,9 @@ installFields(Watchlist);
 
 /** The typed document fields of {@linkcode WatchlistAction}, declared once in `WatchlistAction.fields`. */
 export interface WatchlistAction
-  extends WritableFieldValues<typeof WatchlistAction.fields, "watchlist_id", "id"> {}
+  extends
+    WritableFieldValues<typeof WatchlistAction.fields, never, "id">,
+    Joins<typeof WatchlistAction.joins> {}
 
 /**
  * An action the server takes when a watchlist hits (email, syslog, HTTP POST or alert).
@@ -308,21 +305,20 @@ export class WatchlistAction extends ActionModel {
     action_data: "string",
     /** 0 email, 1 syslog, 2 http_post, 3 alert. */
     action_type: "integer",
-    /** Id of the watchlist (a number, or the text the server sent; see the `watchlist_id` property). */
-    watchlist_id: "any",
+    /** The watchlist id: a number, or the text the server sent. */
+    watchlist_id: "any" as Typed<"any", string | number | undefined>,
   } as const;
-  /** The field `where()` names. */
-  static readonly parentField: string = "watchlist_id";
 
-  /**
-   * The route listing one watchlist's actions.
-   *
-   * @param parentId The watchlist id.
-   * @returns The path.
-   */
-  static listUrlFor(parentId: string): string {
-    return `/api/v1/watchlist/${idSegment(parentId, "watchlist")}/action`;
-  }
+  /** The joins, declared once: each is a read-only async method (see `join`). */
+  static joins: JoinSpecs<{ watchlist: Watchlist }> = {
+    /** The watchlist of this action (cached join). */
+    watchlist: join(Watchlist, "watchlist_id"),
+  };
+
+  /** The field `where()` names. */
+  static override readonly parentField: string = "watchlist_id";
+  /** The parent, for messages. */
+  static override readonly parentName: string = "watchlist";
 
   /**
    * The per-watchlist action query (`where("watchlist_id:{id}")` is required).
@@ -332,39 +328,6 @@ export class WatchlistAction extends ActionModel {
    */
   static query(api: CbResponseAPI): ArrayQuery<WatchlistAction> {
     return new ArrayQuery(api, WatchlistAction);
-  }
-
-  /** The watchlist id. */
-  declare watchlist_id: string | number | undefined;
-
-  /**
-   * The watchlist of this action (cached join).
-   *
-   * @param options Signal and timeout.
-   * @returns The watchlist, or undefined when the action has no watchlist id.
-   */
-  async watchlist(options: RequestOptions = {}): Promise<Watchlist | undefined> {
-    return await this.join(Watchlist, "watchlist_id", options);
-  }
-
-  /** `/api/v1/watchlist/{watchlist id}/action/{id}`. */
-  protected override instanceUrl(): string {
-    return `${this.#base()}/${idSegment(this.uniqueId, "Watchlist")}`;
-  }
-
-  /** `/api/v1/watchlist/{watchlist id}/action`. */
-  protected override createUrl(): string {
-    return this.#base();
-  }
-
-  #base(): string {
-    const id = this.watchlist_id;
-    if (id === undefined || id === null) {
-      throw new ApiError(
-        `WatchlistAction has no watchlist_id: set it before saving to ${this.cb.url}`,
-      );
-    }
-    return WatchlistAction.listUrlFor(String(id));
   }
 }
 installFields(WatchlistAction);

@@ -22,7 +22,7 @@ const RENAMED: Record<string, string> = {
   "protection.FileCatalog.publisher": "publisherName",
 };
 
-/** Fields whose property type the class declares itself (richer than a spec says). */
+/** Fields whose map entry carries a richer type than its kind (`Typed<kind, T>`). */
 const DECLARED = new Set([
   "response.Team.group_access",
   "response.ThreatReport.iocs",
@@ -131,7 +131,10 @@ for (const [model, rows] of Object.entries(table)) {
         const t = typeof r.spec === "string" ? TS_TYPE[r.spec] : `FieldValue<F[${key}]>`;
         lines.push(`  typed<Same<typeof m.${r.name}, ${t}>>(true);`);
       } else if (r.read === "member") {
-        lines.push(`  typed<Known<typeof m.${r.name}>>(true); // the class's own accessor`);
+        const why = DECLARED.has(`${model}.${r.name}`)
+          ? "typed by its map entry"
+          : "the class's own accessor";
+        lines.push(`  typed<Known<typeof m.${r.name}>>(true); // ${why}`);
       } else {
         lines.push(
           `  typed<Known<typeof m.${r.read}>>(true); // \`${r.name}\` is read as ${r.read}`,

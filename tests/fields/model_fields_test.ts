@@ -427,7 +427,7 @@ Deno.test("response.Team: each of its 3 listed fields is a typed property", () =
   const c = new FieldsCase("response.Team");
   const m = c.build(response.Team);
   type F = typeof response.Team.fields;
-  typed<Known<typeof m.group_access>>(true); // the class's own accessor
+  typed<Known<typeof m.group_access>>(true); // typed by its map entry
   typed<Same<typeof m.id, number | undefined>>(true);
   typed<Same<typeof m.name, string | undefined>>(true);
   c.readAll(m);
@@ -441,7 +441,7 @@ Deno.test("response.ThreatReport: each of its 11 listed fields is a typed proper
   typed<Same<typeof m.feed_id, number | undefined>>(true);
   typed<Same<typeof m.feed_name, string | undefined>>(true);
   typed<Same<typeof m.id, string | undefined>>(true);
-  typed<Known<typeof m.iocs>>(true); // the class's own accessor
+  typed<Known<typeof m.iocs>>(true); // typed by its map entry
   typed<Same<typeof m.is_ignored, boolean | undefined>>(true);
   typed<Same<typeof m.link, string | undefined>>(true);
   typed<Same<typeof m.score, number | undefined>>(true);
@@ -475,7 +475,7 @@ Deno.test("response.User: each of its 9 listed fields is a typed property", () =
   typed<Same<typeof m.id, string | undefined>>(true);
   typed<Same<typeof m.last_name, string | undefined>>(true);
   typed<Same<typeof m.password, string | undefined>>(true);
-  typed<Known<typeof m.teams>>(true); // the class's own accessor
+  typed<Known<typeof m.teams>>(true); // typed by its map entry
   typed<Same<typeof m.username, string | undefined>>(true);
   c.readAll(m);
 });
@@ -512,7 +512,7 @@ Deno.test("response.WatchlistAction: each of its 4 listed fields is a typed prop
   typed<Same<typeof m.action_data, string | undefined>>(true);
   typed<Same<typeof m.action_type, number | undefined>>(true);
   typed<Same<typeof m.id, number | undefined>>(true);
-  typed<Known<typeof m.watchlist_id>>(true); // the class's own accessor
+  typed<Known<typeof m.watchlist_id>>(true); // typed by its map entry
   c.readAll(m);
 });
 

@@ -76,20 +76,25 @@ Deno.test('Ids that would change the route ("..", ".", "") are refused before an
   await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
   const before = emu.requests.length;
   for (const id of ["..", ".", ""]) {
-    await assert.rejects(cb.select(Feed, id), (err: unknown) => {
+    await assert.rejects(cb.select(Watchlist, id), (err: unknown) => {
       assert.ok(err instanceof InvalidObjectError, `${id}: ${err}`);
       assert.match(err.message, /would address another route/);
       return true;
     });
-    await assert.rejects(cb.select(Watchlist, id), InvalidObjectError);
+    // A model with integer ids refuses any other id by its id kind.
+    await assert.rejects(cb.select(Feed, id), TypeError, "Feed id must be an integer");
   }
+  await assert.rejects(cb.select(Feed, "../../api/info"), TypeError);
   assert.equal(emu.requests.length, before, "no request reached the server");
-  // Percent-encoded dots and slashes stay inside their segment.
-  // The emulator answers 404 for both: the ids reached the feed route, not another one.
-  await assert.rejects(cb.select(Feed, "%2e%2e"), ObjectNotFoundError);
-  await assert.rejects(cb.select(Feed, "../../api/info"), ObjectNotFoundError);
+  // Percent-encoded dots and slashes stay inside their segment (watchlist ids are text).
+  // The emulator answers 404 for both: the ids reached the watchlist route, not another one.
+  await assert.rejects(cb.select(Watchlist, "%2e%2e"), ObjectNotFoundError);
+  await assert.rejects(cb.select(Watchlist, "../../api/info"), ObjectNotFoundError);
   const paths = emu.requests.slice(before).map((r) => r.path);
-  assert.deepEqual(paths, ["/api/v1/feed/%252e%252e", "/api/v1/feed/..%2F..%2Fapi%2Finfo"]);
+  assert.deepEqual(paths, [
+    "/api/v1/watchlist/%252e%252e",
+    "/api/v1/watchlist/..%2F..%2Fapi%2Finfo",
+  ]);
 });
 
 Deno.test("slice(-1) and at(-1) with an unusable total_results fail typed or stay bounded, never loop (issue 15 item 8)", async () => {
