@@ -16,6 +16,15 @@ function abortSoon(ms = 15): { signal: AbortSignal; reason: Error } {
   return { signal: controller.signal, reason };
 }
 
+/** Waits in 2 ms steps until `check` holds; fails the test after 5 s. */
+async function waitFor(check: () => boolean): Promise<void> {
+  const end = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("the emulator never saw the expected requests");
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
 async function settleServer(ms = 60): Promise<void> {
   // Let the emulator finish the delayed answer the client walked away from.
   await new Promise((r) => setTimeout(r, ms));
@@ -83,9 +92,19 @@ Deno.test("cancellation: a retry back-off waiting on Retry-After stops at once",
 Deno.test("cancellation: isolate() stops polling a sensor that never confirms", async () => {
   await using f = await responseFixture({ isolationDelayMs: 60_000 });
   const sensor = await f.cb.select(Sensor, 3);
-  const { signal, reason } = abortSoon(30);
-  await assert.rejects(sensor.isolate({ pollIntervalMs: 5, signal }), (e) => e === reason);
+  const controller = new AbortController();
+  const reason = new Error("operator cancelled");
+  const isolating = sensor.isolate({ pollIntervalMs: 5, signal: controller.signal });
+  // Abort once the isolation request has reached the server and a poll followed it (not after a
+  // fixed time, which a loaded machine can outrun).
+  const asked = () => f.emu.requests.filter((r) => r.path === "/api/v1/sensor/3").length;
+  await waitFor(() => asked() >= 3);
+  controller.abort(reason);
+  await assert.rejects(isolating, (e) => e === reason);
   assert.equal(f.emu.state.sensors.get(3)?.network_isolation_enabled, true, "the request was made");
+  const atAbort = asked();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(asked(), atAbort, "no poll after the abort");
 });
 
 Deno.test("cancellation: a binary download stream errors with the reason and frees the body", async () => {
@@ -157,10 +176,13 @@ Deno.test("cancellation: Defense notifications() ends on abort with no timer lef
       polls++;
     }
   })();
-  setTimeout(() => controller.abort(new Error("done listening")), 20);
+  // Abort once the first poll has been answered (not after a fixed time, which a loaded machine
+  // can outrun); the 10 s wait must then end at once with no second poll.
+  const asked = () => emu.requests.filter((r) => r.path.endsWith("/notification")).length;
+  await waitFor(() => asked() >= 1);
+  controller.abort(new Error("done listening"));
+  // The listener loop ends quietly on abort (or with the reason); either way it ends now.
   await iteration.catch((e) => assert.match(String(e), /done listening/));
-  // One poll answered at once, then the 10 s wait ends with the abort: no second poll.
-  const asked = emu.requests.filter((r) => r.path.endsWith("/notification")).length;
-  assert.equal(asked, 1, "exactly one poll before the abort, none after");
-  assert.ok(polls >= 0);
+  assert.equal(asked(), 1, "exactly one poll before the abort, none after");
+  assert.equal(polls, 0, "the emulator has no notifications to yield");
 });

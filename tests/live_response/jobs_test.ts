@@ -76,7 +76,9 @@ Deno.test("A full slot table waits for a free slot, bounded by the timeout [spec
   await using fx = await lrFixture({ liveResponse: { sensorDelays: { 1: 10_000 } } });
   const { emu, cb } = fx;
   cb.liveResponse.configure({ maxSessions: 1 });
-  await using run = cb.liveResponse.submitJob((s) => s.listProcesses(), [1, 2], { timeoutMs: 60 });
+  // 600 ms: long enough for the first session request to reach the emulator on a loaded machine,
+  // far shorter than the 10 s the slow sensor takes.
+  await using run = cb.liveResponse.submitJob((s) => s.listProcesses(), [1, 2], { timeoutMs: 600 });
   const results = await Array.fromAsync(run);
   assert.equal(results.length, 2);
   assert.ok(results.every((r) => !r.ok && r.error instanceof TimeoutError));
@@ -95,7 +97,8 @@ Deno.test("jobTimeout frees the slot of a slow sensor without holding up the oth
     1,
     2,
   ], {
-    jobTimeoutMs: 40,
+    // 1.5 s: enough for sensor 2's whole job on a loaded machine; sensor 1 takes 10 s.
+    jobTimeoutMs: 1_500,
   });
   const results = await Array.fromAsync(run);
   const bySensor = new Map(results.map((r) => [r.sensorId, r]));

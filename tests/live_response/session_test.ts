@@ -171,7 +171,7 @@ Deno.test("Keepalive mode shares sessions by reference count and keeps them aliv
 });
 
 Deno.test("Without keepalive an idle session times out on the server [spec 326]", async () => {
-  await using fx = await lrFixture({ liveResponse: { sessionTimeoutMs: 20 } });
+  await using fx = await lrFixture({ liveResponse: { sessionTimeoutMs: 300 } });
   const { emu, cb } = fx;
   {
     await using session = await cb.liveResponse.requestSession(3);
