@@ -81,11 +81,14 @@ export {
 } from "./model.ts";
 export {
   BaseQuery,
+  type ClauseRule,
   DEFAULT_PAGES_IN_FLIGHT,
   ListQuery,
   type Page,
   PaginatedQuery,
+  type PaginatedState,
   type QueryOptions,
+  type QueryState,
   simpleMatch,
   splitClause,
 } from "./query.ts";

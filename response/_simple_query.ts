@@ -5,14 +5,12 @@
  */
 
 import {
-  ApiError,
   type Document,
   ListQuery,
   type Model,
   type ModelClass,
+  type QueryState,
   type RequestOptions,
-  simpleMatch,
-  splitClause,
 } from "../core/mod.ts";
 import type { CbResponseAPI } from "./api.ts";
 
@@ -26,8 +24,8 @@ export interface ListModelClass<M extends Model> extends ModelClass<M> {
 
 /**
  * A query over a list route (sensor groups, watchlists, banned hashes, ...): one GET, then a
- * client-side `where("field:value")` (case-insensitive equality, one clause) and a descending
- * `sort(field)`.
+ * client-side `where("field:value")` (case-insensitive equality, one clause; a second one, or
+ * any `and()`, is refused) and a descending `sort(field)`.
  *
  * @typeParam M The model the query yields.
  *
@@ -44,62 +42,19 @@ export interface ListModelClass<M extends Model> extends ModelClass<M> {
  */
 export class SimpleQuery<M extends Model> extends ListQuery<M> {
   /** The API. */
-  protected readonly api: CbResponseAPI;
+  declare protected readonly api: CbResponseAPI;
   /** The model class. */
-  protected readonly cls: ListModelClass<M>;
-  /** The filter clause. */
-  protected readonly clause: string | undefined;
-  /** The sort field. */
-  protected readonly sortField: string | undefined;
+  declare protected readonly cls: ListModelClass<M>;
 
   /**
    * Builds a query; use `cb.select(Model)` instead.
    *
    * @param api The API.
    * @param cls The model class.
-   * @param clause A `field:value` filter.
-   * @param sortField A field to sort by, descending.
+   * @param state Initial state: a `field:value` clause, a field to sort by (descending).
    */
-  constructor(api: CbResponseAPI, cls: ListModelClass<M>, clause?: string, sortField?: string) {
-    super();
-    this.api = api;
-    this.cls = cls;
-    this.clause = clause;
-    this.sortField = sortField;
-  }
-
-  /**
-   * Keeps the objects whose field equals the value (case-insensitive). One clause only.
-   *
-   * @param clause `field:value`.
-   * @returns A new query.
-   * @throws {ApiError} On a second clause.
-   */
-  where(clause: string): SimpleQuery<M> {
-    if (this.clause !== undefined) throw new ApiError("Cannot have multiple 'where' clauses");
-    splitClause(clause);
-    return new SimpleQuery(this.api, this.cls, clause, this.sortField);
-  }
-
-  /**
-   * Not supported on list queries (the Python library refuses it too).
-   *
-   * @param _clause Ignored.
-   * @returns Never.
-   * @throws {ApiError} Always.
-   */
-  and(_clause: string): SimpleQuery<M> {
-    throw new ApiError("Cannot have multiple 'where' clauses");
-  }
-
-  /**
-   * Orders the results by a field, descending.
-   *
-   * @param field The field.
-   * @returns A new query.
-   */
-  sort(field: string): SimpleQuery<M> {
-    return new SimpleQuery(this.api, this.cls, this.clause, field.trim() || undefined);
+  constructor(api: CbResponseAPI, cls: ListModelClass<M>, state: Partial<QueryState> = {}) {
+    super(api, cls, { clauses: [], sort: undefined, ...state });
   }
 
   /**
@@ -108,7 +63,8 @@ export class SimpleQuery<M extends Model> extends ListQuery<M> {
    * @returns The description.
    */
   describe(): string {
-    return `${this.cls.name}${this.clause ? ` "${this.clause}"` : ""} on ${this.api.url}`;
+    const clause = this.state.clauses[0];
+    return `${this.cls.name}${clause ? ` "${clause}"` : ""} on ${this.api.url}`;
   }
 
   /** Fetches the whole list. */
@@ -119,7 +75,7 @@ export class SimpleQuery<M extends Model> extends ListQuery<M> {
       options,
     );
     const rows = Array.isArray(data) ? data as Document[] : [];
-    let objects = rows.map((row) =>
+    return rows.map((row) =>
       this.api.fromRow(
         this.cls,
         row[this.cls.primaryKey] as string | number,
@@ -127,27 +83,5 @@ export class SimpleQuery<M extends Model> extends ListQuery<M> {
         this.cls.listRowsAreFull ?? true,
       )
     );
-    if (this.clause) {
-      const [field, value] = splitClause(this.clause);
-      objects = objects.filter((o) => simpleMatch(readAttr(o, field), value));
-    }
-    if (this.sortField) {
-      const f = this.sortField;
-      objects = [...objects].sort((a, b) => compareDesc(readAttr(a, f), readAttr(b, f)));
-    }
-    return objects;
   }
-}
-
-function readAttr(obj: Model, field: string): unknown {
-  const value = (obj as unknown as Record<string, unknown>)[field];
-  if (value !== undefined && typeof value !== "function") return value;
-  return obj.get(field);
-}
-
-function compareDesc(a: unknown, b: unknown): number {
-  const x = a ?? 0;
-  const y = b ?? 0;
-  if (x === y) return 0;
-  return (x as number) < (y as number) ? 1 : -1;
 }
