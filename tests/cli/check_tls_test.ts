@@ -9,9 +9,9 @@ import { CbEmulator, type EmulatorCertificate } from "@cbapi/cbapi/testing";
 import { inspectTls, type TlsReport } from "../../cli/check_tls.ts";
 import { configure, PIN_PROMPT, SSL_PROMPT } from "../../cli/configure.ts";
 import type { Io } from "../../cli/_io.ts";
+import { CONFIG, denoRun } from "../_child.ts";
 
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
+const MAIN = new URL("../../cli/main.ts", import.meta.url);
 
 function verdicts(report: TlsReport): string[] {
   return report.outcomes.map((o) => `${o.setting}: ${o.connects ? "connects" : o.reason}`);
@@ -157,22 +157,10 @@ interface Run {
 }
 
 async function cbapi(args: string[], home: string): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      MAIN,
-      ...args,
-    ],
+  const out = await denoRun(MAIN, args, {
+    allowSys: false,
     env: { HOME: home, NO_COLOR: "1" },
     stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
   }).output();
   const d = new TextDecoder();
   return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
