@@ -67,7 +67,6 @@ export {
   displayValue,
   type Document,
   type IdKind,
-  installFields,
   type LoadOptions,
   Model,
   type ModelApi,
@@ -75,9 +74,7 @@ export {
   type ModelId,
   type ModelInit,
   MutableModel,
-  readField,
   type SaveOptions,
-  writeField,
 } from "./model.ts";
 export {
   BaseQuery,
@@ -89,8 +86,6 @@ export {
   type PaginatedState,
   type QueryOptions,
   type QueryState,
-  simpleMatch,
-  splitClause,
 } from "./query.ts";
 export { type ApiOptions, BaseAPI } from "./api.ts";
 export {

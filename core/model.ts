@@ -490,7 +490,7 @@ export abstract class Model<Api extends ModelApi = ModelApi> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { readField } from "@cbapi/cbapi/core";
+ * import { readField } from "./_internal.ts";
  * assert.ok(readField("integer", "106") === 106);
  * assert.ok(readField("boolean", "false") === false);
  * ```
@@ -537,7 +537,7 @@ export function readField(kind: FieldSpec, raw: unknown): unknown {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { writeField } from "@cbapi/cbapi/core";
+ * import { writeField } from "./_internal.ts";
  * assert.ok(writeField("iso-date-time", new Date(Date.UTC(2018, 1, 6, 12, 44, 40))) === "2018-02-06 12:44:40.000000");
  * ```
  */
@@ -914,7 +914,8 @@ function sameValue(a: unknown, b: unknown): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { installFields, MutableModel, type WritableFieldValues } from "@cbapi/cbapi/core";
+ * import { MutableModel, type WritableFieldValues } from "@cbapi/cbapi/core";
+ * import { installFields } from "./_internal.ts";
  * interface Note extends WritableFieldValues<typeof Note.fields> {}
  * class Note extends MutableModel {
  *   static override urlObject = "/api/v1/note";

@@ -28,6 +28,7 @@ import type { BaseAPI } from "./api.ts";
 import type { RequestOptions } from "./connection.ts";
 import { ApiError, MoreThanOneResultError, ObjectNotFoundError, ServerError } from "./errors.ts";
 import type { Model, ModelClass } from "./model.ts";
+import { simpleMatch, splitClause } from "./_clause.ts";
 import { addPythonHints } from "./_python_hints.ts";
 
 /**
@@ -754,49 +755,4 @@ function compareDescending(a: unknown, b: unknown): number {
   const y = b instanceof Date ? b.getTime() : b ?? 0;
   if (x === y) return 0;
   return (x as number) < (y as number) ? 1 : -1;
-}
-
-/**
- * Compares a model attribute with a `where("field:value")` value the way the Python SimpleQuery
- * does: text, case-insensitive equality; a missing attribute never matches.
- *
- * @param value The attribute value.
- * @param wanted The value from the clause.
- * @returns Whether it matches.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { simpleMatch } from "@cbapi/cbapi/core";
- * assert.ok(simpleMatch("Default Group", "default group"));
- * assert.ok(!simpleMatch(undefined, "x"));
- * ```
- */
-export function simpleMatch(value: unknown, wanted: string): boolean {
-  if (value === undefined || value === null) return false;
-  const text = value === true ? "true" : value === false ? "false" : String(value);
-  return text.toLowerCase() === wanted.toLowerCase();
-}
-
-/**
- * Splits a `field:value` clause at the first colon.
- *
- * @param clause The clause.
- * @returns The field and value.
- * @throws {SyntaxError} When there is no colon.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { splitClause } from "@cbapi/cbapi/core";
- * const [field, value] = splitClause("hostname:WIN-IA9NQ1GN8OI");
- * assert.ok(field === "hostname" && value === "WIN-IA9NQ1GN8OI");
- * ```
- */
-export function splitClause(clause: string): [string, string] {
-  const i = clause.indexOf(":");
-  if (i < 0) {
-    throw new SyntaxError(`Query clause "${clause}" must have the form field:value`);
-  }
-  return [clause.slice(0, i).trim(), clause.slice(i + 1).trim()];
 }

@@ -4,12 +4,8 @@
  * @module
  */
 
-import {
-  type IdKind,
-  installFields,
-  type RequestOptions,
-  type WritableFieldValues,
-} from "../core/mod.ts";
+import type { IdKind, RequestOptions, WritableFieldValues } from "../core/mod.ts";
+import { installFields } from "../core/_internal.ts";
 import { DefenseMutableModel } from "./model.ts";
 import { Policy } from "./policy.ts";
 import type { LiveResponseSession, SessionOptions } from "../live_response/mod.ts";

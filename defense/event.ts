@@ -4,13 +4,8 @@
  * @module
  */
 
-import {
-  type Document,
-  type FieldValues,
-  installFields,
-  Model,
-  type RequestOptions,
-} from "../core/mod.ts";
+import { type Document, type FieldValues, Model, type RequestOptions } from "../core/mod.ts";
+import { installFields } from "../core/_internal.ts";
 import { unwrapDocument } from "./_base.ts";
 import { Device } from "./device.ts";
 import type { CbDefenseAPI } from "./api.ts";

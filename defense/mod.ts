@@ -49,4 +49,4 @@ export {
   ServerError,
   TimeoutError,
   UnauthorizedError,
-} from "../core/errors.ts";
+} from "../core/mod.ts";

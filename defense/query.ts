@@ -17,8 +17,8 @@ import {
   type PaginatedState,
   type QueryParams,
   type RequestOptions,
-  splitClause,
 } from "../core/mod.ts";
+import { splitClause } from "../core/_internal.ts";
 
 /** The page size of Defense queries: every page asks for `rows=100`. */
 export const DEFENSE_PAGE_SIZE = 100;

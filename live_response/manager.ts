@@ -26,7 +26,7 @@ import {
   type ProtocolSettings,
   type SharedSession,
 } from "./_protocol.ts";
-import { Semaphore } from "../core/_async.ts";
+import { Semaphore } from "../core/_internal.ts";
 import { type Keepalive, startKeepalive } from "./_keepalive.ts";
 import {
   definedOnly,

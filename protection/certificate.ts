@@ -7,12 +7,12 @@
 import {
   type FieldValues,
   type IdKind,
-  installFields,
   Model,
   MutableModel,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
+import { installFields } from "../core/_internal.ts";
 import { NO_OBJECT } from "./_util.ts";
 import { Computer } from "./computer.ts";
 import type { CbProtectionAPI } from "./api.ts";

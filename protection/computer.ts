@@ -6,13 +6,13 @@
 
 import {
   type IdKind,
-  installFields,
   type LoadOptions,
   MutableModel,
   type RequestOptions,
   type SaveOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
+import { installFields } from "../core/_internal.ts";
 import { NO_OBJECT, redactDisplay } from "./_util.ts";
 import type { CbProtectionAPI } from "./api.ts";
 import type { ProtectionQuery } from "./query.ts";

@@ -7,11 +7,11 @@
 
 import {
   type IdKind,
-  installFields,
   MutableModel,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
+import { installFields } from "../core/_internal.ts";
 import { downloadFirstMember, NO_OBJECT } from "./_util.ts";
 import type { CbProtectionAPI } from "./api.ts";
 import { FileCatalog, fileHashOf } from "./file_catalog.ts";

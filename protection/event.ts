@@ -4,13 +4,8 @@
  * @module
  */
 
-import {
-  type FieldValues,
-  type IdKind,
-  installFields,
-  Model,
-  type RequestOptions,
-} from "../core/mod.ts";
+import { type FieldValues, type IdKind, Model, type RequestOptions } from "../core/mod.ts";
+import { installFields } from "../core/_internal.ts";
 import { NO_OBJECT } from "./_util.ts";
 import { FileCatalog } from "./file_catalog.ts";
 import type { CbProtectionAPI } from "./api.ts";

@@ -72,4 +72,4 @@ export {
   ServerError,
   TimeoutError,
   UnauthorizedError,
-} from "../core/errors.ts";
+} from "../core/mod.ts";

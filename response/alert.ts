@@ -7,13 +7,13 @@
 
 import {
   type Document,
-  installFields,
   type LoadOptions,
   MutableModel,
   ObjectNotFoundError,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
+import { installFields } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
 import { Feed } from "./feed.ts";

@@ -5,7 +5,6 @@
  */
 
 import {
-  installFields,
   type ModelId,
   MutableModel,
   type RequestOptions,
@@ -13,6 +12,7 @@ import {
   ServerError,
   type WritableFieldValues,
 } from "../core/mod.ts";
+import { installFields } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
 import { SimpleQuery } from "./query.ts";

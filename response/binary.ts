@@ -8,19 +8,23 @@
 import {
   type Document,
   type FieldValues,
-  installFields,
   InvalidHashError,
   type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
   ServerError,
 } from "../core/mod.ts";
-import { parseTimestamp, toInt } from "../core/_parse.ts";
+import {
+  idSegment,
+  installFields,
+  openZipMember,
+  parseTimestamp,
+  toInt,
+} from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SearchQuery } from "./query.ts";
 import { Sensor } from "./sensor.ts";
 import { FeedTaggedModel } from "./feed_tags.ts";
-import { idSegment } from "../core/_encode.ts";
 
 const MD5_REGEXP = /^[0-9A-Fa-f]{32}$/;
 
@@ -419,8 +423,7 @@ export class Binary extends FeedTaggedModel {
       }, `Server ${this.cb.url} sent no content for binary ${this.uniqueId}`);
     }
     const zipOptions = options.signal ? { signal: options.signal } : {};
-    // The ZIP reader is loaded by the first download: a script that never downloads skips it.
-    const { openZipMember } = await import("../core/_zip.ts");
+    // The ZIP reader is loaded by the first download (core/_internal.ts loads it on first use).
     return await openZipMember(res.body, "filedata", zipOptions);
   }
 

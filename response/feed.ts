@@ -7,20 +7,19 @@
 import {
   ApiError,
   type IdKind,
-  installFields,
   InvalidObjectError,
   MutableModel,
   type RequestOptions,
   ServerError,
   type WritableFieldValues,
 } from "../core/mod.ts";
+import { idSegment, installFields } from "../core/_internal.ts";
 import { ActionModel } from "./_actions.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
 import { Process, type ProcessQuery } from "./process.ts";
 import { ArrayQuery, type SearchQuery, SimpleQuery } from "./query.ts";
 import { ThreatReport, type ThreatReportQuery } from "./threat_report.ts";
-import { idSegment } from "../core/_encode.ts";
 
 /** The typed document fields of {@linkcode Feed}, declared once in `Feed.fields`. */
 export interface Feed

@@ -19,13 +19,12 @@
 
 import {
   type IdKind,
-  installFields,
   type ModelId,
   MutableModel,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
+import { installFields, toInt } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Process, processUniqueId } from "./process.ts";
 import { ArrayQuery, SimpleQuery } from "./query.ts";

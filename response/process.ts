@@ -9,14 +9,19 @@ import {
   ApiError,
   type Document,
   type FieldValues,
-  installFields,
   type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
   ServerError,
 } from "../core/mod.ts";
-import { ipFromInt, parseSolrTime, toInt } from "../core/_parse.ts";
-import { parseGuid, splitProcessId } from "../core/_guid.ts";
+import {
+  installFields,
+  ipFromInt,
+  parseGuid,
+  parseSolrTime,
+  splitProcessId,
+  toInt,
+} from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
 import {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { buildGuid, parseGuid, segmentSuffix } from "../core/_guid.ts";
+import { buildGuid, parseGuid, segmentSuffix } from "../core/_internal.ts";
 import type { Process } from "./process.ts";
 import { SearchQuery, timeFilterValue } from "./query.ts";
 

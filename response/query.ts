@@ -16,8 +16,7 @@ import {
   type QueryParams,
   type RequestOptions,
 } from "../core/mod.ts";
-import { encodeQuery, parseQuery } from "../core/_encode.ts";
-import { formatSolrTime } from "../core/_parse.ts";
+import { encodeQuery, formatSolrTime, parseQuery } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import type { Watchlist } from "./watchlist.ts";
 
@@ -349,5 +348,5 @@ export function timeFilterValue(value: Date | string): string {
   return value instanceof Date ? formatSolrTime(value) : value;
 }
 
-export { type ListModelClass, SimpleQuery } from "./_simple_query.ts";
-export { type ArrayModelClass, ArrayQuery } from "./_array_query.ts";
+export { type ListModelClass, SimpleQuery } from "./simple_query.ts";
+export { type ArrayModelClass, ArrayQuery } from "./array_query.ts";

@@ -9,7 +9,6 @@ import {
   ApiError,
   type ClauseRule,
   type Document,
-  installFields,
   ListQuery,
   type ModelClass,
   type ModelId,
@@ -17,12 +16,18 @@ import {
   type QueryState,
   type RequestOptions,
   ServerError,
-  splitClause,
   TimeoutError,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { formatMac, formatPythonDateTime, formatRfc822, toInt } from "../core/_parse.ts";
-import { delay } from "../core/_async.ts";
+import {
+  delay,
+  formatMac,
+  formatPythonDateTime,
+  formatRfc822,
+  installFields,
+  splitClause,
+  toInt,
+} from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SensorGroup } from "./sensor_group.ts";
 import type { LiveResponseSession, SessionOptions } from "../live_response/mod.ts";

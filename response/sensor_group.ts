@@ -20,17 +20,16 @@
 import {
   type Document,
   type IdKind,
-  installFields,
   MutableModel,
   ObjectNotFoundError,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
+import { idSegment, installFields } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SimpleQuery } from "./query.ts";
 import { Sensor, type SensorQuery } from "./sensor.ts";
 import { Site } from "./site.ts";
-import { idSegment } from "../core/_encode.ts";
 
 /** The installer kinds a Cb Response server builds for a group. */
 export const INSTALLER_KINDS: readonly InstallerKind[] = [

@@ -18,13 +18,13 @@ import {
   type Document,
   type FieldValues,
   type IdKind,
-  installFields,
   Model,
   MutableModel,
   ObjectNotFoundError,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
+import { installFields } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SimpleQuery } from "./query.ts";
 

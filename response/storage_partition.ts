@@ -23,7 +23,6 @@ import {
   ApiError,
   type Document,
   type FieldValues,
-  installFields,
   ListQuery,
   Model,
   type ModelClass,
@@ -32,8 +31,8 @@ import {
   type QueryState,
   type RequestOptions,
 } from "../core/mod.ts";
+import { idSegment, installFields } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
-import { idSegment } from "../core/_encode.ts";
 
 /** The `info` object of a partition document. */
 export interface StoragePartitionInfo {

@@ -8,7 +8,6 @@
 import {
   ApiError,
   type Document,
-  installFields,
   type LoadOptions,
   type ModelId,
   type ModelInit,
@@ -17,8 +16,7 @@ import {
   ServerError,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { idSegment, quotePath } from "../core/_encode.ts";
-import { toInt } from "../core/_parse.ts";
+import { idSegment, installFields, quotePath, toInt } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Feed } from "./feed.ts";
 import { SearchQuery } from "./query.ts";

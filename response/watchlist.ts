@@ -7,14 +7,13 @@
 
 import {
   ApiError,
-  installFields,
   InvalidObjectError,
   type ModelId,
   MutableModel,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { idSegment, parseQuery, quotePath } from "../core/_encode.ts";
+import { idSegment, installFields, parseQuery, quotePath } from "../core/_internal.ts";
 import { ActionModel } from "./_actions.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";

@@ -12,8 +12,8 @@ import {
   type ModelClass,
   type QueryState,
   type RequestOptions,
-  splitClause,
 } from "../core/mod.ts";
+import { splitClause } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 
 /** A model class listed per parent object (feed actions per feed, tagged events per investigation). */
