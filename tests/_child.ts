@@ -1,6 +1,7 @@
 // Child processes of the tests: a script of this repository under `deno run` with the project's
-// config and the test permissions (loopback network only), and the emulator's command line
-// (`testing/main.ts`) started until its JSON line, then stopped by a signal.
+// config and the test permissions (loopback network only), run to its end or read as it runs,
+// and the emulator's command line (`testing/main.ts`) started until its JSON line, then stopped
+// by a signal.
 
 /** The project's deno.json (import map for `@cbapi/cbapi/...`). */
 export const CONFIG = new URL("../deno.json", import.meta.url).pathname;
@@ -8,37 +9,52 @@ export const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 /** The emulator's command line. */
 export const EMULATOR_MAIN = new URL("../testing/main.ts", import.meta.url).pathname;
 
-/** Options of {@linkcode denoRun}: the child's pipes and environment, and `--allow-sys`. */
+/** The permissions of test children: loopback network, read, write, env, sys. */
+export const TEST_PERMISSIONS: readonly string[] = [
+  "--allow-net=127.0.0.1",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-sys",
+];
+
+/** {@linkcode TEST_PERMISSIONS} without `--allow-sys` (scripts documented to run without it). */
+export const NO_SYS: readonly string[] = TEST_PERMISSIONS.filter((f) => f !== "--allow-sys");
+
+/** Loopback network, read and env only (scripts that write nothing). */
+export const READ_ONLY: readonly string[] = [
+  "--allow-net=127.0.0.1",
+  "--allow-read",
+  "--allow-env",
+];
+
+/** Options of {@linkcode denoRun}: the child's permissions, pipes, environment and folder. */
 export interface DenoRunOptions
-  extends Pick<Deno.CommandOptions, "env" | "stdin" | "stdout" | "stderr"> {
-  /** Whether to pass `--allow-sys` (default true). */
-  allowSys?: boolean;
+  extends Pick<Deno.CommandOptions, "env" | "stdin" | "stdout" | "stderr" | "cwd"> {
+  /** The permission flags (default {@linkcode TEST_PERMISSIONS}). */
+  allow?: readonly string[];
 }
 
 /**
- * A `deno run` of a script with the test permissions: `--allow-net=127.0.0.1`, read, write,
- * env (and sys unless `allowSys: false`). stdout and stderr are piped unless given.
+ * A `deno run` of a script with the project's config and the test permissions. stdout and
+ * stderr are piped unless given.
  *
- * @param script The script's path (or a URL relative to the caller resolved by it).
+ * @param script The script's path or file URL.
  * @param args The script's arguments.
- * @param options Pipes, environment, `allowSys`.
+ * @param options Permissions, pipes, environment, folder.
  */
 export function denoRun(
   script: string | URL,
   args: readonly string[] = [],
   options: DenoRunOptions = {},
 ): Deno.Command {
-  const { allowSys = true, ...io } = options;
+  const { allow = TEST_PERMISSIONS, ...io } = options;
   return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--config",
       CONFIG,
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      ...(allowSys ? ["--allow-sys"] : []),
+      ...allow,
       script instanceof URL ? script.pathname : script,
       ...args,
     ],
@@ -46,6 +62,38 @@ export function denoRun(
     stderr: "piped",
     ...io,
   });
+}
+
+/** What a child printed, and its exit code. */
+export interface ScriptRun {
+  /** The exit code. */
+  code: number;
+  /** Its stdout, as text. */
+  stdout: string;
+  /** Its stderr, as text. */
+  stderr: string;
+}
+
+/**
+ * Runs a script to its end (see {@linkcode denoRun}), giving it `input` on stdin (then closed).
+ *
+ * @param script The script's path or file URL.
+ * @param args The script's arguments.
+ * @param options Permissions, environment, folder, and the stdin text.
+ */
+export async function runScript(
+  script: string | URL,
+  args: readonly string[] = [],
+  options: Omit<DenoRunOptions, "stdin" | "stdout" | "stderr"> & { input?: string } = {},
+): Promise<ScriptRun> {
+  const { input = "", ...rest } = options;
+  const child = denoRun(script, args, { ...rest, stdin: "piped" }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(input));
+  await writer.close();
+  const out = await child.output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
 }
 
 /**

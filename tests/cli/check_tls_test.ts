@@ -9,7 +9,7 @@ import { CbEmulator, type EmulatorCertificate } from "@cbapi/cbapi/testing";
 import { inspectTls, type TlsReport } from "../../cli/check_tls.ts";
 import { configure, PIN_PROMPT, SSL_PROMPT } from "../../cli/configure.ts";
 import type { Io } from "../../cli/_io.ts";
-import { CONFIG, denoRun } from "../_child.ts";
+import { CONFIG, NO_SYS, runScript, type ScriptRun } from "../_child.ts";
 
 const MAIN = new URL("../../cli/main.ts", import.meta.url);
 
@@ -150,20 +150,8 @@ Deno.test("check-tls refuses a non-https URL and reports an unreachable server",
   );
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cbapi(args: string[], home: string): Promise<Run> {
-  const out = await denoRun(MAIN, args, {
-    allowSys: false,
-    env: { HOME: home, NO_COLOR: "1" },
-    stdin: "null",
-  }).output();
-  const d = new TextDecoder();
-  return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
+function cbapi(args: string[], home: string): Promise<ScriptRun> {
+  return runScript(MAIN, args, { allow: NO_SYS, env: { HOME: home, NO_COLOR: "1" } });
 }
 
 Deno.test("cbapi check-tls URL --save FILE against an install-time certificate: fingerprint, verdicts, the lines to write", async () => {

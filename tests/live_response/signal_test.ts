@@ -6,10 +6,10 @@
 
 import assert from "node:assert/strict";
 import { CbEmulator } from "@cbapi/cbapi/testing";
-import { denoRun, readUntil, textReader } from "../_child.ts";
+import { denoRun, NO_SYS, readUntil, textReader } from "../_child.ts";
 
 function spawn(script: string, args: string[]): Deno.ChildProcess {
-  return denoRun(new URL(script, import.meta.url), args, { allowSys: false, stdin: "piped" })
+  return denoRun(new URL(script, import.meta.url), args, { allow: NO_SYS, stdin: "piped" })
     .spawn();
 }
 
