@@ -3,7 +3,8 @@
 // 2. outside core/, the library reaches core only through its two doors: `core/mod.ts` (the
 //    public surface) and `core/_internal.ts` (what the products share with core, not exported);
 //    tests/ and bench/ may reach any file (they test internals);
-// 3. core/mod.ts does not export core/_internal.ts;
+// 3. core/mod.ts does not export core/_internal.ts, and no mod.ts re-exports a value (a class,
+//    a function) from an underscore file of its folder: public things live in public files;
 // 4. the product folders (response, protection, defense) never import each other, and
 //    live_response imports none of them;
 // 5. testing/ (the emulator) imports nothing of the client (core, products, live_response).
@@ -23,6 +24,8 @@ interface Import {
   from: string; // importing file, relative to the root
   line: number;
   to: string; // imported file, relative to the root
+  /** A re-export (`export ... from`), and whether it carries types only. */
+  reexport?: { typeOnly: boolean };
 }
 
 /** Every .ts file below the root, relative paths. */
@@ -51,7 +54,7 @@ async function importMap(): Promise<Map<string, string>> {
 // `import type`), and dynamic `import("x")` with a literal specifier. Comments are blanked
 // first so that examples in JSDoc do not count (they are doc tests, run as users' code).
 const SPECIFIER =
-  /\b(?:import|export)\s*(?:type\s+)?(?:[\w*{}\s,$]*?\s*from\s*)?["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)/g;
+  /\b(import|export)\s*(type\s+)?([\w*{}\s,$]*?\s*from\s*)?["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)/g;
 
 function blankComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => m.replace(/[^\n]/g, " "));
@@ -71,11 +74,19 @@ async function collect(): Promise<Import[]> {
   for (const file of await sourceFiles()) {
     const text = blankComments(await Deno.readTextFile(new URL(file, ROOT)));
     for (const m of text.matchAll(SPECIFIER)) {
-      const spec = m[1] ?? m[2]!;
+      const spec = m[4] ?? m[5]!;
       const to = resolve(file, spec, map);
       if (!to) continue;
       const line = text.slice(0, m.index).split("\n").length;
-      imports.push({ from: file, line, to });
+      const imp: Import = { from: file, line, to };
+      if (m[1] === "export") {
+        const names = (m[3] ?? "").replace(/from\s*$/, "").replace(/[{}]/g, "").split(",")
+          .map((n) => n.trim()).filter((n) => n !== "");
+        const typeOnly = m[2] !== undefined ||
+          (names.length > 0 && names.every((n) => n.startsWith("type ")));
+        imp.reexport = { typeOnly };
+      }
+      imports.push(imp);
     }
   }
   return imports;
@@ -156,6 +167,14 @@ function ruleBreaks(imports: Import[]): string[] {
     }
     if (imp.from === "core/mod.ts" && imp.to === "core/_internal.ts") {
       out.push(`${where}: core/mod.ts must not export the internal door`);
+    }
+    if (
+      /(^|\/)mod\.ts$/.test(imp.from) && imp.reexport && !imp.reexport.typeOnly &&
+      /(^|\/)_[^/]*$/.test(imp.to) && folder(imp.from) === b
+    ) {
+      out.push(
+        `${where}: a public entry re-exports from an internal file; move it to a public one`,
+      );
     }
     if (PRODUCTS.includes(a) && PRODUCTS.includes(b) && a !== b) {
       out.push(`${where}: products never import each other`);

@@ -92,4 +92,4 @@ export { Feed, FeedAction } from "./feed.ts";
 export { Watchlist, WatchlistAction } from "./watchlist.ts";
 export { ThreatReport, ThreatReportQuery } from "./threat_report.ts";
 export { Alert, AlertQuery } from "./alert.ts";
-export { ActionModel, type ActionTypeName } from "./_actions.ts";
+export { ActionModel, type ActionTypeName } from "./action_model.ts";

@@ -14,7 +14,7 @@ import {
   type WritableFieldValues,
 } from "../core/mod.ts";
 import { idSegment, installFields, parseQuery, quotePath } from "../core/_internal.ts";
-import { ActionModel } from "./_actions.ts";
+import { ActionModel } from "./action_model.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
 import { Process, type ProcessQuery } from "./process.ts";

@@ -43,6 +43,15 @@ Deno.test("check:imports: core is reached through core/mod.ts or core/_internal.
   assert.match(found[2]!, /core\/mod\.ts must not export the internal door/);
 });
 
+Deno.test("check:imports: a public entry re-exports no value from an underscore file", () => {
+  const value = { from: "response/mod.ts", line: 9, to: "response/_actions.ts" };
+  const found = ruleBreaks([{ ...value, reexport: { typeOnly: false } }]);
+  assert.equal(found.length, 1);
+  assert.match(found[0]!, /re-exports from an internal file; move it to a public one/);
+  assert.deepEqual(ruleBreaks([{ ...value, reexport: { typeOnly: true } }]), [], "types may");
+  assert.deepEqual(ruleBreaks([value]), [], "an import is not a re-export");
+});
+
 Deno.test("check:imports: products, live_response and the emulator keep their direction", () => {
   const found = ruleBreaks([
     imp("protection/a.ts", "response/b.ts"),
@@ -61,5 +70,7 @@ Deno.test("check:imports: the tree keeps every rule", async () => {
   const imports = await collect();
   assert.ok(imports.length > 500, "the walk found the imports");
   assert.ok(imports.some((i) => i.from === "response/api.ts" && i.to === "core/_internal.ts"));
+  const typeOnly = imports.find((i) => i.from === "core/mod.ts" && i.to === "core/_encode.ts");
+  assert.deepEqual(typeOnly?.reexport, { typeOnly: true }, "export type { ... } is seen as types");
   assert.deepEqual([...folderCycles(imports), ...ruleBreaks(imports)], []);
 });
