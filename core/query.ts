@@ -27,7 +27,7 @@
 import type { BaseAPI } from "./api.ts";
 import type { RequestOptions } from "./connection.ts";
 import { ApiError, MoreThanOneResultError, ObjectNotFoundError, ServerError } from "./errors.ts";
-import type { Model, ModelClass } from "./model.ts";
+import type { Document, Model, ModelClass } from "./model.ts";
 import { simpleMatch, splitClause } from "./_clause.ts";
 import { addPythonHints } from "./_python_hints.ts";
 
@@ -141,6 +141,22 @@ export abstract class BaseQuery<T extends Model, S extends QueryState = QuerySta
   protected with(patch: Partial<S>): this {
     const Ctor = this.constructor as new (api: BaseAPI, cls: ModelClass<T>, state: S) => this;
     return new Ctor(this.api, this.cls, { ...this.state, ...patch });
+  }
+
+  /**
+   * The model of one result row: from the API's object cache when the row carries its id (the
+   * class's primary key), else a new model holding the row.
+   *
+   * @param row The row.
+   * @param full Whether the row is the whole document.
+   * @returns The model.
+   */
+  protected modelOf(row: Document, full = false): T {
+    const id = row[this.cls.primaryKey];
+    if (typeof id === "string" || typeof id === "number") {
+      return this.api.fromRow(this.cls, id, row, full);
+    }
+    return new this.cls(this.api as never, undefined, { info: row, full });
   }
 
   /** How `where()` and `and()` combine clauses (`"all"` unless a query class says otherwise). */

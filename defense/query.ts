@@ -138,14 +138,7 @@ export class DefenseQuery<T extends Model> extends PaginatedQuery<T> {
     const paging: [string, string | number][] = [["rows", this.pageSize]];
     if (start > 0) paging.push(["start", start + 1]);
     const data = await this.#get(this.#params(paging), options);
-    const pk = this.cls.primaryKey;
-    const items = (data.results ?? []).map((row) => {
-      const id = row[pk];
-      if (typeof id !== "string" && typeof id !== "number") {
-        return new this.cls(this.api as never, undefined, { info: row });
-      }
-      return this.api.fromRow(this.cls, id, row);
-    });
+    const items = (data.results ?? []).map((row) => this.modelOf(row));
     return { items, total: typeof data.totalResults === "number" ? data.totalResults : undefined };
   }
 

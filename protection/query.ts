@@ -153,16 +153,8 @@ export class ProtectionQuery<M extends Model> extends PaginatedQuery<M, Protecti
       options,
     );
     const rowsData = Array.isArray(data) ? data : [];
-    const items = rowsData.map((row) => this.#build(row));
+    const items = rowsData.map((row) => this.modelOf(row));
     // A short page is the last one: the total is then known.
     return { items, total: items.length < rows ? start + items.length : undefined };
-  }
-
-  #build(row: Document): M {
-    const id = row[this.cls.primaryKey];
-    if (id === undefined || id === null) {
-      return new this.cls(this.api as never, undefined, { info: row });
-    }
-    return this.api.fromRow(this.cls, id as string | number, row, false);
   }
 }

@@ -114,8 +114,6 @@ export class ArrayQuery<M extends Model> extends ListQuery<M> {
       options,
     );
     const rows = Array.isArray(data) ? data as Document[] : [];
-    return rows.map((row) =>
-      this.api.fromRow(this.cls, row[this.cls.primaryKey] as string | number, row, true)
-    );
+    return rows.map((row) => this.modelOf(row, true));
   }
 }

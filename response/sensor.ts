@@ -533,6 +533,6 @@ export class SensorQuery extends ListQuery<Sensor> {
       throw err;
     }
     const rows = Array.isArray(data) ? data as Document[] : [];
-    return rows.map((row) => this.api.fromRow(Sensor, row.id as number, row, true));
+    return rows.map((row) => this.modelOf(row, true));
   }
 }

@@ -75,13 +75,6 @@ export class SimpleQuery<M extends Model> extends ListQuery<M> {
       options,
     );
     const rows = Array.isArray(data) ? data as Document[] : [];
-    return rows.map((row) =>
-      this.api.fromRow(
-        this.cls,
-        row[this.cls.primaryKey] as string | number,
-        row,
-        this.cls.listRowsAreFull ?? true,
-      )
-    );
+    return rows.map((row) => this.modelOf(row, this.cls.listRowsAreFull ?? true));
   }
 }
