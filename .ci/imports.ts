@@ -9,8 +9,10 @@
 //    live_response imports none of them;
 // 5. testing/ (the emulator) imports nothing of the client (core, products, live_response).
 //
-// Usage: deno run --allow-read .ci/imports.ts   (deno task check:imports)
+// Usage: deno run --allow-read=. .ci/imports.ts   (deno task check:imports)
 // It prints each broken rule with the importing file and line, and exits 1 when any is broken.
+// With --fix (and --allow-write=.) it first rewrites the library's imports of core to the two
+// doors (see fixImports); run `deno fmt` and `deno task check` after it.
 // deno-lint-ignore-file no-console
 
 const ROOT = new URL("../", import.meta.url);
@@ -189,12 +191,126 @@ function ruleBreaks(imports: Import[]): string[] {
   return out;
 }
 
+/** Names core/mod.ts exported before they moved behind the internal door. */
+const MOVED_FROM_MOD = new Set([
+  "installFields",
+  "readField",
+  "writeField",
+  "simpleMatch",
+  "splitClause",
+]);
+/** The folders `--fix` rewrites (the library outside core; tests may import any core file). */
+const FIX_FOLDERS = new Set([
+  "response",
+  "protection",
+  "defense",
+  "live_response",
+  "events",
+  "cli",
+  "survey",
+]);
+const CORE_STATEMENT =
+  /(import|export)(\s+type)?\s*\{([^}]*)\}\s*from\s*"((?:\.\.\/)+)core\/([\w.]+)";?\n/g;
+
+function byName(a: string, b: string): number {
+  const key = (n: string) => n.replace(/^type\s+/, "").toLowerCase();
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+}
+
+function importLine(names: string[], path: string): string {
+  const values = new Set(names.filter((n) => !n.startsWith("type ")));
+  const kept = [...new Set(names)].filter((n) => !(n.startsWith("type ") && values.has(n.slice(5))))
+    .sort(byName);
+  if (kept.every((n) => n.startsWith("type "))) {
+    return `import type { ${kept.map((n) => n.slice(5)).join(", ")} } from "${path}";\n`;
+  }
+  return `import { ${kept.join(", ")} } from "${path}";\n`;
+}
+
+/**
+ * Rewrites one file's imports of core to the two doors: names from core's underscore files, and
+ * the names core/mod.ts no longer exports, into one import of core/_internal.ts; names from
+ * core's other public files into core/mod.ts. Run `deno fmt` afterwards.
+ *
+ * @param text The file.
+ * @returns The rewritten file.
+ */
+export function fixImports(text: string): string {
+  const internal: string[] = [];
+  const pub: string[] = [];
+  let up = "";
+  let out = "";
+  let at = 0;
+  let internalSlot = false;
+  let publicSlot = false;
+  for (const m of text.matchAll(CORE_STATEMENT)) {
+    const [whole, kind, typeWord, list, dots, file] = m as unknown as string[];
+    if (file === "_internal.ts" && kind === "export") continue;
+    const names = list!.split(",").map((n) => n.trim()).filter((n) => n !== "")
+      .map((n) => typeWord && !n.startsWith("type ") ? `type ${n}` : n);
+    out += text.slice(at, m.index);
+    at = m.index! + whole!.length;
+    if (kind === "export") {
+      // A re-export of public names (a product's mod.ts): from core/mod.ts.
+      out += file!.startsWith("_") ? whole : whole!.replace(`core/${file}`, "core/mod.ts");
+      continue;
+    }
+    up = dots!;
+    const moved = file === "mod.ts"
+      ? names.filter((n) => MOVED_FROM_MOD.has(n.replace(/^type\s+/, "")))
+      : file!.startsWith("_")
+      ? names
+      : [];
+    const kept = names.filter((n) => !moved.includes(n));
+    internal.push(...moved);
+    pub.push(...kept);
+    if (moved.length > 0 && !internalSlot) {
+      out += "\u0000INTERNAL\u0000";
+      internalSlot = true;
+    }
+    if (kept.length > 0 && !publicSlot) {
+      out += "\u0000PUBLIC\u0000";
+      publicSlot = true;
+    }
+  }
+  out += text.slice(at);
+  return out
+    .replace(
+      "\u0000INTERNAL\u0000",
+      internal.length ? importLine(internal, `${up}core/_internal.ts`) : "",
+    )
+    .replace("\u0000PUBLIC\u0000", pub.length ? importLine(pub, `${up}core/mod.ts`) : "");
+}
+
+async function fixTree(): Promise<string[]> {
+  const changed: string[] = [];
+  for (const file of await sourceFiles()) {
+    if (!FIX_FOLDERS.has(folder(file))) continue;
+    const url = new URL(file, ROOT);
+    const text = await Deno.readTextFile(url);
+    const fixed = fixImports(text);
+    if (fixed !== text) {
+      await Deno.writeTextFile(url, fixed);
+      changed.push(file);
+    }
+  }
+  return changed;
+}
+
 if (import.meta.main) {
+  if (Deno.args.includes("--fix")) {
+    const changed = await fixTree();
+    for (const f of changed) console.log(`rewrote the core imports of ${f}`);
+    console.log(`${changed.length} file(s) rewritten; now run deno fmt, deno task check`);
+  }
   const imports = await collect();
   const problems = [...folderCycles(imports), ...ruleBreaks(imports)];
   if (problems.length > 0) {
     for (const p of problems) console.error(p);
-    console.error(`${problems.length} import rule(s) broken (see .ci/imports.ts for the rules)`);
+    console.error(
+      `${problems.length} import rule(s) broken (see .ci/imports.ts for the rules; ` +
+        `deno task fix:imports rewrites core imports)`,
+    );
     Deno.exit(1);
   }
   const folders = new Set(imports.map((i) => folder(i.from)));

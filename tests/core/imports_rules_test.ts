@@ -2,7 +2,7 @@
 // and the tree as it is keeps every rule.
 
 import assert from "node:assert/strict";
-import { collect, folderCycles, ruleBreaks } from "../../.ci/imports.ts";
+import { collect, fixImports, folderCycles, ruleBreaks } from "../../.ci/imports.ts";
 
 const imp = (from: string, to: string) => ({ from, line: 1, to });
 
@@ -73,4 +73,29 @@ Deno.test("check:imports: the tree keeps every rule", async () => {
   const typeOnly = imports.find((i) => i.from === "core/mod.ts" && i.to === "core/_encode.ts");
   assert.deepEqual(typeOnly?.reexport, { typeOnly: true }, "export type { ... } is seen as types");
   assert.deepEqual([...folderCycles(imports), ...ruleBreaks(imports)], []);
+});
+
+Deno.test("check:imports --fix moves core imports to the two doors", () => {
+  const before = [
+    'import { ApiError, installFields, type Model } from "../core/mod.ts";',
+    'import { toInt } from "../core/_parse.ts";',
+    'import type { Transport } from "../core/_transport.ts";',
+    'import { Connection } from "../core/connection.ts";',
+    'import { x } from "./x.ts";',
+    'export { LiveResponseError } from "../core/errors.ts";',
+    "",
+  ].join("\n");
+  assert.equal(
+    fixImports(before),
+    [
+      'import { installFields, toInt, type Transport } from "../core/_internal.ts";',
+      'import { ApiError, Connection, type Model } from "../core/mod.ts";',
+      'import { x } from "./x.ts";',
+      'export { LiveResponseError } from "../core/mod.ts";',
+      "",
+    ].join("\n"),
+  );
+  const clean =
+    'import { ApiError } from "../core/mod.ts";\nimport { toInt } from "../core/_internal.ts";\n';
+  assert.equal(fixImports(clean), clean, "nothing to move: unchanged");
 });
