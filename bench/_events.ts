@@ -4,6 +4,9 @@
  * events, then consumer processes (`tests/events/_consumer_child.ts`, each one
  * `RabbitMqEventSource` with default prefetch and batched acknowledgements) start together and
  * drain it. events/s = events handled / (last handled - first handled), over all consumers.
+ * Each drain also records the CPU time of the consumers and of the broker, which tells who
+ * was the limit: a classic queue is one Erlang process, so a broker near one busy core delivers
+ * no faster to two consumers than to one.
  *
  * @module
  */
@@ -17,6 +20,7 @@ interface ChildReport {
   redelivered: number;
   first: number;
   last: number;
+  cpuMs: number;
   ids: number[];
 }
 
@@ -38,6 +42,14 @@ export interface DrainResult {
   seconds: number;
   /** Events per second. */
   eventsPerSecond: number;
+  /** CPU time of each consumer process from its first event to its end, in milliseconds. */
+  consumerCpuMs: number[];
+  /** Events per CPU-second of a consumer process (what one consumer could do on a core of its own). */
+  eventsPerConsumerCpuSecond: number;
+  /** CPU time the broker used during the drain, in milliseconds (undefined when unknown). */
+  brokerCpuMs: number | undefined;
+  /** Broker CPU over the drain time: 1 means the broker kept one core busy. */
+  brokerCores: number | undefined;
 }
 
 function lineReader(stream: ReadableStream<Uint8Array>) {
@@ -60,16 +72,59 @@ function lineReader(stream: ReadableStream<Uint8Array>) {
   };
 }
 
+/** The Erlang VM process of the broker that keeps its data in `dir` (Linux), if found. */
+export async function brokerPid(dir: string): Promise<number | undefined> {
+  // RABBITMQ_PID_FILE of the test broker; else look for the VM naming the folder.
+  const written = Number((await Deno.readTextFile(`${dir}/rabbit.pid`).catch(() => "")).trim());
+  if (written > 0) return written;
+  try {
+    for await (const entry of Deno.readDir("/proc")) {
+      if (!/^\d+$/.test(entry.name)) continue;
+      const cmd = await Deno.readTextFile(`/proc/${entry.name}/cmdline`).catch(() => "");
+      if (cmd.includes("beam") && cmd.includes(dir)) return Number(entry.name);
+    }
+  } catch {
+    // not Linux
+  }
+  return undefined;
+}
+
+/** CPU time (user + system) a process used so far, in milliseconds (Linux). */
+async function processCpuMs(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; in clock ticks
+    // of 100 Hz on Linux.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Options of {@linkcode drainSharedQueue}. */
+export interface DrainOptions {
+  /** Consume with the AMQP package alone (no decoding, no dispatch). */
+  bare?: boolean;
+  /** An async handler that waits this long per event (I/O-bound handlers). */
+  delayMs?: number;
+  /** The broker's VM process, to measure its CPU. */
+  brokerPid?: number | undefined;
+}
+
 /**
  * Fills a shared queue with `count` events and drains it with `consumers` processes started
- * together.
+ * together. The consumers report their progress; once they handled every published event they
+ * are told to stop (a run on a loaded machine is slower, never cut short), and after 30 s
+ * without progress they stop anyway (the missing events are then counted as lost).
  *
  * @param brokerPort The broker's AMQP port.
  * @param brokerUrl The broker URL.
  * @param queue The shared queue name.
  * @param count Events.
  * @param consumers Consumer processes.
- * @param bare Consume with the AMQP package alone (no decoding, no dispatch).
+ * @param options Bare consumers, handler delay, broker process.
  * @returns The figures.
  */
 export async function drainSharedQueue(
@@ -78,8 +133,9 @@ export async function drainSharedQueue(
   queue: string,
   count: number,
   consumers: number,
-  bare = false,
+  options: DrainOptions = {},
 ): Promise<DrainResult> {
+  const bare = options.bare ?? false;
   await publishSensorEvents(brokerUrl, queue, count);
   const root = projectRoot();
   const children = Array.from({ length: consumers }, () =>
@@ -96,8 +152,11 @@ export async function drainSharedQueue(
         queue,
         "--wait-go",
         "--idle-ms",
-        "1000",
+        "30000",
+        "--progress-ms",
+        "100",
         ...(bare ? ["--bare"] : []),
+        ...(options.delayMs ? ["--delay-ms", String(options.delayMs)] : []),
       ],
       stdin: "piped",
       stdout: "piped",
@@ -108,14 +167,41 @@ export async function drainSharedQueue(
     if ((await read()) !== "loaded") throw new Error("An event consumer did not start");
   }
   const writers = children.map((c) => c.stdin.getWriter());
-  await Promise.all(writers.map((w) => w.write(new TextEncoder().encode("go\n"))));
-  const reports: ChildReport[] = [];
-  for (const read of readers) {
+  const say = (text: string) =>
+    Promise.all(writers.map((w) => w.write(new TextEncoder().encode(text)).catch(() => {})));
+  const brokerCpu0 = await processCpuMs(options.brokerPid);
+  const started = performance.now();
+  await say("go\n");
+  const progress = children.map(() => 0);
+  let stopSent = false;
+  let lastChange = performance.now();
+  const stall = setInterval(() => {
+    if (!stopSent && performance.now() - lastChange > 30_000) {
+      stopSent = true;
+      say("stop\n");
+    }
+  }, 1000);
+  const reports = await Promise.all(readers.map(async (read, i) => {
     let line: string | undefined;
-    let last: string | undefined;
-    while ((line = await read()) !== undefined) last = line;
-    reports.push(JSON.parse(last ?? "{}") as ChildReport);
-  }
+    let report: ChildReport | undefined;
+    while ((line = await read()) !== undefined) {
+      if (line.startsWith("progress ")) {
+        const n = Number(line.slice(9));
+        if (n !== progress[i]) lastChange = performance.now();
+        progress[i] = n;
+        if (!stopSent && progress.reduce((a, b) => a + b, 0) >= count) {
+          stopSent = true;
+          await say("stop\n");
+        }
+      } else if (line.startsWith("{")) {
+        report = JSON.parse(line) as ChildReport;
+      }
+    }
+    return report ?? { handled: 0, redelivered: 0, first: 0, last: 0, cpuMs: 0, ids: [] };
+  }));
+  clearInterval(stall);
+  const drainMs = performance.now() - started;
+  const brokerCpu1 = await processCpuMs(options.brokerPid);
   await Promise.all(writers.map((w) => w.close().catch(() => {})));
   await Promise.all(children.map((c) => c.status));
   const seen = new Set<number>();
@@ -127,6 +213,11 @@ export async function drainSharedQueue(
   const first = Math.min(...reports.filter((r) => r.handled > 0).map((r) => r.first));
   const last = Math.max(...reports.map((r) => r.last));
   const seconds = (last - first) / 1000;
+  const cpuMs = reports.map((r) => Math.round(r.cpuMs));
+  const cpuTotal = cpuMs.reduce((a, b) => a + b, 0);
+  const brokerCpuMs = brokerCpu0 !== undefined && brokerCpu1 !== undefined
+    ? brokerCpu1 - brokerCpu0
+    : undefined;
   return {
     consumers,
     published: count,
@@ -136,6 +227,10 @@ export async function drainSharedQueue(
     perConsumer: reports.map((r) => r.handled),
     seconds: round(seconds, 3),
     eventsPerSecond: Math.round(handled / seconds),
+    consumerCpuMs: cpuMs,
+    eventsPerConsumerCpuSecond: cpuTotal > 0 ? Math.round(handled / (cpuTotal / 1000)) : 0,
+    brokerCpuMs,
+    brokerCores: brokerCpuMs === undefined ? undefined : round(brokerCpuMs / drainMs, 2),
   };
 }
 
@@ -152,21 +247,33 @@ export interface EventsFigures {
 }
 
 /**
- * Measures one consumer and two consumers on a shared queue, on one broker.
+ * Measures one consumer and two consumers on a shared queue, on one broker: with a handler that
+ * only records the event (what the library costs; the broker is then the limit), and with an
+ * async handler that waits 1 ms per event (a handler that forwards each event somewhere: the
+ * consumers are the limit, which is when more consumer processes help).
  *
  * @param count Events per run.
+ * @param handlerCount Events per run with the 1 ms handler.
  * @returns Rows and figures.
  */
-export async function eventsFigures(count = 50_000): Promise<EventsFigures> {
+export async function eventsFigures(count = 50_000, handlerCount = 3_000): Promise<EventsFigures> {
   await using broker = await startBroker();
-  const bare = await drainSharedQueue(broker.port, broker.url, "cbapi-bench-bare", count, 1, true);
-  const one = await drainSharedQueue(broker.port, broker.url, "cbapi-bench-one", count, 1);
-  const two = await drainSharedQueue(broker.port, broker.url, "cbapi-bench-two", count, 2);
+  const pid = await brokerPid(broker.dir);
+  const drain = (queue: string, n: number, consumers: number, options: DrainOptions = {}) =>
+    drainSharedQueue(broker.port, broker.url, queue, n, consumers, { brokerPid: pid, ...options });
+  const bare = await drain("cbapi-bench-bare", count, 1, { bare: true });
+  const one = await drain("cbapi-bench-one", count, 1);
+  const two = await drain("cbapi-bench-two", count, 2);
+  const slowOne = await drain("cbapi-bench-slow-one", handlerCount, 1, { delayMs: 1 });
+  const slowTwo = await drain("cbapi-bench-slow-two", handlerCount, 2, { delayMs: 1 });
   const scale = round(two.eventsPerSecond / one.eventsPerSecond);
+  const slowScale = round(slowTwo.eventsPerSecond / slowOne.eventsPerSecond);
   const vsBare = round(one.eventsPerSecond / bare.eventsPerSecond);
+  const cores = (d: DrainResult) => d.brokerCores === undefined ? "?" : String(d.brokerCores);
   const goalsMet = {
     events_per_second: one.eventsPerSecond >= 30_000 && one.lost === 0,
     events_two_consumers_scale: scale >= 1.7 && two.lost === 0,
+    events_two_consumers_scale_1ms_handler: slowScale >= 1.7 && slowTwo.lost === 0,
   };
   return {
     rows: [
@@ -177,30 +284,52 @@ export async function eventsFigures(count = 50_000): Promise<EventsFigures> {
         met: goalsMet.events_per_second,
         detail: `${one.handled} raw protobuf sensor events, one consumer process on real ` +
           `RabbitMQ (decode + dispatch + batched ack) in ${one.seconds} s; lost ${one.lost}; ` +
-          `bare AMQP consumer on the same broker ${bare.eventsPerSecond}/s (ratio ${vsBare})`,
+          `bare AMQP consumer on the same broker ${bare.eventsPerSecond}/s (ratio ${vsBare}); ` +
+          `consumer CPU ${one.consumerCpuMs[0]} ms = ${one.eventsPerConsumerCpuSecond} events ` +
+          `per consumer CPU-second (bare ${bare.eventsPerConsumerCpuSecond}); broker busy ` +
+          `${cores(one)} cores (bare ${cores(bare)})`,
       },
       {
         name: "events_two_consumers_scale",
         value: scale,
         goal: ">= 1.7",
         met: goalsMet.events_two_consumers_scale,
-        detail: `2 processes on a shared durable queue: ${two.eventsPerSecond} events/s ` +
-          `(split ${two.perConsumer.join("/")}), lost ${two.lost}, duplicates ${two.duplicates}`,
+        detail: `2 processes on a shared durable queue, recording handler: ` +
+          `${two.eventsPerSecond} events/s (split ${two.perConsumer.join("/")}), lost ` +
+          `${two.lost}, duplicates ${two.duplicates}; broker busy ${cores(two)} cores, ` +
+          `consumers ${
+            two.consumerCpuMs.join("+")
+          } ms CPU (${navigator.hardwareConcurrency} cores)`,
+      },
+      {
+        name: "events_two_consumers_scale_1ms_handler",
+        value: slowScale,
+        goal: ">= 1.7",
+        met: goalsMet.events_two_consumers_scale_1ms_handler,
+        detail: `${handlerCount} events, async handler waiting 1 ms each: one process ` +
+          `${slowOne.eventsPerSecond}/s, two ${slowTwo.eventsPerSecond}/s (split ` +
+          `${
+            slowTwo.perConsumer.join("/")
+          }), lost ${slowTwo.lost}, duplicates ${slowTwo.duplicates}`,
       },
     ],
     figures: {
       events_per_second: one.eventsPerSecond,
       events_vs_bare_amqp: vsBare,
+      events_per_consumer_cpu_second: one.eventsPerConsumerCpuSecond,
       events_two_consumers_per_second: two.eventsPerSecond,
       events_two_consumers_scale: scale,
       events_two_consumers_lost: two.lost,
       events_two_consumers_duplicates: two.duplicates,
+      events_two_consumers_scale_1ms_handler: slowScale,
     },
     goalsMet,
     details: {
       events_bare_amqp: bare,
       events_one_consumer: one,
       events_two_consumers: two,
+      events_one_consumer_1ms_handler: slowOne,
+      events_two_consumers_1ms_handler: slowTwo,
     },
   };
 }
@@ -208,7 +337,10 @@ export async function eventsFigures(count = 50_000): Promise<EventsFigures> {
 if (import.meta.main) {
   // Alone: deno run --allow-net=127.0.0.1 --allow-read --allow-write --allow-env --allow-sys --allow-run bench/_events.ts [N]
   const { formatTable } = await import("./_util.ts");
-  const result = await eventsFigures(Number(Deno.args[0] ?? 50_000));
+  const result = await eventsFigures(
+    Number(Deno.args[0] ?? 50_000),
+    Number(Deno.args[1] ?? 3_000),
+  );
   // deno-lint-ignore no-console
   console.log(formatTable(result.rows));
   // deno-lint-ignore no-console

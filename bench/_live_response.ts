@@ -33,6 +33,7 @@ const SLOTS = 10;
 const RAW_PATH = String.raw`c:\cbapi-bench\big.bin`;
 
 interface RawFileResult {
+  transport: string;
   bytes: number;
   ms: number;
   mibPerSecond: number;
@@ -95,9 +96,11 @@ export async function liveResponseFigures(dir: string, jobMs = 1000): Promise<Li
       throw new Error(`getRawFile wrote ${r.bytes} bytes to disk, not ${GIB}`);
     }
     out.rawFileRssMib = r.rssGrowthMib;
-    out.rawFileDetail = `1 GiB to disk in ${(r.ms / 1000).toFixed(1)} s (${
-      Math.round(r.mibPerSecond)
-    } MiB/s), RSS ${Math.round(r.rssBeforeMib)} -> ${Math.round(r.rssPeakMib)} MiB`;
+    out.rawFileDetail = `1 GiB to disk over the ${r.transport} transport (pinned certificate) in ${
+      (r.ms / 1000).toFixed(1)
+    } s (${Math.round(r.mibPerSecond)} MiB/s), RSS ${Math.round(r.rssBeforeMib)} -> ${
+      Math.round(r.rssPeakMib)
+    } MiB`;
     out.details.get_raw_file = { ...r, ms: Math.round(r.ms) };
   } catch (e) {
     out.rawFileReason = `getRawFile could not be measured: ${message(e)}`;

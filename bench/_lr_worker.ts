@@ -54,6 +54,7 @@ async function rawFile(
   const top = Math.max(peak, after.rss, hwmMoved ? after.peak! : 0);
   const bytes = (await Deno.stat(outFile)).size;
   return {
+    transport: cb.connection.transport,
     bytes,
     ms,
     mibPerSecond: bytes / MIB / (ms / 1000),

@@ -13,7 +13,11 @@
  * - `inflight TARGET ROUNDS N`: the library with one page in flight (the sequential baseline)
  *   and with N, against an emulator with a per-search latency; same rows in the same order.
  * - `cpu TARGET ROUNDS`: CPU time of the process for a library loop and a bare `fetch` loop
- *   over the same pages (`process.cpuUsage()`, every thread of the process).
+ *   over the same pages (`process.cpuUsage()`, every thread of the process). The library pins
+ *   the emulator's certificate (`sslCertFile`), so it runs over the node transport; when
+ *   `DENO_CERT` names that certificate, a third loop runs the library without the pin, over
+ *   `fetch` (what a profile without `ssl_cert_file` uses), which separates the cost of the rows
+ *   from the cost of the transport.
  *
  * Prints one JSON line.
  *
@@ -282,19 +286,29 @@ function cpuMs(): number {
 }
 
 /**
- * CPU per row: per round a library pass and a bare pass (order alternating), each timed by the
- * process's CPU use; the ratio is the median of (library CPU / bare CPU).
+ * CPU per row: per round a library pass and a bare pass (and the unpinned library pass; order
+ * rotating), each timed by the process's CPU use; the ratio is the median of (library CPU /
+ * bare CPU).
  */
 async function runCpu(target: BenchTarget, rounds: number): Promise<Record<string, unknown>> {
   await using cb = await connect(target);
   using client = target.certFile
     ? Deno.createHttpClient({ caCerts: [await Deno.readTextFile(target.certFile)] })
     : undefined;
+  await using cbFetch = Deno.env.get("DENO_CERT")
+    ? await CbResponseAPI.connect({ url: target.url, token: target.token })
+    : undefined;
+  if (cbFetch && cbFetch.connection.transport !== "fetch") {
+    throw new Error("The unpinned library loop does not run over fetch");
+  }
   await libraryPass(cb, true);
   await barePass(target, client);
+  if (cbFetch) await libraryPass(cbFetch, true);
   const lib: number[] = [];
   const bare: number[] = [];
+  const libFetch: number[] = [];
   const ratios: number[] = [];
+  const fetchRatios: number[] = [];
   let rows = 0;
   const timed = async (f: () => Promise<{ rows: number }>) => {
     const c0 = cpuMs();
@@ -302,22 +316,40 @@ async function runCpu(target: BenchTarget, rounds: number): Promise<Record<strin
     return { rows: r.rows, cpu: cpuMs() - c0 };
   };
   for (let r = 0; r < rounds; r++) {
-    let l;
-    let b;
-    if (r % 2 === 0) {
-      l = await timed(() => libraryPass(cb, true));
-      b = await timed(() => barePass(target, client));
-    } else {
-      b = await timed(() => barePass(target, client));
-      l = await timed(() => libraryPass(cb, true));
+    // The passes of a round in a rotating order, so that none always runs first.
+    const passes: Array<() => Promise<{ rows: number; cpu: number }>> = [
+      () => timed(() => libraryPass(cb, true)),
+      () => timed(() => barePass(target, client)),
+      ...(cbFetch ? [() => timed(() => libraryPass(cbFetch, true))] : []),
+    ];
+    const out: Array<{ rows: number; cpu: number }> = [];
+    for (let k = 0; k < passes.length; k++) {
+      const at = (k + r) % passes.length;
+      out[at] = await passes[at]!();
     }
+    const [l, b, f] = out as [
+      { rows: number; cpu: number },
+      { rows: number; cpu: number },
+      { rows: number; cpu: number } | undefined,
+    ];
     if (l.rows !== b.rows) throw new Error(`Library saw ${l.rows} rows, bare fetch ${b.rows}`);
     rows = l.rows;
     lib.push(l.cpu);
     bare.push(b.cpu);
     ratios.push(l.cpu / b.cpu);
+    if (f) {
+      if (f.rows !== b.rows) throw new Error(`Library saw ${f.rows} rows, bare fetch ${b.rows}`);
+      libFetch.push(f.cpu);
+      fetchRatios.push(f.cpu / b.cpu);
+    }
   }
-  return { rows, libCpuMs: lib, bareCpuMs: bare, ratio: median(ratios) };
+  return {
+    rows,
+    libCpuMs: lib,
+    bareCpuMs: bare,
+    ratio: median(ratios),
+    ...(cbFetch ? { libFetchCpuMs: libFetch, fetchRatio: median(fetchRatios) } : {}),
+  };
 }
 
 if (import.meta.main) {

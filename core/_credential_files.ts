@@ -47,7 +47,6 @@ export function readEnv(): Record<string, string | undefined> {
       throw new CredentialError(
         `Cannot read environment variable "${name}": run with --allow-env=${names.join(",")} ` +
           `(or --allow-env), or pass the env option`,
-        [],
         { cause: error },
       );
     }
@@ -69,7 +68,7 @@ export async function readFiles(
       if (!info.isFile) {
         throw new CredentialError(
           `Cannot read credential file "${file}": it is not a regular file. Fix or remove it`,
-          files,
+          { files },
         );
       }
       text = await Deno.readTextFile(file);
@@ -89,7 +88,8 @@ export async function readFiles(
       docs.push({ file, doc: parseIni(text, file) });
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      throw new CredentialError(`${detail}. Fix or remove this credential file`, files, {
+      throw new CredentialError(`${detail}. Fix or remove this credential file`, {
+        files,
         cause: error,
       });
     }
@@ -108,7 +108,8 @@ function readError(file: string, files: readonly string[], error: unknown): Cred
   } else {
     detail = `${error instanceof Error ? error.message : String(error)}. Fix or remove it`;
   }
-  return new CredentialError(`Cannot read credential file "${file}": ${detail}`, files, {
+  return new CredentialError(`Cannot read credential file "${file}": ${detail}`, {
+    files,
     cause: error,
   });
 }

@@ -58,7 +58,7 @@ export function assertExplicitFilesExist(
   throw new CredentialError(
     `Credential file${files.length > 1 ? "s" : ""} ${list} not found (credentialFile option). ` +
       `Check the path, or create the file with "deno task cbapi configure"`,
-    [...files],
+    { files: [...files] },
   );
 }
 

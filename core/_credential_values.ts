@@ -34,14 +34,14 @@ export function buildCredentials(
   if (!url) {
     throw new CredentialError(
       `No URL specified ${where}: ${fix("url", "CBAPI_URL")}`,
-      files,
+      { files },
     );
   }
   const token = text("token");
   if (!token) {
     throw new CredentialError(
       `No API token specified ${where}: ${fix("token", "CBAPI_TOKEN")}`,
-      files,
+      { files },
     );
   }
   checkToken(token, where, files);
@@ -52,7 +52,7 @@ export function buildCredentials(
     throw new CredentialError(
       `The API token ${where} is not in the form {API key}/{connector ID} that Cb Defense ` +
         `needs: run "deno task cbapi configure defense" or fix the token`,
-      files,
+      { files },
     );
   }
   return freeze({
@@ -87,7 +87,7 @@ function checkToken(token: string, where: string, files: readonly string[]): voi
       `${token.length} is a line break, control, non-ASCII or surrounding space character ` +
       `(an indented next line in an INI file continues the value). Put the token on one line ` +
       `with nothing else, or run the configure command again`,
-    files,
+    { files },
   );
 }
 
@@ -97,7 +97,7 @@ function checkUrl(url: string, where: string, files: readonly string[]): void {
   throw new CredentialError(
     `The server URL ${where} ("${redactUrl(url)}") contains a user name or password: remove ` +
       `the "user:password@" part; the API token is the only credential sent`,
-    files,
+    { files },
   );
 }
 
@@ -117,7 +117,7 @@ function checkProxy(proxy: string, where: string, files: readonly string[]): voi
   throw new CredentialError(
     `Cannot use the proxy ${where} ("${redactUrl(proxy)}"): ${why}. Give one such as ` +
       `http://user:password@proxy.example:3128`,
-    files,
+    { files },
   );
 }
 
@@ -141,7 +141,7 @@ function toBoolean(
   throw new CredentialError(
     `Cannot use value "${entry.value}" of ${describe(key, entry)}: use one of ` +
       `${[...TRUE_VALUES, ...FALSE_VALUES].join(", ")} (empty means false)`,
-    files,
+    { files },
   );
 }
 
@@ -153,7 +153,7 @@ function toPort(entries: Map<string, Entry>, files: readonly string[]): number {
   throw new CredentialError(
     `Cannot use value "${entry.value}" of ${describe("rabbitmq_port", entry)}: ` +
       `use an integer from 1 to 65535`,
-    files,
+    { files },
   );
 }
 

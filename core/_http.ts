@@ -1,12 +1,7 @@
-// Helpers of the one request path: URL rules, error mapping, bounded body reads.
+// Helpers of the one request path: URL rules and bounded body reads (the error mapping is
+// `ApiError.fromResponse` in errors.ts).
 
-import {
-  ConnectionError,
-  ObjectNotFoundError,
-  type RequestErrorInit,
-  ServerError,
-  UnauthorizedError,
-} from "./errors.ts";
+import { ConnectionError } from "./errors.ts";
 import { hasUserInfo, redactUrl } from "./_secrets.ts";
 
 /** Largest piece of an error body kept for messages. */
@@ -119,6 +114,10 @@ export async function readBoundedText(
     await response.body.cancel().catch(() => {});
     throw tooLarge();
   }
+  // A declared length within the limit bounds the body already (both transports read no more
+  // than it), unless the body was decompressed on the way (the length is then the compressed
+  // one): read it whole, without a stream step and a decode per chunk.
+  if (declared <= limit && !response.headers.has("content-encoding")) return await response.text();
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   const parts: string[] = [];
@@ -139,16 +138,4 @@ export async function readBoundedText(
   }
   parts.push(decoder.decode());
   return parts.join("");
-}
-
-/**
- * Maps an HTTP error status to the error class of the tree.
- *
- * @param init What is known of the request and answer.
- * @returns The error to throw.
- */
-export function errorForStatus(init: RequestErrorInit): ServerError {
-  if (init.status === 404) return new ObjectNotFoundError(init);
-  if (init.status === 401) return new UnauthorizedError(init);
-  return new ServerError(init);
 }

@@ -32,7 +32,8 @@ export {
 export { redactText } from "./_secrets.ts";
 export { readPinnedCertificates } from "./_tls_profile.ts";
 export { createTransport, type Transport } from "./_transport.ts";
-export { installFields, readField, writeField } from "./model.ts";
+export { readField, writeField } from "./_field_codec.ts";
+export { installFields } from "./model.ts";
 export type { OpenZipMemberOptions };
 
 /**

@@ -146,3 +146,82 @@ export function backoffDelay(
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + random() * ceiling / 2);
 }
+
+/** Where a request stands after a failed attempt, for the retry decisions below. */
+export interface AttemptState {
+  /** Which attempt failed, from 0. */
+  attempt: number;
+  /** Retries allowed after the first attempt. */
+  maxRetries: number;
+  /** Whether the request may be sent twice. */
+  idempotent: boolean;
+  /** Whether the body is a stream (it cannot be sent again). */
+  streamBody: boolean;
+}
+
+/** The decision after an answer with an error status. */
+export type StatusDecision =
+  | { kind: "final" }
+  | { kind: "waitTooLong"; retryAfterMs: number }
+  | { kind: "retry"; waitMs: number };
+
+/**
+ * Whether an answer with an error status is retried and after how long: `Retry-After` when the
+ * server sent one (a longer one than the policy allows is final at once), else the back-off.
+ *
+ * @param status The answer's status.
+ * @param retryAfter The answer's `Retry-After` header.
+ * @param state The attempt.
+ * @param policy The policy.
+ * @returns The decision.
+ */
+export function afterStatus(
+  status: number,
+  retryAfter: string | null,
+  state: AttemptState,
+  policy: RetryPolicy,
+): StatusDecision {
+  if (
+    state.attempt >= state.maxRetries || state.streamBody ||
+    !isRetryableStatus(status, state.idempotent)
+  ) {
+    return { kind: "final" };
+  }
+  const asked = parseRetryAfter(retryAfter);
+  if (asked !== undefined && asked > policy.maxRetryAfterMs) {
+    return { kind: "waitTooLong", retryAfterMs: asked };
+  }
+  return { kind: "retry", waitMs: asked ?? backoffDelay(state.attempt + 1, policy) };
+}
+
+/** What is known of an attempt that failed without an answer. */
+export interface FailureState extends AttemptState {
+  /** Whether the attempt's own timeout ran out. */
+  timedOut: boolean;
+  /** Whether the connection was never established (refused, unknown host). */
+  connectFailure: boolean;
+  /** Milliseconds since the first attempt started. */
+  elapsedMs: number;
+  /** The time budget for retrying connect failures. */
+  connectRetryMs: number;
+}
+
+/**
+ * Whether an attempt that failed without an answer is retried, and the wait before the next one.
+ * Refused connections and unknown hosts rarely heal within seconds: they get a short time budget
+ * (`connectRetryMs`, the wait shortened to fit) and are retried for every method, since nothing
+ * reached the server; other failures are retried for idempotent requests only.
+ *
+ * @param state The failed attempt.
+ * @param policy The policy.
+ * @returns Milliseconds to wait, or undefined when the failure is final.
+ */
+export function afterFailure(state: FailureState, policy: RetryPolicy): number | undefined {
+  const waitMs = backoffDelay(state.attempt + 1, policy);
+  const attemptsLeft = state.attempt < state.maxRetries && !state.streamBody;
+  if (state.connectFailure) {
+    const left = state.connectRetryMs - state.elapsedMs;
+    return attemptsLeft && left > 0 ? Math.min(waitMs, left) : undefined;
+  }
+  return attemptsLeft && state.idempotent ? waitMs : undefined;
+}

@@ -38,7 +38,6 @@ export async function readPinnedCertificates(
     throw new CredentialError(
       `Cannot read "${path}" named by ${key}: ${why}. Fix the path, or save the server's ` +
         `certificate with "deno task cbapi check-tls <url> --save ${path}"`,
-      [],
       { cause },
     );
   }
@@ -61,7 +60,6 @@ export async function readPinnedCertificates(
       throw new CredentialError(
         `A certificate in "${path}" named by ${key} does not parse: ${errorText(cause)}. ` +
           `Save the server's certificate again`,
-        [],
         { cause },
       );
     }
@@ -168,8 +166,9 @@ export function certificateAdvice(
         `signed by the CA, in ssl_cert_file = ${certFile}). If the server's certificate changed ` +
         `on purpose, check it with "${save}" and point ssl_cert_file at the new file`;
     case "TLS version":
-      return `The TLS handshake failed on the protocol version. The server may only speak TLS ` +
-        `below 1.2; remove "ssl_force_tls_1_2 = True" only if that is acceptable`;
+      return `The TLS handshake failed on the protocol version: the server may only speak TLS ` +
+        `below 1.2, which this library never offers (with or without "ssl_force_tls_1_2"). ` +
+        `Enable TLS 1.2 or 1.3 on the server`;
     case "other":
       return `The TLS handshake with the server failed. Inspect the server's certificate with ` +
         `"${save}"`;

@@ -1,18 +1,24 @@
-// The second transport of the one request path, built on `node:http`, `node:https` and `node:tls`:
+// The second transport of the one request path, built on `node:tls` and our HTTP/1.1 (`_http1.ts`):
 // used only where `fetch` cannot do what the profile asks (a true certificate pin, no verification,
 // no host-name check, a proxy together with one of those, environment proxies to ignore). It
 // exposes a fetch-like function that returns a standard `Response` whose body streams, so that
 // `Connection` keeps one path whatever carries the request.
 //
-// Facts it relies on (DESIGN.md "Measured in 2026-12"): `ca` replaces the trust store, a pinned
-// `CA:TRUE` self-signed certificate is accepted, `rejectUnauthorized: false` and
-// `checkServerIdentity` work, `minVersion` is honoured, and node:https ignores the environment's
-// proxy variables (we pass the proxy we resolved ourselves).
+// Facts it relies on (DESIGN.md "Measured in 2026-12"): in `tls.connect`, `ca` replaces the trust
+// store, a pinned `CA:TRUE` self-signed certificate is accepted, `rejectUnauthorized: false` and
+// `checkServerIdentity` work and `minVersion` is honoured; `Deno.connect` ignores the
+// environment's proxy variables (we pass the proxy we resolved ourselves). It does not use
+// node:http/node:https: see `_http1.ts` for what they did to streamed downloads.
 
-import http from "node:http";
-import https from "node:https";
 import tls from "node:tls";
-import { exchangeOverSocket } from "./_http1.ts";
+import {
+  connectRaw,
+  exchange,
+  type Link,
+  NoAnswerError,
+  proxyConnect,
+  type RawConnection,
+} from "./_http1.ts";
 
 /** A proxy the transport goes through (plain HTTP proxy; CONNECT for https targets). */
 export interface TransportProxy {
@@ -92,81 +98,201 @@ export interface NodeTransportOptions {
   maxFreeSockets: number;
 }
 
+/** A connection of the transport: the TLS (or plain) socket, the TCP connection under it. */
+interface PooledLink extends Link {
+  /** `scheme://host:port` of the target. */
+  key: string;
+  /** Listeners attached while the link waits in the pool. */
+  idle?: (() => void) | undefined;
+}
+
 /**
- * Builds the node transport.
+ * Builds the node transport: HTTP/1.1 of `_http1.ts` over `node:tls` (or plain TCP), with idle
+ * connections kept per host like a keep-alive agent.
  *
  * @param options TLS, proxy and pool settings.
  * @returns The transport; close it when done.
  */
 export function createNodeTransport(options: NodeTransportOptions): Transport {
   const tlsOptions = tlsOptionsFor(options.tls);
-  const keep = options.maxFreeSockets > 0;
-  const agentOptions = { keepAlive: keep, maxFreeSockets: Math.max(1, options.maxFreeSockets) };
-  const httpsAgent = new https.Agent({ ...agentOptions, ...tlsOptions });
-  const httpAgent = new http.Agent(agentOptions);
+  const maxIdle = Math.max(0, options.maxFreeSockets);
   const proxy = options.proxy;
-  const freshRequests = new Set<http.ClientRequest>();
+  const idle = new Map<string, PooledLink[]>();
+  const live = new Set<PooledLink>();
   let closed = false;
+
+  const destroy = (link: PooledLink) => {
+    live.delete(link);
+    link.socket.destroy();
+    link.raw.destroy();
+  };
+  const take = (key: string): PooledLink | undefined => {
+    const links = idle.get(key);
+    for (let link = links?.pop(); link; link = links?.pop()) {
+      link.idle?.();
+      link.idle = undefined;
+      link.raw.alive = true;
+      if (!link.socket.destroyed && !link.raw.destroyed) return link;
+      destroy(link);
+    }
+    return undefined;
+  };
+  const put = (link: PooledLink) => {
+    const links = idle.get(link.key) ?? [];
+    if (closed || links.length >= maxIdle) return destroy(link);
+    // A kept connection the server closes (or writes to unasked) leaves the pool.
+    const drop = () => {
+      const at = links.indexOf(link);
+      if (at >= 0) links.splice(at, 1);
+      link.idle?.();
+      link.idle = undefined;
+      destroy(link);
+    };
+    link.socket.on("data", drop);
+    link.socket.on("end", drop);
+    link.socket.on("close", drop);
+    link.idle = () => {
+      link.socket.off("data", drop);
+      link.socket.off("end", drop);
+      link.socket.off("close", drop);
+    };
+    link.raw.alive = false; // A script that never closes its connection still ends.
+    links.push(link);
+    idle.set(link.key, links);
+  };
+
+  const open = async (target: URL, secure: boolean, signal: AbortSignal, url: string) => {
+    const host = target.hostname.replace(/^\[|\]$/g, "");
+    const port = Number(target.port || (secure ? 443 : 80));
+    let raw: RawConnection;
+    try {
+      raw = proxy
+        ? await connectRaw(proxy.host, proxy.port, signal)
+        : await connectRaw(host, port, signal);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      const name = proxy ? proxy.host : host;
+      throw new TransportError(
+        url,
+        /failed to lookup|getaddrinfo|ENOTFOUND|EAI_AGAIN/i.test(String(error))
+          ? new Error(`dns error: the host name "${name}" does not resolve`, { cause: error })
+          : error,
+      );
+    }
+    raw.on("error", () => {}); // Reported through the exchange or the TLS socket.
+    try {
+      if (proxy && secure) {
+        const headers: Record<string, string> = {};
+        if (proxy.authorization) headers["proxy-authorization"] = proxy.authorization;
+        const answer = await proxyConnect(raw, `${target.hostname}:${port}`, headers, signal);
+        if (answer.status !== 200) throw new ProxyRefusedError(answer.status, answer.reason);
+      }
+      const socket = secure ? await handshake(raw, host, tlsOptions, signal) : raw;
+      socket.on("error", () => {});
+      const link: PooledLink = { socket, raw, key: `${target.protocol}//${host}:${port}` };
+      if (closed) {
+        raw.destroy();
+        throw new Error("the transport is closed");
+      }
+      live.add(link);
+      return link;
+    } catch (error) {
+      raw.destroy();
+      if (signal.aborted) throw signal.reason;
+      throw error instanceof ProxyRefusedError ? error : new TransportError(url, error);
+    }
+  };
+
   return {
     kind: "node",
     async send(url: string, init: TransportInit): Promise<Response> {
       if (closed) throw new TransportError(url, new Error("the transport is closed"));
-      init.signal.throwIfAborted();
+      const signal = init.signal;
+      signal.throwIfAborted();
       const target = new URL(url);
       const secure = target.protocol === "https:";
       const { bytes, stream, contentType } = await bodyOf(init.body);
-      const headers: Record<string, string> = { ...init.headers };
+      const headers: Record<string, string> = { host: target.host, ...init.headers };
       if (contentType && !hasHeader(headers, "content-type")) headers["content-type"] = contentType;
       if (bytes) headers["content-length"] = String(bytes.byteLength);
       else if (!stream && init.method !== "GET" && init.method !== "HEAD") {
         headers["content-length"] = "0";
       }
-      const request: http.RequestOptions & tls.ConnectionOptions = {
-        method: init.method,
-        host: target.hostname.replace(/^\[|\]$/g, ""),
-        port: Number(target.port || (secure ? 443 : 80)),
-        path: `${target.pathname}${target.search}`,
-        headers,
-      };
-      const module: typeof http | typeof https = secure ? https : http;
+      let path = `${target.pathname}${target.search}`;
       if (proxy && !secure) {
         // Plain forward: the request line carries the absolute URL.
-        request.host = proxy.host;
-        request.port = proxy.port;
-        request.path = target.href;
-        headers["host"] = target.host;
+        path = target.href;
         if (proxy.authorization) headers["proxy-authorization"] = proxy.authorization;
-        request.agent = init.fresh ? false : httpAgent;
-      } else if (proxy && secure) {
-        const socket = await tunnel(proxy, target, tlsOptions, init.signal, url);
-        const payload = bytes ?? (stream ? await new Response(stream).bytes() : undefined);
-        const sent = { method: init.method, path: request.path!, headers: { ...headers } };
-        sent.headers["host"] = target.host;
-        if (payload) sent.headers["content-length"] = String(payload.byteLength);
-        try {
-          return await exchangeOverSocket(socket, sent, payload, init.signal);
-        } catch (error) {
-          throw init.signal.aborted ? init.signal.reason : new TransportError(url, error);
-        }
-      } else if (secure) {
-        Object.assign(request, tlsOptions);
-        request.agent = init.fresh
-          ? new https.Agent({ keepAlive: false, ...tlsOptions })
-          : httpsAgent;
-      } else {
-        request.agent = init.fresh ? false : httpAgent;
       }
-      return await exchange(module, request, init, bytes, stream, url, freshRequests);
+      // A write that must reach the server at most once goes over a connection of its own.
+      const keep = !init.fresh && maxIdle > 0;
+      if (!keep) headers["connection"] = "close";
+      const key = `${target.protocol}//${target.hostname.replace(/^\[|\]$/g, "")}:${
+        Number(target.port || (secure ? 443 : 80))
+      }`;
+      const head = { method: init.method, path, headers };
+      for (let attempt = 0;; attempt++) {
+        const reused = keep ? take(key) : undefined;
+        const link = reused ?? await open(target, secure, signal, url);
+        try {
+          return await exchange(link, head, bytes ?? stream, signal, (reusable) => {
+            if (reusable && keep && !closed) put(link);
+            else destroy(link);
+          });
+        } catch (error) {
+          if (signal.aborted) throw signal.reason;
+          // A kept connection the server closed as the request went out: the request did not
+          // reach it, so it is sent once more over a new connection (what fetch does too).
+          if (reused && error instanceof NoAnswerError && !stream && attempt === 0) continue;
+          throw error instanceof TransportError ? error : new TransportError(url, error);
+        }
+      }
     },
     close(): void {
       if (closed) return;
       closed = true;
-      httpsAgent.destroy();
-      httpAgent.destroy();
-      for (const req of freshRequests) req.destroy();
-      freshRequests.clear();
+      for (const link of live) destroy(link);
+      idle.clear();
     },
   };
+}
+
+function handshake(
+  raw: RawConnection,
+  host: string,
+  tlsOptions: TlsOptions,
+  signal: AbortSignal,
+): Promise<tls.TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const servername = /^[\d.]+$|:/.test(host) ? undefined : host;
+    raw.recycle = true;
+    const socket = tls.connect({
+      ...tlsOptions,
+      socket: raw,
+      host,
+      ...(servername ? { servername } : {}),
+    });
+    const finish = (error?: unknown) => {
+      signal.removeEventListener("abort", onAbort);
+      socket.off("secureConnect", onSecure);
+      socket.off("error", finish);
+      socket.off("close", onClose);
+      if (error === undefined) resolve(socket);
+      else {
+        socket.on("error", () => {});
+        socket.destroy();
+        reject(error);
+      }
+    };
+    const onSecure = () => finish();
+    const onAbort = () => finish(signal.reason);
+    const onClose = () =>
+      finish(new Error("the server closed the connection during the TLS handshake"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    socket.once("secureConnect", onSecure);
+    socket.once("error", finish);
+    socket.once("close", onClose);
+  });
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {
@@ -204,63 +330,6 @@ async function bodyOf(body: BodyInit | undefined | null): Promise<Body> {
   return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType };
 }
 
-function tunnel(
-  proxy: TransportProxy,
-  target: URL,
-  tlsOptions: TlsOptions,
-  signal: AbortSignal,
-  url: string,
-): Promise<tls.TLSSocket> {
-  const authority = `${target.hostname}:${target.port || 443}`;
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { host: authority };
-    if (proxy.authorization) headers["proxy-authorization"] = proxy.authorization;
-    const req = http.request({
-      host: proxy.host,
-      port: proxy.port,
-      method: "CONNECT",
-      path: authority,
-      headers,
-      agent: false,
-    });
-    const onAbort = () => {
-      req.destroy();
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    const done = () => signal.removeEventListener("abort", onAbort);
-    req.on("error", (e) => {
-      done();
-      reject(new TransportError(url, e));
-    });
-    req.on("connect", (res, socket) => {
-      if (res.statusCode !== 200) {
-        done();
-        socket.destroy();
-        reject(new ProxyRefusedError(res.statusCode ?? 0, res.statusMessage ?? ""));
-        return;
-      }
-      const servername = /^[\d.]+$|:/.test(target.hostname) ? undefined : target.hostname;
-      const secure = tls.connect({
-        ...tlsOptions,
-        socket,
-        host: target.hostname,
-        ...(servername ? { servername } : {}),
-      });
-      secure.once("secureConnect", () => {
-        done();
-        resolve(secure);
-      });
-      secure.once("error", (e) => {
-        done();
-        socket.destroy();
-        reject(new TransportError(url, e));
-      });
-    });
-    req.end();
-  });
-}
-
 /** The proxy answered CONNECT with something else than 200. */
 export class ProxyRefusedError extends Error {
   /** The proxy's status. */
@@ -275,166 +344,4 @@ export class ProxyRefusedError extends Error {
     this.name = "ProxyRefusedError";
     this.status = status;
   }
-}
-
-/**
- * Ends a request and the connection under it. Measured with Deno 2.9.6: node:http sends a request
- * again by itself when the kept-alive socket it reused closes before an answer
- * (`maybeRetryRequest`), even when we destroyed it on abort, so an aborted GET reached the server
- * twice; marking the socket as not reused turns that off for a request we end.
- */
-function drop(req: http.ClientRequest): void {
-  (req as { reusedSocket: boolean }).reusedSocket = false;
-  req.destroy();
-}
-
-function exchange(
-  module: typeof http | typeof https,
-  options: http.RequestOptions,
-  init: TransportInit,
-  bytes: Uint8Array | undefined,
-  stream: ReadableStream<Uint8Array> | undefined,
-  url: string,
-  fresh: Set<http.ClientRequest>,
-): Promise<Response> {
-  const signal = init.signal;
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const req = module.request(options);
-    req.setNoDelay(true);
-    fresh.add(req);
-    const onAbort = () => {
-      drop(req);
-      if (!settled) {
-        settled = true;
-        reject(signal.reason);
-      }
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    const cleanup = () => {
-      signal.removeEventListener("abort", onAbort);
-      fresh.delete(req);
-    };
-    req.on("error", (e) => {
-      if (settled) return;
-      settled = true;
-      cleanup();
-      reject(signal.aborted ? signal.reason : new TransportError(url, e));
-    });
-    req.on("response", (res) => {
-      if (settled) {
-        res.destroy();
-        return;
-      }
-      settled = true;
-      resolve(toResponse(res, init, req, cleanup));
-    });
-    if (bytes) req.end(bytes);
-    else if (stream) {
-      pipeStream(stream, req).catch((e) =>
-        req.destroy(e instanceof Error ? e : new Error(String(e)))
-      );
-    } else req.end();
-  });
-}
-
-async function pipeStream(
-  stream: ReadableStream<Uint8Array>,
-  req: http.ClientRequest,
-): Promise<void> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!req.write(value)) {
-        await new Promise<void>((resolve) => {
-          req.once("drain", resolve);
-          req.once("close", resolve);
-        });
-      }
-      if (req.destroyed) {
-        await reader.cancel();
-        return;
-      }
-    }
-    req.end();
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-const MAX_CHUNK = 64 * 1024;
-
-function toResponse(
-  res: http.IncomingMessage,
-  init: TransportInit,
-  req: http.ClientRequest,
-  cleanup: () => void,
-): Response {
-  const status = res.statusCode ?? 0;
-  const headers = new Headers();
-  const raw = res.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    try {
-      headers.append(raw[i]!, raw[i + 1]!);
-    } catch {
-      // A header value the Fetch standard refuses is left out, as fetch would refuse the answer.
-    }
-  }
-  const signal = init.signal;
-  const noBody = init.method === "HEAD" || status === 204 || status === 304;
-  if (noBody) {
-    res.resume();
-    res.once("end", cleanup);
-    return new Response(null, { status, statusText: res.statusMessage ?? "", headers });
-  }
-  let finished = false;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const fail = (reason: unknown) => {
-        if (finished) return;
-        finished = true;
-        cleanup();
-        signal.removeEventListener("abort", onAbort);
-        controller.error(reason);
-      };
-      const onAbort = () => {
-        drop(req);
-        fail(signal.reason);
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-      res.on("data", (chunk: Uint8Array) => {
-        if (finished) return;
-        // Chunks as fetch gives them (at most 64 KiB), whatever size node:tls hands over.
-        for (let at = 0; at < chunk.byteLength; at += MAX_CHUNK) {
-          const size = Math.min(MAX_CHUNK, chunk.byteLength - at);
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset + at, size));
-        }
-        if ((controller.desiredSize ?? 1) <= 0) res.pause();
-      });
-      res.on("end", () => {
-        if (finished) return;
-        finished = true;
-        cleanup();
-        signal.removeEventListener("abort", onAbort);
-        controller.close();
-      });
-      res.on("error", (e) => fail(e));
-      res.on("aborted", () => fail(new TypeError("the server closed the connection mid-answer")));
-      res.on("close", () => {
-        if (!res.complete) fail(new TypeError("the server closed the connection mid-answer"));
-      });
-    },
-    pull() {
-      res.resume();
-    },
-    cancel() {
-      finished = true;
-      cleanup();
-      if (!res.complete) drop(req);
-      res.destroy();
-    },
-  }, { highWaterMark: 4 });
-  return new Response(body, { status, statusText: res.statusMessage ?? "", headers });
 }

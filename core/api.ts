@@ -16,8 +16,8 @@ import {
   type ModelApi,
   type ModelClass,
   type ModelId,
-  type MutableModel,
 } from "./model.ts";
+import type { MutableModel } from "./mutable_model.ts";
 
 /** Options of the object cache of an API instance. */
 export interface ApiOptions {

@@ -26,24 +26,20 @@ import {
   type Product,
 } from "./credentials.ts";
 import { ApiError, ConnectionError, ServerError, TimeoutError } from "./errors.ts";
-import { errorForStatus, normaliseBaseUrl, readBoundedText, readErrorBody } from "./_http.ts";
+import { normaliseBaseUrl, readBoundedText, readErrorBody } from "./_http.ts";
 import { createTransport, type Transport, type TransportPlan } from "./_transport.ts";
-import { PROXY_ENV_NAMES, resolveProxy } from "./_proxy.ts";
-import { certificateAdvice, certificateCase, readPinnedCertificates } from "./_tls_profile.ts";
-import { ProxyRefusedError } from "./_transport_node.ts";
-import { connect as tlsConnect } from "node:tls";
+import { transportPlan } from "./_transport_plan.ts";
+import { explainPermanent, networkError } from "./_request_failures.ts";
 import { redactSecrets, redactText } from "./_secrets.ts";
 import { deadlineSignal, delay, Semaphore } from "./_async.ts";
 import { encodeJson, encodeQuery, type QueryParams } from "./_encode.ts";
 import {
-  backoffDelay,
+  afterFailure,
+  afterStatus,
   DEFAULT_RETRY_POLICY,
   errorText,
   isConnectFailure,
   isIdempotent,
-  isPermanentFailure,
-  isRetryableStatus,
-  parseRetryAfter,
   type RetryPolicy,
 } from "./_retry.ts";
 import { consoleLogger, formatSeconds, type Logger, warningsOnlyLogger } from "./log.ts";
@@ -222,6 +218,32 @@ interface ConnectionInit {
 }
 
 const TIMEOUT = Symbol("cbapi.timeout");
+
+/** A request as every attempt sends it. */
+interface PreparedRequest {
+  method: string;
+  pathWithQuery: string;
+  url: string;
+  headers: Record<string, string>;
+  body: BodyInit | undefined;
+  /** The JSON body as logged (secrets redacted), when there is one. */
+  loggedBody: string | undefined;
+  signal: AbortSignal | undefined;
+  idempotent: boolean;
+  maxRetries: number;
+  timeoutMs: number;
+  streamBody: boolean;
+  firstStarted: number;
+}
+
+/** The wait before the next attempt and why. */
+interface RetryWait {
+  waitMs: number;
+  reason: string;
+}
+
+/** What one attempt ended with. */
+type AttemptOutcome<R> = { done: true; value: R } | ({ done: false } & RetryWait);
 
 function debugFromEnvironment(): boolean {
   try {
@@ -423,18 +445,25 @@ export class Connection implements Disposable {
     request: HttpRequest = {},
   ): Promise<JsonResponse<T>> {
     return this.#send(method, path, request, async (res, url) => {
-      const text = await readBoundedText(res, this.#maxBodyBytes, () =>
-        new ServerError(
-          { status: res.status, body: "", method, url },
-          `The answer to ${method.toUpperCase()} ${url} from ${this.url} is larger than the ` +
-            `${this.#maxBodyBytes} bytes allowed (maxBodyBytes): the connection was closed. ` +
-            `Narrow the request (fewer rows per page) or raise maxBodyBytes`,
-        ));
+      const text = await readBoundedText(
+        res,
+        this.#maxBodyBytes,
+        () =>
+          new ServerError(
+            `The answer to ${method.toUpperCase()} ${url} from ${this.url} is larger than the ` +
+              `${this.#maxBodyBytes} bytes allowed (maxBodyBytes): the connection was closed. ` +
+              `Narrow the request (fewer rows per page) or raise maxBodyBytes`,
+            { status: res.status, body: "", method, url },
+          ),
+      );
       if (text.trim() === "") return { status: res.status, data: undefined, text };
       try {
         return { status: res.status, data: JSON.parse(text) as T, text };
       } catch (cause) {
         throw new ServerError(
+          `Cannot parse response as JSON from ${method} ${url} (status ${res.status}): ${
+            redactText(text).slice(0, 200)
+          }. The server or a proxy in between sent something else than the API answer`,
           {
             status: res.status,
             body: text,
@@ -442,9 +471,6 @@ export class Connection implements Disposable {
             url,
             cause,
           },
-          `Cannot parse response as JSON from ${method} ${url} (status ${res.status}): ${
-            redactText(text).slice(0, 200)
-          }. The server or a proxy in between sent something else than the API answer`,
         );
       }
     }, true);
@@ -528,180 +554,193 @@ export class Connection implements Disposable {
         `Cannot send ${method} ${path} to ${this.url}: the connection is closed`,
       );
     }
-    const signal = request.signal;
-    signal?.throwIfAborted();
+    request.signal?.throwIfAborted();
+    const prepared = this.#prepare(method, path, request);
+    for (let attempt = 0;; attempt++) {
+      request.signal?.throwIfAborted();
+      const outcome = await this.#attempt(prepared, attempt, consume, consumeInsideTimeout);
+      if (outcome.done) return outcome.value;
+      this.logger.debug(
+        `Retrying HTTP ${prepared.method} ${prepared.pathWithQuery} in ${
+          formatSeconds(outcome.waitMs)
+        } (attempt ${attempt + 2} of ${prepared.maxRetries + 1}) after ${outcome.reason}`,
+      );
+      await delay(outcome.waitMs, { signal: request.signal });
+    }
+  }
+
+  /** Everything about a request that stays the same from one attempt to the next. */
+  #prepare(method: string, path: string, request: HttpRequest): PreparedRequest {
     const upper = method.toUpperCase();
     const query = request.query && request.query.length > 0
       ? encodeQuery(request.query, { sort: !request.unsortedQuery })
       : "";
     const pathWithQuery = query ? `${path}${path.includes("?") ? "&" : "?"}${query}` : path;
-    const url = `${this.url}${pathWithQuery}`;
     const headers: Record<string, string> = {
       "X-Auth-Token": this.#token,
       "User-Agent": this.#userAgent,
       ...request.headers,
     };
     let body: BodyInit | undefined = request.body;
-    let bodyText: string | undefined;
     let loggedBody: string | undefined;
     if ("json" in request) {
-      bodyText = request.json === undefined ? "{}" : encodeJson(request.json);
+      const bodyText = request.json === undefined ? "{}" : encodeJson(request.json);
       loggedBody = request.json === undefined ? bodyText : encodeJson(redactSecrets(request.json));
       body = bodyText;
       headers["Content-Type"] = "application/json";
     }
-    const idempotent = request.idempotent ?? isIdempotent(upper);
-    const maxRetries = request.maxRetries ?? this.#retry.maxRetries;
-    const timeoutMs = request.timeout ?? this.#timeoutMs;
-    const streamBody = body instanceof ReadableStream;
-    const firstStarted = performance.now();
-
-    for (let attempt = 0;; attempt++) {
-      signal?.throwIfAborted();
-      if (loggedBody !== undefined) {
-        this.logger.debug(`Sending HTTP ${upper} ${pathWithQuery} with ${loggedBody}`);
-      }
-      const started = performance.now();
-      const limit = deadlineSignal(timeoutMs > 0 ? timeoutMs : undefined, {
-        signal,
-        reason: TIMEOUT,
-      });
-      const fetchSignal = limit.signal;
-      let retryReason: string;
-      let waitMs: number;
-      try {
-        await this.#pool?.acquire({ signal: fetchSignal });
-        let res: Response;
-        try {
-          res = await this.#fetchFollowing(upper, url, headers, body, fetchSignal, idempotent);
-        } finally {
-          this.#pool?.release();
-        }
-        this.logger.debug(
-          `HTTP ${upper} ${pathWithQuery} took ${
-            formatSeconds(performance.now() - started)
-          } (response ${res.status})`,
-        );
-        if (res.status < 400) {
-          if (!consumeInsideTimeout) {
-            limit[Symbol.dispose]();
-            return await consume(res, url);
-          }
-          return await consume(res, url);
-        }
-        const text = await readErrorBody(res);
-        if (res.status === 407 && this.#plan.proxy) {
-          throw new ConnectionError(
-            `The proxy ${this.#plan.proxy.origin} (${this.#plan.proxy.where}) asked for ` +
-              `credentials (407) on ${upper} ${url}: add "user:password@" to the proxy URL, ` +
-              `or check them`,
-            { url },
-          );
-        }
-        if (attempt < maxRetries && !streamBody && isRetryableStatus(res.status, idempotent)) {
-          const retryAfter = parseRetryAfter(res.headers.get("retry-after"));
-          if (retryAfter !== undefined && retryAfter > this.#retry.maxRetryAfterMs) {
-            throw new ServerError(
-              { status: res.status, body: text, method: upper, url },
-              `Server ${this.url} answered ${res.status} to ${upper} ${pathWithQuery} and asked to wait ${
-                Math.round(retryAfter / 1000)
-              } s (Retry-After), longer than the ${this.#retry.maxRetryAfterMs / 1000} s allowed ` +
-                `by maxRetryAfterMs: try again later or raise that option`,
-            );
-          }
-          retryReason = `status ${res.status}`;
-          waitMs = retryAfter ?? backoffDelay(attempt + 1, this.#retry);
-        } else {
-          throw errorForStatus({ status: res.status, body: text, method: upper, url });
-        }
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        if (error instanceof ApiError) throw error;
-        const timedOut = limit.expired;
-        if (!timedOut) await this.#explainPermanent(upper, url, error);
-        const connectFailure = !timedOut && isConnectFailure(error);
-        waitMs = backoffDelay(attempt + 1, this.#retry);
-        let canRetry: boolean;
-        if (connectFailure) {
-          // Refused connections and unknown hosts rarely heal within seconds: they get a short
-          // time budget (connectRetryMs) instead of the full back-off.
-          const left = this.#connectRetryMs - (performance.now() - firstStarted);
-          waitMs = Math.min(waitMs, Math.max(0, left));
-          canRetry = !streamBody && left > 0 && attempt < maxRetries;
-        } else {
-          canRetry = attempt < maxRetries && !streamBody && idempotent;
-        }
-        if (!canRetry) {
-          if (timedOut) {
-            throw new TimeoutError(undefined, { uri: url, method: upper, timeoutMs, cause: error });
-          }
-          throw networkError(upper, url, this.url, error, attempt, connectFailure);
-        }
-        retryReason = timedOut ? `timeout after ${timeoutMs} ms` : errorText(error);
-      } finally {
-        limit[Symbol.dispose]();
-      }
-      this.logger.debug(
-        `Retrying HTTP ${upper} ${pathWithQuery} in ${formatSeconds(waitMs)} (attempt ${
-          attempt + 2
-        } of ${maxRetries + 1}) after ${retryReason}`,
-      );
-      await delay(waitMs, { signal });
-    }
+    return {
+      method: upper,
+      pathWithQuery,
+      url: `${this.url}${pathWithQuery}`,
+      headers,
+      body,
+      loggedBody,
+      signal: request.signal,
+      idempotent: request.idempotent ?? isIdempotent(upper),
+      maxRetries: request.maxRetries ?? this.#retry.maxRetries,
+      timeoutMs: request.timeout ?? this.#timeoutMs,
+      streamBody: body instanceof ReadableStream,
+      firstStarted: performance.now(),
+    };
   }
 
   /**
-   * Throws the typed error of a failure that will happen again however often it is retried: a
-   * refused certificate (naming the case and the profile line that fixes it), a proxy refusing
-   * CONNECT, plain http to a TLS server, a permission Deno denies.
+   * One attempt under its own timeout: the answer consumed, or the wait before the next attempt;
+   * throws when the failure is final.
    */
-  async #explainPermanent(method: string, url: string, error: unknown): Promise<void> {
-    const proxy = this.#plan.proxy;
-    const text = errorText(error);
-    if (
-      proxy &&
-      (error instanceof ProxyRefusedError ||
-        /unsuccessful tunnel|proxy authentication required/i.test(text))
-    ) {
-      const status = error instanceof ProxyRefusedError
-        ? error.status
-        : /proxy authentication required/i.test(text)
-        ? 407
-        : undefined;
-      throw new ConnectionError(
-        `The proxy ${proxy.origin} (${proxy.where}) refused to open a tunnel (CONNECT)${
-          status ? ` with status ${status}` : ""
-        } to ${new URL(url).host} for ${method} ${url}: ${
-          status === 407
-            ? "check the user name and password in the proxy URL"
-            : "check that the proxy allows CONNECT to this host and port"
-        }`,
-        { url, cause: error },
-      );
+  async #attempt<R>(
+    req: PreparedRequest,
+    attempt: number,
+    consume: (res: Response, url: string) => Promise<R>,
+    consumeInsideTimeout: boolean,
+  ): Promise<AttemptOutcome<R>> {
+    if (req.loggedBody !== undefined) {
+      this.logger.debug(`Sending HTTP ${req.method} ${req.pathWithQuery} with ${req.loggedBody}`);
     }
-    const kind = certificateCase(error, this.#plan.tls.ca !== undefined);
-    if (kind !== undefined) {
-      throw new ConnectionError(
-        `Cannot connect to ${this.url} for ${method} ${url}: ${errorText(error)}. ${
-          certificateAdvice(kind, this.url, this.credentials?.sslCertFile)
-        }`,
-        { url, cause: error },
-      );
-    }
-    if (isPermanentFailure(error)) throw networkError(method, url, this.url, error, 0, false);
-    // Plain http to a TLS server fails in odd ways (a reset, a closed connection); one probe per
-    // connection tells it apart from a dropped connection.
-    if (url.startsWith("http:") && !this.#tlsProbed && !isConnectFailure(error)) {
-      this.#tlsProbed = true;
-      if (await speaksTls(url)) {
-        throw new ConnectionError(
-          `Cannot send ${method} ${url}: the server speaks TLS: use https://${
-            url.slice("http://".length)
-          } in the profile's url`,
-          { url, cause: error },
-        );
+    const limit = deadlineSignal(req.timeoutMs > 0 ? req.timeoutMs : undefined, {
+      signal: req.signal,
+      reason: TIMEOUT,
+    });
+    try {
+      const res = await this.#exchange(req, limit.signal);
+      if (res.status < 400) {
+        if (!consumeInsideTimeout) limit[Symbol.dispose]();
+        return { done: true, value: await consume(res, req.url) };
       }
+      return { done: false, ...await this.#retryAfterStatus(req, attempt, res) };
+    } catch (error) {
+      if (req.signal?.aborted) throw req.signal.reason;
+      if (error instanceof ApiError) throw error;
+      return { done: false, ...await this.#retryAfterFailure(req, attempt, error, limit.expired) };
+    } finally {
+      limit[Symbol.dispose]();
     }
+  }
+
+  /** Sends the request once (through the pool when it blocks) and logs the time it took. */
+  async #exchange(req: PreparedRequest, signal: AbortSignal): Promise<Response> {
+    const started = performance.now();
+    await this.#pool?.acquire({ signal });
+    let res: Response;
+    try {
+      res = await this.#fetchFollowing(
+        req.method,
+        req.url,
+        req.headers,
+        req.body,
+        signal,
+        req.idempotent,
+      );
+    } finally {
+      this.#pool?.release();
+    }
+    this.logger.debug(
+      `HTTP ${req.method} ${req.pathWithQuery} took ${
+        formatSeconds(performance.now() - started)
+      } (response ${res.status})`,
+    );
+    return res;
+  }
+
+  /** The wait before retrying an error status; throws the typed error when it is final. */
+  async #retryAfterStatus(
+    req: PreparedRequest,
+    attempt: number,
+    res: Response,
+  ): Promise<RetryWait> {
+    const text = await readErrorBody(res);
+    const { method, url } = req;
+    if (res.status === 407 && this.#plan.proxy) {
+      throw new ConnectionError(
+        `The proxy ${this.#plan.proxy.origin} (${this.#plan.proxy.where}) asked for ` +
+          `credentials (407) on ${method} ${url}: add "user:password@" to the proxy URL, ` +
+          `or check them`,
+        { url },
+      );
+    }
+    const decision = afterStatus(res.status, res.headers.get("retry-after"), {
+      attempt,
+      maxRetries: req.maxRetries,
+      idempotent: req.idempotent,
+      streamBody: req.streamBody,
+    }, this.#retry);
+    if (decision.kind === "retry") {
+      return { waitMs: decision.waitMs, reason: `status ${res.status}` };
+    }
+    if (decision.kind === "waitTooLong") {
+      throw new ServerError(
+        `Server ${this.url} answered ${res.status} to ${method} ${req.pathWithQuery} and asked to wait ${
+          Math.round(decision.retryAfterMs / 1000)
+        } s (Retry-After), longer than the ${this.#retry.maxRetryAfterMs / 1000} s allowed ` +
+          `by maxRetryAfterMs: try again later or raise that option`,
+        { status: res.status, body: text, method, url },
+      );
+    }
+    throw ApiError.fromResponse({ status: res.status, body: text, method, url });
+  }
+
+  /**
+   * The wait before retrying an attempt that failed without an answer; throws the typed error
+   * (timeout, certificate, proxy, network) when it is final.
+   */
+  async #retryAfterFailure(
+    req: PreparedRequest,
+    attempt: number,
+    error: unknown,
+    timedOut: boolean,
+  ): Promise<RetryWait> {
+    const { method, url, timeoutMs } = req;
+    if (!timedOut) {
+      await explainPermanent(method, url, error, {
+        server: this.url,
+        plan: this.#plan,
+        sslCertFile: this.credentials?.sslCertFile,
+        firstTlsProbe: () => !this.#tlsProbed && (this.#tlsProbed = true),
+      });
+    }
+    const connectFailure = !timedOut && isConnectFailure(error);
+    const waitMs = afterFailure({
+      attempt,
+      maxRetries: req.maxRetries,
+      idempotent: req.idempotent,
+      streamBody: req.streamBody,
+      timedOut,
+      connectFailure,
+      elapsedMs: performance.now() - req.firstStarted,
+      connectRetryMs: this.#connectRetryMs,
+    }, this.#retry);
+    if (waitMs !== undefined) {
+      return { waitMs, reason: timedOut ? `timeout after ${timeoutMs} ms` : errorText(error) };
+    }
+    if (timedOut) {
+      throw new TimeoutError(
+        `Timed out when requesting ${method} ${url} from API after ${timeoutMs} ms. ` +
+          `The server may be overloaded: raise the timeout option or try again later`,
+        { url, method, timeoutMs, cause: error },
+      );
+    }
+    throw networkError(method, url, this.url, error, attempt, connectFailure);
   }
 
   async #fetchFollowing(
@@ -743,117 +782,4 @@ export class Connection implements Disposable {
     }
     throw new ConnectionError(`Too many redirects from ${url}: check the configured URL`, { url });
   }
-}
-
-/** Whether the server at an http:// URL answers a TLS handshake (at most 1 s). */
-function speaksTls(url: string): Promise<boolean> {
-  const target = new URL(url);
-  return new Promise((resolve) => {
-    const socket = tlsConnect({
-      host: target.hostname.replace(/^\[|\]$/g, ""),
-      port: Number(target.port || 80),
-      rejectUnauthorized: false,
-    });
-    const finish = (answer: boolean) => {
-      clearTimeout(timer);
-      socket.removeAllListeners();
-      socket.on("error", () => {});
-      socket.destroy();
-      resolve(answer);
-    };
-    const timer = setTimeout(() => finish(false), 1_000);
-    socket.once("secureConnect", () => finish(true));
-    socket.once("error", () => finish(false));
-  });
-}
-
-function networkError(
-  method: string,
-  url: string,
-  server: string,
-  error: unknown,
-  attempt: number,
-  connectFailure: boolean,
-): ConnectionError {
-  const detail = errorText(error);
-  const advice = connectFailure
-    ? "Check the host name and port in the profile's url and that the server is up (refused " +
-      "connections and unknown hosts are retried for connectRetryMs, 2 s by default)"
-    : "Check that the server is up and reachable, then try again";
-  const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : "";
-  return new ConnectionError(
-    `Received a network connection error from ${server} for ${method} ${url}${tries}: ${detail}. ${advice}`,
-    { url, cause: error },
-  );
-}
-
-function processHasProxy(): boolean {
-  try {
-    return ["http_proxy", "https_proxy", "all_proxy"].some((n) =>
-      Boolean(Deno.env.get(n) || Deno.env.get(n.toUpperCase()))
-    );
-  } catch {
-    return false;
-  }
-}
-
-function proxyEnvironment(options: ConnectOptions): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = {};
-  for (const name of PROXY_ENV_NAMES) {
-    if (options.env) {
-      env[name] = options.env[name];
-      continue;
-    }
-    try {
-      env[name] = Deno.env.get(name);
-    } catch {
-      // Without --allow-env the variables cannot be read; Deno's fetch cannot read them either.
-    }
-  }
-  return env;
-}
-
-async function transportPlan(
-  credentials: Credentials,
-  url: string,
-  where: string,
-  options: ConnectOptions,
-  logger: Logger,
-): Promise<TransportPlan> {
-  const secure = url.startsWith("https:");
-  const ca = credentials.sslCertFile && secure && credentials.sslVerify
-    ? await readPinnedCertificates(credentials.sslCertFile, where)
-    : undefined;
-  if (!credentials.sslVerify && secure) {
-    logger.warn(
-      `ssl_verify is False for ${new URL(url).host} (${where}): the server's certificate is not ` +
-        `checked, so anyone between this machine and the server can read the API token. Pin the ` +
-        `certificate with ssl_cert_file instead (see "deno task cbapi check-tls ${url} --save server.pem")`,
-    );
-  }
-  const resolved = resolveProxy(
-    url,
-    credentials.proxy,
-    credentials.ignoreSystemProxy,
-    proxyEnvironment(options),
-    where,
-  );
-  const proxy = resolved.proxy;
-  // fetch reads the process environment's proxy variables by itself: when an explicit `env`
-  // option (or NO_PROXY, or ignore_system_proxy) says "direct" while the process has one, the
-  // node transport, which reads none, carries the requests.
-  const envProxyIgnored = resolved.envProxyIgnored ||
-    (proxy === undefined && options.env !== undefined && processHasProxy());
-  const tls: TransportPlan["tls"] = {
-    verify: credentials.sslVerify,
-    verifyHostname: credentials.sslVerifyHostname,
-    forceTls12: credentials.sslForceTls12,
-  };
-  if (ca) tls.ca = ca;
-  return {
-    tls,
-    proxy,
-    envProxyIgnored,
-    poolConnections: options.poolConnections ?? 10,
-  };
 }

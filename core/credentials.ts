@@ -278,7 +278,7 @@ export async function loadCredentials(
           `${files.join(", ")} (${profileHint(profile, files, docs)}). ` +
           `Create one with "deno task cbapi configure ${product}" ` +
           `or pass url and token`,
-        files,
+        { files },
       );
     }
     if (envUrl) entries.set("url", { value: envUrl, file: "environment", section: "CBAPI_URL" });

@@ -73,9 +73,8 @@ export {
   type ModelClass,
   type ModelId,
   type ModelInit,
-  MutableModel,
-  type SaveOptions,
 } from "./model.ts";
+export { MutableModel, type SaveOptions } from "./mutable_model.ts";
 export {
   BaseQuery,
   type ClauseRule,

@@ -26,7 +26,7 @@
 
 import type { BaseAPI } from "./api.ts";
 import type { RequestOptions } from "./connection.ts";
-import { ApiError, MoreThanOneResultError, ObjectNotFoundError, ServerError } from "./errors.ts";
+import { ApiError, MoreThanOneResultError, NoResultError, ServerError } from "./errors.ts";
 import type { Document, Model, ModelClass } from "./model.ts";
 import { simpleMatch, splitClause } from "./_clause.ts";
 import { addPythonHints } from "./_python_hints.ts";
@@ -307,10 +307,10 @@ export abstract class BaseQuery<T extends Model, S extends QueryState = QuerySta
       const total = await this.count(options);
       if (!Number.isSafeInteger(total) || total < 0) {
         throw new ServerError(
-          { status: 200, body: "", method: "GET", url: this.describe() },
           `Cannot resolve negative slice bounds for ${this.describe()}: the server's result ` +
             `count (${String(total).slice(0, 40)}) is not a whole number of 0 or more. Use ` +
             `non-negative bounds, or check the server`,
+          { status: 200, body: "", method: "GET", url: this.describe() },
         );
       }
       if (from < 0) from = Math.max(0, total + from);
@@ -358,23 +358,26 @@ export abstract class BaseQuery<T extends Model, S extends QueryState = QuerySta
    *
    * @param options Signal and timeout.
    * @returns The result.
-   * @throws {ObjectNotFoundError} When there is none.
+   * @throws {NoResultError} When there is none (an {@linkcode ObjectNotFoundError} without a
+   * status: the search answered, with no row).
    * @throws {MoreThanOneResultError} When there are several.
    */
   async one(options: QueryOptions = {}): Promise<T> {
     const rows = await this.slice(0, 2, options);
     if (rows.length === 0) {
-      throw new ObjectNotFoundError(
-        { status: 404, body: "", method: "GET", url: this.describe() },
-        `0 results for query ${this.describe()}: expected exactly one. Check the query, or use first()`,
+      const query = this.describe();
+      throw new NoResultError(
+        `0 results for query ${query}: expected exactly one. Check the query, or use first()`,
+        { query },
       );
     }
     if (rows.length > 1) {
       const total = await this.count(options);
+      const query = this.describe();
       throw new MoreThanOneResultError(
-        `${total} results found for query ${this.describe()}: expected exactly one. ` +
+        `${total} results found for query ${query}: expected exactly one. ` +
           `Narrow the query, or use first()`,
-        total,
+        { count: total, query },
       );
     }
     return rows[0]!;

@@ -68,9 +68,9 @@ export function checkSuccess(
 ): void {
   if (data && typeof data === "object" && (data as Document).success === false) {
     throw new ServerError(
-      { status, body: text, method, url },
       `Cannot ${what}: the server answered ${method} ${url} with "${serverMessage(text)}". ` +
         `Nothing was changed`,
+      { status, body: text, method, url },
     );
   }
 }

@@ -45,6 +45,7 @@ export {
   CredentialError,
   InvalidObjectError,
   MoreThanOneResultError,
+  NoResultError,
   ObjectNotFoundError,
   ServerError,
   TimeoutError,

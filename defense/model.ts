@@ -77,11 +77,11 @@ export abstract class DefenseMutableModel extends MutableModel<CbDefenseAPI> {
     logger.debug(`Received response: ${text}`);
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
       throw new ServerError(
-        { status: 200, body: text, method, url, result: `Did not update ${cls.name} record.` },
         `Cannot save ${cls.name}: ${method} ${url} answered ${
           redactText(text).slice(0, 200)
         }, not a JSON ` +
           `object. Reload the object to see what the server holds`,
+        { status: 200, body: text, method, url, result: `Did not update ${cls.name} record.` },
       );
     }
     const doc = data as Document;

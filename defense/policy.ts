@@ -206,10 +206,11 @@ export class Policy extends DefenseMutableModel {
       checkSuccess(res.data, res.text, res.status, method, url, action);
     } catch (err) {
       if (err instanceof ObjectNotFoundError) {
+        const body = err.body ?? "";
         throw new ObjectNotFoundError(
-          { status: 404, body: err.body, method, url, cause: err },
-          `Cannot ${action} on ${this.cb.url}: the server says "${serverMessage(err.body)}". ` +
+          `Cannot ${action} on ${this.cb.url}: the server says "${serverMessage(body)}". ` +
             `Check the ids in policy.rules (reload the policy if it changed)`,
+          { status: 404, body, method, url, cause: err },
         );
       }
       throw err;

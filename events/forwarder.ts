@@ -210,8 +210,7 @@ export class EventForwarderHttpSource<A extends EventApi = EventApi> extends Eve
         throw new CredentialError(
           `Cannot read the HTTPS key or certificate of the event forwarder listener: ` +
             `${cause instanceof Error ? cause.message : String(cause)}`,
-          [this.#certFile!, this.#keyFile!],
-          { cause },
+          { files: [this.#certFile!, this.#keyFile!], cause },
         );
       }
     }

@@ -175,7 +175,7 @@ export async function establishSession(
       throw new TimeoutError(
         `Could not establish session with sensor ${sensorId}: ${conn.url} answered the session ` +
           `request without an id (${redactText(res.text).slice(0, 200)})`,
-        { uri: `${conn.url}${path}`, status: res.status },
+        { url: `${conn.url}${path}`, status: res.status },
       );
     }
   }
@@ -212,7 +212,7 @@ export async function establishSession(
         serverEnded,
         last,
       }),
-      { uri, status: 404, timeoutMs: settings.sessionTimeout, cause },
+      { url: uri, status: 404, timeoutMs: settings.sessionTimeout, cause },
     );
   }
 }
@@ -321,7 +321,7 @@ export async function pollCommand(
         `timeout polling for Live Response: command "${name}" (id ${cid}) on sensor ${shared.sensorId} ` +
           `of ${conn.url} did not complete within ${timeout} ms. The endpoint may be busy or ` +
           `offline: raise the timeout option`,
-        { uri: `${conn.url}${path}`, timeoutMs: timeout },
+        { url: `${conn.url}${path}`, timeoutMs: timeout },
       );
     }
     await delay(Math.min(interval, left), { signal });

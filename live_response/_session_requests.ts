@@ -52,9 +52,10 @@ export async function postSessionCommand(
       return res.data;
     } catch (err) {
       if (!(err instanceof ObjectNotFoundError)) throw err;
-      if (!sessionGone(err.body)) {
+      const body = err.body ?? "";
+      if (!sessionGone(body)) {
         throw new ApiError(
-          `Received 404 error from server: ${err.body.trim()} (POST ${path} on ${conn.url}). ` +
+          `Received 404 error from server: ${body.trim()} (POST ${path} on ${conn.url}). ` +
             `Check that Live Response is enabled on this server`,
           { cause: err },
         );

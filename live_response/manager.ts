@@ -18,16 +18,9 @@
  */
 
 import { ApiError, type Connection, ObjectNotFoundError } from "../core/mod.ts";
-import {
-  closeSession,
-  closeSessionQuietly,
-  establishSession,
-  type LiveResponseFlavour,
-  type ProtocolSettings,
-  type SharedSession,
-} from "./_protocol.ts";
+import type { LiveResponseFlavour, ProtocolSettings, SharedSession } from "./_protocol.ts";
 import { Semaphore } from "../core/_internal.ts";
-import { type Keepalive, startKeepalive } from "./_keepalive.ts";
+import type { Keepalive } from "./_keepalive.ts";
 import {
   definedOnly,
   osTypeOf,
@@ -35,7 +28,7 @@ import {
   sensorOnline,
   sensorStandings,
 } from "./_sensor_lookup.ts";
-import { createSessionHandle, type LiveResponseSession, type SessionHost } from "./session.ts";
+import type { LiveResponseSession, SessionHost } from "./session.ts";
 import {
   type JobRun,
   type LiveResponseJob,
@@ -45,6 +38,29 @@ import {
 } from "./jobs.ts";
 
 export type { LiveResponseFlavour } from "./_protocol.ts";
+
+/**
+ * The session protocol, session handles and keepalives, loaded on first use: a script that
+ * never opens a session does not load them (nor the Win32 error names the protocol needs), so
+ * importing a product module stays cheap. `cb.liveResponse` is built synchronously from this
+ * module alone.
+ */
+interface SessionModules {
+  protocol: typeof import("./_protocol.ts");
+  session: typeof import("./session.ts");
+  keepalive: typeof import("./_keepalive.ts");
+}
+
+let sessionModules: Promise<SessionModules> | undefined;
+let loadedModules: SessionModules | undefined;
+
+function loadSessionModules(): Promise<SessionModules> {
+  return sessionModules ??= Promise.all([
+    import("./_protocol.ts"),
+    import("./session.ts"),
+    import("./_keepalive.ts"),
+  ]).then(([protocol, session, keepalive]) => (loadedModules = { protocol, session, keepalive }));
+}
 
 /** Settings of a {@linkcode LiveResponseManager}. */
 export interface LiveResponseSettings {
@@ -277,6 +293,9 @@ export class LiveResponseManager implements AsyncDisposable {
   ): Promise<LiveResponseSession> {
     this.#checkOpen();
     const sensorId = sensorIdOf(sensor);
+    const { protocol, session } = loadedModules ?? await loadSessionModules();
+    this.#checkOpen();
+    const { closeSessionQuietly, establishSession } = protocol;
     const settings = this.#protocolSettings(options);
     let shared = this.#find(sensorId);
     if (!shared) {
@@ -315,7 +334,7 @@ export class LiveResponseManager implements AsyncDisposable {
     if (commandSignal) defaults.signal = commandSignal;
     if (options.pollInterval !== undefined) defaults.pollInterval = options.pollInterval;
     if (options.commandTimeout !== undefined) defaults.timeout = options.commandTimeout;
-    return createSessionHandle(this.#host(settings), shared, defaults);
+    return session.createSessionHandle(this.#host(settings), shared, defaults);
   }
 
   /**
@@ -431,6 +450,7 @@ export class LiveResponseManager implements AsyncDisposable {
       connection: this.connection,
       settings,
       reestablish: async (shared, signal) => {
+        const { closeSessionQuietly, establishSession } = (await loadSessionModules()).protocol;
         const data = await establishSession(
           this.connection,
           this.flavour,
@@ -463,6 +483,7 @@ export class LiveResponseManager implements AsyncDisposable {
     );
     this.#sessions.delete(shared);
     try {
+      const { closeSession } = (await loadSessionModules()).protocol;
       await closeSession(this.connection, this.flavour, shared.id);
     } catch (err) {
       if (!(err instanceof ObjectNotFoundError)) throw err;
@@ -471,7 +492,8 @@ export class LiveResponseManager implements AsyncDisposable {
 
   #startKeepalive(): void {
     if (this.#keepalive) return;
-    this.#keepalive = startKeepalive({
+    // Called once a session is open, so the session modules are loaded.
+    this.#keepalive = loadedModules!.keepalive.startKeepalive({
       connection: this.connection,
       flavour: this.flavour,
       sessions: this.#sessions,

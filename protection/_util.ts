@@ -38,8 +38,8 @@ export async function downloadFirstMember(
   });
   if (!res.body) {
     throw new ObjectNotFoundError(
-      { status: res.status, body: "", method: "GET", url: `${api.url}${path}` },
       `Server ${api.url} sent no file for ${path}: the file may not be uploaded yet`,
+      { method: "GET", url: `${api.url}${path}` },
     );
   }
   const reader = res.body.getReader();

@@ -101,9 +101,9 @@ export class CbProtectionAPI extends BaseAPI {
       } catch (err) {
         if (err instanceof UnauthorizedError) {
           throw new UnauthorizedError(
-            { status: 401, body: err.body, method: "GET", url: connection.url },
             `Invalid API token for server ${connection.url}. Check the token of profile ` +
               `"${connection.credentials?.profile ?? "default"}" (the console user's API token)`,
+            { status: 401, body: err.body, method: "GET", url: connection.url },
           );
         }
         throw err;

@@ -68,6 +68,7 @@ export {
   CredentialError,
   InvalidObjectError,
   MoreThanOneResultError,
+  NoResultError,
   ObjectNotFoundError,
   ServerError,
   TimeoutError,

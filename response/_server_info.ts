@@ -33,10 +33,10 @@ export async function readServerInfo(
   } catch (err) {
     if (err instanceof UnauthorizedError) {
       throw new UnauthorizedError(
-        { status: 401, body: err.body, method: "GET", url: connection.url },
         `Invalid API token for server ${connection.url}. Check the token of profile ` +
           `"${connection.credentials?.profile ?? "default"}" (the user's API token is on the ` +
           `server's profile page)`,
+        { status: 401, body: err.body, method: "GET", url: connection.url },
       );
     }
     throw err;

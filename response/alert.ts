@@ -225,8 +225,8 @@ export class Alert extends MutableModel<CbResponseAPI> {
     const row = data?.results?.[0];
     if (!row) {
       throw new ObjectNotFoundError(
-        { status: 404, body: "", method: "GET", url: `${this.cb.url}${Alert.urlObject}` },
         `Cannot find alert "${id}" on ${this.cb.url}: no alert has this unique_id`,
+        { method: "GET", url: `${this.cb.url}${Alert.urlObject}` },
       );
     }
     const pending = this.dirtyFields.map((k) => [k, this.info[k]] as const);

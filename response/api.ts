@@ -284,12 +284,15 @@ export class CbResponseAPI extends BaseAPI {
       json: { license: block },
     });
     if (res.status !== 200 || res.data?.status !== "success") {
-      throw new ServerError({
-        status: res.status,
-        body: res.text,
-        method: "POST",
-        url: `${this.url}/api/license`,
-      }, `Server ${this.url} did not accept the license: ${redactText(res.text).slice(0, 200)}`);
+      throw new ServerError(
+        `Server ${this.url} did not accept the license: ${redactText(res.text).slice(0, 200)}`,
+        {
+          status: res.status,
+          body: res.text,
+          method: "POST",
+          url: `${this.url}/api/license`,
+        },
+      );
     }
   }
 

@@ -41,6 +41,14 @@ export interface GetApiTokenOptions {
    * @default undefined (the system's trust store)
    */
   sslCertFile?: string;
+  /**
+   * Check that the server's certificate names the host of `url` (`ssl_verify_hostname`). False
+   * still verifies the chain (against `sslCertFile` when given): for a server whose certificate
+   * names another host, such as the `CN=localhost` one a Cb Response server makes at install.
+   *
+   * @default true
+   */
+  sslVerifyHostname?: boolean;
 }
 
 /**
@@ -51,7 +59,7 @@ export interface GetApiTokenOptions {
  * @param url The server's base URL (`https://`, or `http://` for loopback only).
  * @param username The user name.
  * @param password The user's password.
- * @param options Signal and pinned certificate.
+ * @param options Signal, pinned certificate and host-name check.
  * @returns The user's API token.
  * @throws {CredentialError} When the server refuses the user name or password.
  * @throws {ApiError} When the server's answer holds no `auth_token`.
@@ -83,7 +91,12 @@ export async function getApiToken(
     ? await readPinnedCertificates(options.sslCertFile, "getApiToken() (sslCertFile option)")
     : undefined;
   const client = createTransport({
-    tls: { ...(ca ? { ca } : {}), verify: true, verifyHostname: true, forceTls12: false },
+    tls: {
+      ...(ca ? { ca } : {}),
+      verify: true,
+      verifyHostname: options.sslVerifyHostname ?? true,
+      forceTls12: false,
+    },
     proxy: undefined,
     envProxyIgnored: false,
     poolConnections: 1,

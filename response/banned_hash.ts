@@ -5,11 +5,11 @@
  */
 
 import {
+  ApiError,
   type ModelId,
   MutableModel,
   type RequestOptions,
   type SaveOptions,
-  ServerError,
   type WritableFieldValues,
 } from "../core/mod.ts";
 import { installFields } from "../core/_internal.ts";
@@ -176,7 +176,7 @@ export class BannedHash extends MutableModel<CbResponseAPI> {
 
   #checkStatus(status: number, method: string, path: string): void {
     if (status >= 200 && status <= 299) return;
-    throw new ServerError({
+    throw ApiError.fromResponse({
       status,
       body: "",
       method,

@@ -208,7 +208,11 @@ export class Binary extends FeedTaggedModel {
    */
   static override normaliseId(id: ModelId): ModelId {
     const text = String(id);
-    if (!MD5_REGEXP.test(text)) throw new InvalidHashError(text);
+    if (!MD5_REGEXP.test(text)) {
+      throw new InvalidHashError(`MD5sum "${text}" is not valid: give 32 hexadecimal characters`, {
+        hash: text,
+      });
+    }
     return text.toUpperCase();
   }
 
@@ -415,12 +419,13 @@ export class Binary extends FeedTaggedModel {
       options,
     );
     if (!res.body) {
-      throw new ObjectNotFoundError({
-        status: res.status,
-        body: "",
-        method: "GET",
-        url: `${this.cb.url}/api/v1/binary/${this.uniqueId}`,
-      }, `Server ${this.cb.url} sent no content for binary ${this.uniqueId}`);
+      throw new ObjectNotFoundError(
+        `Server ${this.cb.url} sent no content for binary ${this.uniqueId}`,
+        {
+          method: "GET",
+          url: `${this.cb.url}/api/v1/binary/${this.uniqueId}`,
+        },
+      );
     }
     const zipOptions = options.signal ? { signal: options.signal } : {};
     // The ZIP reader is loaded by the first download (core/_internal.ts loads it on first use).
@@ -488,7 +493,8 @@ export class Binary extends FeedTaggedModel {
       );
       return doc && doc.enabled !== false ? doc : false;
     } catch (err) {
-      if (err instanceof ServerError && (err.status === 404 || err.status === 409)) return false;
+      if (err instanceof ObjectNotFoundError) return false;
+      if (err instanceof ServerError && err.status === 409) return false;
       throw err;
     }
   }

@@ -121,9 +121,11 @@ export class Feed extends MutableModel<CbResponseAPI> {
     if (!this.enabled) return undefined;
     const name = this.name;
     if (!name) {
-      throw new InvalidObjectError(`Feed has no name (feed ${this.uniqueId} on ${this.cb.url})`, [
-        "name",
-      ]);
+      throw new InvalidObjectError(`Feed has no name (feed ${this.uniqueId} on ${this.cb.url})`, {
+        fields: [
+          "name",
+        ],
+      });
     }
     return query.where(
       `alliance_score_${name.toLowerCase()}:[${minScore || 1} TO ${maxScore || "*"}]`,
@@ -212,9 +214,9 @@ export class Feed extends MutableModel<CbResponseAPI> {
     } catch (err) {
       if (err instanceof ServerError && err.status === 409) {
         throw new ServerError(
-          { status: 409, body: err.body, method: "POST", url: `${this.cb.url}${path}`, cause: err },
           `Cannot synchronize feed ${this.uniqueId} on ${this.cb.url}: feed is disabled. ` +
             `Enable it first (feed.enabled = true, then save())`,
+          { status: 409, body: err.body, method: "POST", url: `${this.cb.url}${path}`, cause: err },
         );
       }
       throw err;

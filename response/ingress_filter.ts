@@ -169,9 +169,9 @@ export class IngressFilter extends MutableModel<CbResponseAPI> {
     const id = Array.isArray(data) ? data[0] : undefined;
     if (typeof id !== "string" && typeof id !== "number") {
       throw new ServerError(
-        { status: 200, body: JSON.stringify(data ?? null), method, url: `${this.cb.url}${path}` },
         `Server ${this.cb.url} answered POST ${path} without the new ingress filter's id ` +
           `(expected a JSON array of ids): the filter may exist; list the filters before retrying`,
+        { status: 200, body: JSON.stringify(data ?? null), method, url: `${this.cb.url}${path}` },
       );
     }
     this.cb.connection.logger.debug(`Received response: ${JSON.stringify(data)}`);

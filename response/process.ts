@@ -33,19 +33,9 @@ import {
   type ProcessEvent,
   type RegModEvent,
 } from "./events.ts";
-import { childFromSummary, type EventKind, SegmentEvents } from "./_event_parse.ts";
-import {
-  buildEvent,
-  compareEvents,
-  emptyEvents,
-  EVENT_KINDS,
-  eventsOf,
-  type EventSource,
-  EventStore,
-  type EventTypes,
-  fetchEventDocument,
-  fetchSegmentIds,
-} from "./_process_events.ts";
+import { childFromSummary } from "./_event_parse.ts";
+import { compareEvents, fetchSegmentIds } from "./_process_events.ts";
+import { ProcessEventReader } from "./_process_reader.ts";
 import {
   depthOf,
   guidOf,
@@ -310,7 +300,7 @@ export class Process extends FeedTaggedModel {
   #overrides: Document = NO_OVERRIDES;
   #missing = false;
   #suppressed = false;
-  #eventStore: EventStore | undefined;
+  #eventReader: ProcessEventReader | undefined;
 
   /** Private state for the tree walks of `_process_tree.ts`. */
   static #tree: TreeAccess = {
@@ -338,9 +328,21 @@ export class Process extends FeedTaggedModel {
     if (init.info) this.#repair(init.info);
   }
 
-  /** The loaded events (made on first use: a search row never needs one). */
-  get #events(): EventStore {
-    return this.#eventStore ??= new EventStore();
+  /** The event reader (made on first use: a search row never needs one). */
+  get #events(): ProcessEventReader {
+    return this.#eventReader ??= new ProcessEventReader({
+      process: this,
+      api: this.cb,
+      guid: this.#guid,
+      segment: this.#segment,
+      readable: () => !this.#suppressed && this.#valid,
+      loaded: () => this.fullyInitialized,
+      adopt: (fields) => {
+        this.#repair(fields);
+        this.setDocument(fields, true);
+      },
+      segments: (options) => this.getSegments(options),
+    });
   }
 
   /** Whether the id was a well-formed process id (an invalid one is never fetched). */
@@ -383,7 +385,7 @@ export class Process extends FeedTaggedModel {
    */
   override async refresh(options: RequestOptions = {}): Promise<this> {
     if (this.#suppressed) return this;
-    this.#eventStore?.clear();
+    this.#eventReader?.clear();
     return await this.#fetchSummary(options);
   }
 
@@ -391,8 +393,8 @@ export class Process extends FeedTaggedModel {
     if (this.#suppressed) return this;
     if (!this.#valid) {
       throw new ObjectNotFoundError(
-        { status: 404, body: "", method: "GET", url: `${this.cb.url}${this.instanceUrl()}` },
         `Process id "${this.#guid}" is not a valid process GUID, so ${this.cb.url} was not asked for it`,
+        { url: `${this.cb.url}${this.instanceUrl()}` },
       );
     }
     let data: ProcessSummaryData | undefined;
@@ -508,7 +510,7 @@ export class Process extends FeedTaggedModel {
   }
 
   #firstModload(part: number): string | undefined {
-    return this.#events.firstModload(this.#segment, part);
+    return this.#events.store.firstModload(this.#segment, part);
   }
 
   /** The host's communication IP as a dotted quad. */
@@ -648,64 +650,6 @@ export class Process extends FeedTaggedModel {
     return this.cb;
   }
 
-  /** Loads (once) the event document of a segment. */
-  #segmentEvents(segment: number, options: RequestOptions): Promise<SegmentEvents> {
-    return this.#events.load(segment, () => this.#fetchEvents(segment, options));
-  }
-
-  async #fetchEvents(segment: number, options: RequestOptions): Promise<SegmentEvents> {
-    if (this.#suppressed || !this.#valid) return emptyEvents(this.#api);
-    const { version, doc } = await fetchEventDocument(this.#api, this.#guid, segment, options);
-    if (segment === this.#segment && !this.fullyInitialized) {
-      const fields = { ...doc };
-      for (const kind of EVENT_KINDS) delete fields[`${kind}_complete`];
-      this.#repair(fields);
-      this.setDocument(fields, true);
-    }
-    return new SegmentEvents(doc, version);
-  }
-
-  /** Loads and builds this process's events for `eventsOf`. */
-  #eventSource: EventSource = {
-    load: (segment, options) => this.#segmentEvents(segment, options),
-    build: (kind, data, raw, sequence) => this.#build(kind, data, raw, sequence),
-  };
-
-  #build<K extends EventKind>(
-    kind: K,
-    data: SegmentEvents,
-    raw: unknown,
-    sequence: number,
-  ): EventTypes[K] | undefined {
-    return buildEvent(kind, data, raw, sequence, {
-      parent: this,
-      api: this.#api,
-      guid: this.#guid,
-      md5: this.process_md5,
-      path: this.path,
-      url: this.cb.url,
-    });
-  }
-
-  #iterate<K extends EventKind>(
-    segment: number,
-    kind: K,
-    options: EventOptions,
-  ): AsyncGenerator<EventTypes[K], void, undefined> {
-    return eventsOf(this.#eventSource, [segment], kind, options);
-  }
-
-  async *#iterateAll<K extends EventKind>(
-    kind: K,
-    options: EventOptions,
-  ): AsyncGenerator<EventTypes[K], void, undefined> {
-    if (this.#api.versionAtLeast("6.0.0")) {
-      yield* this.#iterate(0, kind, options);
-      return;
-    }
-    yield* eventsOf(this.#eventSource, await this.getSegments(options), kind, options);
-  }
-
   /**
    * The module loads of the current segment (loaded once per segment, then served from memory).
    *
@@ -714,7 +658,7 @@ export class Process extends FeedTaggedModel {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   modloads(options: EventOptions = {}): AsyncGenerator<ModLoadEvent, void, undefined> {
-    return this.#iterate(this.#segment, "modload", options);
+    return this.#events.iterate(this.#segment, "modload", options);
   }
 
   /**
@@ -725,7 +669,7 @@ export class Process extends FeedTaggedModel {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   filemods(options: EventOptions = {}): AsyncGenerator<FileModEvent, void, undefined> {
-    return this.#iterate(this.#segment, "filemod", options);
+    return this.#events.iterate(this.#segment, "filemod", options);
   }
 
   /**
@@ -736,7 +680,7 @@ export class Process extends FeedTaggedModel {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   regmods(options: EventOptions = {}): AsyncGenerator<RegModEvent, void, undefined> {
-    return this.#iterate(this.#segment, "regmod", options);
+    return this.#events.iterate(this.#segment, "regmod", options);
   }
 
   /**
@@ -748,7 +692,7 @@ export class Process extends FeedTaggedModel {
    * @throws {ApiError} On a server before 5.1, for an unknown IP protocol number.
    */
   netconns(options: EventOptions = {}): AsyncGenerator<NetConnEvent, void, undefined> {
-    return this.#iterate(this.#segment, "netconn", options);
+    return this.#events.iterate(this.#segment, "netconn", options);
   }
 
   /**
@@ -759,7 +703,7 @@ export class Process extends FeedTaggedModel {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   crossprocs(options: EventOptions = {}): AsyncGenerator<CrossProcEvent, void, undefined> {
-    return this.#iterate(this.#segment, "crossproc", options);
+    return this.#events.iterate(this.#segment, "crossproc", options);
   }
 
   /**
@@ -771,7 +715,7 @@ export class Process extends FeedTaggedModel {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   childprocs(options: EventOptions = {}): AsyncGenerator<ChildProcEvent, void, undefined> {
-    return this.#iterate(this.#segment, "childproc", options);
+    return this.#events.iterate(this.#segment, "childproc", options);
   }
 
   /**
@@ -783,7 +727,7 @@ export class Process extends FeedTaggedModel {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   allModloads(options: EventOptions = {}): AsyncGenerator<ModLoadEvent, void, undefined> {
-    return this.#iterateAll("modload", options);
+    return this.#events.iterateAll("modload", options);
   }
 
   /**
@@ -794,7 +738,7 @@ export class Process extends FeedTaggedModel {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   allFilemods(options: EventOptions = {}): AsyncGenerator<FileModEvent, void, undefined> {
-    return this.#iterateAll("filemod", options);
+    return this.#events.iterateAll("filemod", options);
   }
 
   /**
@@ -805,7 +749,7 @@ export class Process extends FeedTaggedModel {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   allRegmods(options: EventOptions = {}): AsyncGenerator<RegModEvent, void, undefined> {
-    return this.#iterateAll("regmod", options);
+    return this.#events.iterateAll("regmod", options);
   }
 
   /**
@@ -816,7 +760,7 @@ export class Process extends FeedTaggedModel {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   allNetconns(options: EventOptions = {}): AsyncGenerator<NetConnEvent, void, undefined> {
-    return this.#iterateAll("netconn", options);
+    return this.#events.iterateAll("netconn", options);
   }
 
   /**
@@ -827,7 +771,7 @@ export class Process extends FeedTaggedModel {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   allCrossprocs(options: EventOptions = {}): AsyncGenerator<CrossProcEvent, void, undefined> {
-    return this.#iterateAll("crossproc", options);
+    return this.#events.iterateAll("crossproc", options);
   }
 
   /**
@@ -838,7 +782,7 @@ export class Process extends FeedTaggedModel {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   allChildprocs(options: EventOptions = {}): AsyncGenerator<ChildProcEvent, void, undefined> {
-    return this.#iterateAll("childproc", options);
+    return this.#events.iterateAll("childproc", options);
   }
 
   /**
@@ -850,7 +794,8 @@ export class Process extends FeedTaggedModel {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   async getSegments(options: RequestOptions = {}): Promise<number[]> {
-    if (this.#events.segments) return [...this.#events.segments];
+    const store = this.#events.store;
+    if (store.segments) return [...store.segments];
     if (this.#suppressed || !this.#valid) return [];
     let segments: number[];
     if (this.#api.versionAtLeast("6.0.0")) {
@@ -861,7 +806,7 @@ export class Process extends FeedTaggedModel {
       for await (const row of query.iterate(options)) segments.push(row.current_segment);
       segments.sort((a, b) => a - b);
     }
-    this.#events.segments = segments;
+    store.segments = segments;
     return [...segments];
   }
 
@@ -875,7 +820,7 @@ export class Process extends FeedTaggedModel {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   async *children(options: EventOptions = {}): AsyncGenerator<ChildProcEvent, void, undefined> {
-    if (!this.#summary && this.#events.has(this.#segment)) {
+    if (!this.#summary && this.#events.store.has(this.#segment)) {
       yield* this.childprocs(options);
       return;
     }
@@ -892,14 +837,6 @@ export class Process extends FeedTaggedModel {
     }
   }
 
-  async #segmentAllEvents(segment: number, options: EventOptions): Promise<ProcessEvent[]> {
-    const out: ProcessEvent[] = [];
-    for (const kind of ["modload", "netconn", "filemod", "regmod", "crossproc"] as const) {
-      for await (const event of this.#iterate(segment, kind, options)) out.push(event);
-    }
-    return out;
-  }
-
   /**
    * Every event of the current segment (modloads, netconns, filemods, the children, regmods,
    * crossprocs), stably sorted by timestamp.
@@ -909,7 +846,7 @@ export class Process extends FeedTaggedModel {
    * @throws {ObjectNotFoundError} When the server has no such process.
    */
   async allEventsSegment(options: EventOptions = {}): Promise<ProcessEvent[]> {
-    const out = await this.#segmentAllEvents(this.#segment, options);
+    const out = await this.#events.segmentEvents(this.#segment, options);
     for await (const child of this.children(options)) out.push(child);
     return out.sort(compareEvents);
   }
@@ -925,7 +862,7 @@ export class Process extends FeedTaggedModel {
   async allEvents(options: EventOptions = {}): Promise<ProcessEvent[]> {
     const out: ProcessEvent[] = [];
     for (const segment of await this.getSegments(options)) {
-      out.push(...await this.#segmentAllEvents(segment, options));
+      out.push(...await this.#events.segmentEvents(segment, options));
     }
     for await (const child of this.children(options)) out.push(child);
     return out.sort(compareEvents);
@@ -987,7 +924,7 @@ export class Process extends FeedTaggedModel {
         options,
       );
     } catch (err) {
-      if (err instanceof ServerError) {
+      if (err instanceof ServerError || err instanceof ObjectNotFoundError) {
         throw new ApiError(
           `Sharing IOCs not set up in Cb server. See ${this.cb.url}/#/share for more information.`,
           { cause: err },

@@ -167,9 +167,9 @@ export class SensorGroup extends MutableModel<CbResponseAPI> {
   protected override parseDocument(json: unknown): Document {
     if (Array.isArray(json) && json.length === 0) {
       throw new ObjectNotFoundError(
-        { status: 200, body: "[]", method: "GET", url: `${this.cb.url}${this.instanceUrl()}` },
         `Cannot find sensor group "${String(this.uniqueId)}" on ${this.cb.url}: the server ` +
           `answered an empty list. List the groups with cb.select(SensorGroup)`,
+        { body: "[]", method: "GET", url: `${this.cb.url}${this.instanceUrl()}` },
       );
     }
     return super.parseDocument(Array.isArray(json) ? json[0] : json);

@@ -90,15 +90,14 @@ export class Site extends MutableModel<CbResponseAPI> {
   protected override parseDocument(json: unknown): Document {
     if (!Array.isArray(json) || json.length !== 1) {
       throw new ObjectNotFoundError(
+        `Cannot find site "${String(this.uniqueId)}" on ${this.cb.url}: the server answered ` +
+          `${Array.isArray(json) ? `${json.length} sites` : "no list"}. List the sites with ` +
+          `cb.select(Site)`,
         {
-          status: 200,
           body: JSON.stringify(json ?? null).slice(0, 200),
           method: "GET",
           url: `${this.cb.url}${this.instanceUrl()}`,
         },
-        `Cannot find site "${String(this.uniqueId)}" on ${this.cb.url}: the server answered ` +
-          `${Array.isArray(json) ? `${json.length} sites` : "no list"}. List the sites with ` +
-          `cb.select(Site)`,
       );
     }
     return super.parseDocument(json[0]);

@@ -13,7 +13,6 @@ import {
   type ModelInit,
   MutableModel,
   type RequestOptions,
-  ServerError,
   type WritableFieldValues,
 } from "../core/mod.ts";
 import { idSegment, installFields, quotePath, toInt } from "../core/_internal.ts";
@@ -223,7 +222,7 @@ export class ThreatReport extends MutableModel<CbResponseAPI> {
     this.cb.connection.logger.debug(`Updating ThreatReport with unique ID ${this.uniqueId}`);
     const res = await this.cb.connection.requestJson("POST", path, { ...options, json: body });
     if (res.status !== 200 && res.status !== 204) {
-      throw new ServerError({
+      throw ApiError.fromResponse({
         status: res.status,
         body: res.text,
         method: "POST",

@@ -167,7 +167,7 @@ export class Watchlist extends MutableModel<CbResponseAPI> {
     throw new InvalidObjectError(
       `index_type of ${this.index_type} is invalid (watchlist ${this.uniqueId} on ${this.cb.url}): ` +
         `expected events or modules`,
-      ["index_type"],
+      { fields: ["index_type"] },
     );
   }
 

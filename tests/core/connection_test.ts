@@ -122,8 +122,11 @@ Deno.test("HTTP errors map to the error tree with URL, status and body [spec 26,
   using conn = await open(emu, { maxRetries: 0 });
   const notFound = await conn.getObject("/api/v1/sensor/424242").catch((e) => e);
   assert.ok(notFound instanceof ObjectNotFoundError);
-  assert.ok(notFound instanceof ServerError && notFound instanceof ApiError);
+  // As in the Python library, a 404 is not a ServerError (SPEC 2.11); it keeps the status.
+  assert.ok(!(notFound instanceof ServerError) && notFound instanceof ApiError);
   assert.equal(notFound.status, 404);
+  assert.equal(notFound.method, "GET");
+  assert.equal(notFound.url, `${emu.url}/api/v1/sensor/424242`);
   assert.equal(notFound.uri, `${emu.url}/api/v1/sensor/424242`);
   assert.match(
     notFound.message,

@@ -8,11 +8,15 @@
  * deno run --allow-net=127.0.0.1 --allow-env --allow-sys tests/events/_consumer_child.ts PORT QUEUE [--delay-ms N] [--idle-ms N] [--lines]
  * ```
  *
- * With `--wait-go` it prints `loaded` and starts only when a line arrives on stdin. Prints
+ * With `--wait-go` it prints `loaded` and starts only when a line arrives on stdin; a later
+ * `stop` line ends it as the idle time would (so a benchmark that knows how many events it
+ * published stops its consumers when all are handled, however slow a loaded broker is), and
+ * `--progress-ms N` prints `progress HANDLED` every N ms. Prints
  * `ready` once consuming; with `--lines`, `handled ID REDELIVERED` after each handler
  * (before its acknowledgement, which is batched); after `--idle-ms` without a message (counted
  * from the first one) it closes the source and prints one JSON line: how many it handled, the
- * ids, and the wall-clock times of the first and last handled event. `--bare` consumes with the
+ * ids, the wall-clock times of the first and last handled event, and the CPU time the process
+ * used from the first handled event to the end (`cpuMs`). `--bare` consumes with the
  * AMQP package alone (same prefetch, one multiple acknowledgement per 100, no decoding, no
  * dispatch): the floor the benchmark compares with.
  *
@@ -20,6 +24,7 @@
  */
 
 import { parseArgs } from "node:util";
+import process from "node:process";
 import amqp from "amqplib";
 import { EventRegistry, RabbitMqEventSource, type SensorEvent } from "@cbapi/cbapi/events";
 
@@ -33,12 +38,18 @@ const { values, positionals } = parseArgs({
     lines: { type: "boolean", default: false },
     "wait-go": { type: "boolean", default: false },
     bare: { type: "boolean", default: false },
+    "progress-ms": { type: "string", default: "0" },
   },
 });
 const [port, queue] = positionals;
 const delayMs = Number(values["delay-ms"]);
 const idleMs = Number(values["idle-ms"]);
 const now = () => performance.timeOrigin + performance.now();
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+let cpuAtFirst = 0;
 
 const registry = new EventRegistry();
 const ids: number[] = [];
@@ -47,7 +58,10 @@ let last = 0;
 let redelivered = 0;
 function record(data: Record<string, unknown>, redelivery: boolean): void {
   const id = (data as SensorEvent).header.eventid ?? -1;
-  if (first === 0) first = now();
+  if (first === 0) {
+    first = now();
+    cpuAtFirst = cpuNow();
+  }
   last = now();
   ids.push(id);
   if (redelivery) redelivered++;
@@ -80,7 +94,10 @@ async function bareConsumer() {
     async start() {
       await ch.consume(queue!, (msg) => {
         if (!msg) return;
-        if (first === 0) first = now();
+        if (first === 0) {
+          first = now();
+          cpuAtFirst = cpuNow();
+        }
         last = now();
         ids.push(-1);
         lastMsg = msg;
@@ -111,18 +128,39 @@ const source = values.bare ? await bareConsumer() : new RabbitMqEventSource(api,
   sharedQueue: queue!,
   ...(values.prefetch ? { prefetch: Number(values.prefetch) } : {}),
 });
+let stopped = false;
 if (values["wait-go"]) {
   // Loaded: say so, then start when the parent writes a line (so that several consumers start
-  // together on a filled queue).
+  // together on a filled queue); a later "stop" line ends the run.
   console.log("loaded");
-  const reader = Deno.stdin.readable.getReader();
-  await reader.read();
-  reader.releaseLock();
+  const lines = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await lines.read();
+    if (done) break;
+    text += value;
+  }
+  (async () => {
+    while (!text.includes("stop")) {
+      const { value, done } = await lines.read();
+      if (done) return;
+      text += value;
+    }
+    stopped = true;
+  })().catch(() => {});
 }
 await source.start();
 console.log("ready");
-while (first === 0 || now() - last < idleMs) {
-  await new Promise((r) => setTimeout(r, 50));
+const progressMs = Number(values["progress-ms"]);
+const progress = progressMs > 0
+  ? setInterval(() => console.log(`progress ${ids.length}`), progressMs)
+  : undefined;
+while (!stopped && (first === 0 || now() - last < idleMs)) {
+  await new Promise((r) => setTimeout(r, 20));
 }
+clearInterval(progress);
+const cpuMs = first === 0 ? 0 : cpuNow() - cpuAtFirst;
 await source.close();
-console.log(JSON.stringify({ handled: ids.length, redelivered, first, last, ids }));
+console.log(JSON.stringify({ handled: ids.length, redelivered, first, last, cpuMs, ids }));
+// The stdin reader may still wait for a line: leave without it.
+Deno.exit(0);

@@ -70,3 +70,17 @@ Deno.test("getApiToken() rethrows the caller's abort reason unchanged [spec 33]"
   );
   assert.equal(emu.requests.length, 0, "nothing was sent");
 });
+
+Deno.test("getApiToken() with a pin whose certificate names another host (install-time CN=localhost): refused unless sslVerifyHostname is false [spec 33]", async () => {
+  await using emu = await CbEmulator.start({ tls: true, certificate: "install-time" });
+  const pin = { sslCertFile: emu.certFile! };
+  await assert.rejects(
+    getApiToken(emu.url, "admin", "cbisawesome", pin),
+    (e) => e instanceof ConnectionError && /127\.0\.0\.1/.test(e.message),
+  );
+  assert.equal(emu.requests.length, 0, "nothing crossed the refused handshake");
+  assert.equal(
+    await getApiToken(emu.url, "admin", "cbisawesome", { ...pin, sslVerifyHostname: false }),
+    emu.token,
+  );
+});

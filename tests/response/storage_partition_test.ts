@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ApiError, ServerError } from "@cbapi/cbapi/core";
+import { ApiError, ObjectNotFoundError, ServerError } from "@cbapi/cbapi/core";
 import { StoragePartition } from "@cbapi/cbapi/response";
 import { requestsSince, responseFixture } from "../_helpers.ts";
 
@@ -67,7 +67,7 @@ Deno.test("StoragePartition.delete() sends DELETE /api/v1/storage/events/{name} 
   ]);
   assert.ok(!f.emu.state.partitions.has("cbevents_2018_01_04_0912"));
   assert.equal(await f.cb.select(StoragePartition).count(), 3);
-  await assert.rejects(p.delete(), (e) => e instanceof ServerError && e.status === 404);
+  await assert.rejects(p.delete(), (e) => e instanceof ObjectNotFoundError && e.status === 404);
 });
 
 Deno.test("cb.createNewPartition() POSTs null; the writer rolls over into a warm partition [spec 68]", async () => {
