@@ -5,7 +5,7 @@
  * @module
  */
 
-import { loadCredentials, type Product } from "../core/credentials.ts";
+import { loadCredentials, type Product } from "../core/mod.ts";
 import type { Io } from "./_io.ts";
 import {
   checkTlsLine,

@@ -14,7 +14,7 @@ import type { FieldSpec } from "./fields.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { readField } from "@cbapi/cbapi/core";
+ * import { readField } from "./_internal.ts";
  * assert.ok(readField("integer", "106") === 106);
  * assert.ok(readField("boolean", "false") === false);
  * ```
@@ -61,7 +61,7 @@ export function readField(kind: FieldSpec, raw: unknown): unknown {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { writeField } from "@cbapi/cbapi/core";
+ * import { writeField } from "./_internal.ts";
  * assert.ok(writeField("iso-date-time", new Date(Date.UTC(2018, 1, 6, 12, 44, 40))) === "2018-02-06 12:44:40.000000");
  * ```
  */

@@ -12,7 +12,8 @@
  * @example A model declared once
  * ```ts
  * import assert from "node:assert/strict";
- * import { type FieldValues, installFields, Model } from "@cbapi/cbapi/core";
+ * import { type FieldValues, Model } from "@cbapi/cbapi/core";
+ * import { installFields } from "./_internal.ts";
  *
  * export interface Note extends FieldValues<typeof Note.fields> {}
  * export class Note extends Model {

@@ -77,26 +77,24 @@ export {
   displayValue,
   type Document,
   type IdKind,
-  installFields,
   type LoadOptions,
   Model,
   type ModelApi,
   type ModelClass,
   type ModelId,
   type ModelInit,
-  readField,
-  writeField,
 } from "./model.ts";
 export { MutableModel, type SaveOptions } from "./mutable_model.ts";
 export {
   BaseQuery,
+  type ClauseRule,
   DEFAULT_PAGES_IN_FLIGHT,
   ListQuery,
   type Page,
   PaginatedQuery,
+  type PaginatedState,
   type QueryOptions,
-  simpleMatch,
-  splitClause,
+  type QueryState,
 } from "./query.ts";
 export { type ApiOptions, BaseAPI } from "./api.ts";
 export {

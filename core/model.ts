@@ -408,7 +408,8 @@ export abstract class Model<Api extends ModelApi = ModelApi> {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { installFields, MutableModel, type WritableFieldValues } from "@cbapi/cbapi/core";
+ * import { MutableModel, type WritableFieldValues } from "@cbapi/cbapi/core";
+ * import { installFields } from "./_internal.ts";
  * interface Note extends WritableFieldValues<typeof Note.fields> {}
  * class Note extends MutableModel {
  *   static override urlObject = "/api/v1/note";

@@ -24,8 +24,11 @@
  * @module
  */
 
+import type { BaseAPI } from "./api.ts";
 import type { RequestOptions } from "./connection.ts";
-import { MoreThanOneResultError, NoResultError, ServerError } from "./errors.ts";
+import { ApiError, MoreThanOneResultError, NoResultError, ServerError } from "./errors.ts";
+import type { Document, Model, ModelClass } from "./model.ts";
+import { simpleMatch, splitClause } from "./_clause.ts";
 import { addPythonHints } from "./_python_hints.ts";
 
 /**
@@ -69,6 +72,25 @@ export interface Page<T> {
 }
 
 /**
+ * The immutable state every query holds: its `where()`/`and()` clauses and its sort. Queries
+ * with more refinements extend it (see {@linkcode PaginatedState}).
+ */
+export interface QueryState {
+  /** The clauses, in the order given (how they combine: {@linkcode ClauseRule}). */
+  readonly clauses: readonly string[];
+  /** The sort text, or undefined for none. */
+  readonly sort: string | undefined;
+}
+
+/**
+ * How `where()` and `and()` combine clauses:
+ * - `"all"`: every clause is kept, in order (the server ANDs them);
+ * - `"lastPerField"`: `field:value` clauses, the same field again replaces the earlier one;
+ * - `"one"`: a single `field:value` clause; a second `where()`, or any `and()`, is refused.
+ */
+export type ClauseRule = "all" | "lastPerField" | "one";
+
+/**
  * The contract shared by every query: async iteration plus the terminal methods.
  *
  * @typeParam T The model type the query yields.
@@ -85,7 +107,129 @@ export interface Page<T> {
  * assert.ok((await groups.first()) !== undefined);
  * ```
  */
-export abstract class BaseQuery<T> implements AsyncIterable<T> {
+export abstract class BaseQuery<T extends Model, S extends QueryState = QueryState>
+  implements AsyncIterable<T> {
+  /** The API the query runs on. */
+  protected readonly api: BaseAPI;
+  /** The model class the query yields. */
+  protected readonly cls: ModelClass<T>;
+  /** The query's state; a refinement builds a new query (see {@linkcode BaseQuery.with}). */
+  protected readonly state: S;
+
+  /**
+   * Builds a query. Every query class takes these three arguments, so that
+   * {@linkcode BaseQuery.with} can build another of the same class; use `cb.select(Model)`
+   * instead.
+   *
+   * @param api The API.
+   * @param cls The model class.
+   * @param state The whole state.
+   */
+  constructor(api: BaseAPI, cls: ModelClass<T>, state: S) {
+    this.api = api;
+    this.cls = cls;
+    this.state = state;
+  }
+
+  /**
+   * A new query of the same class, on the same API and model, with part of the state replaced.
+   * This query is left as it is; the new one starts with empty caches (count, results).
+   *
+   * @param patch The state to change.
+   * @returns The new query.
+   */
+  protected with(patch: Partial<S>): this {
+    const Ctor = this.constructor as new (api: BaseAPI, cls: ModelClass<T>, state: S) => this;
+    return new Ctor(this.api, this.cls, { ...this.state, ...patch });
+  }
+
+  /**
+   * The model of one result row: from the API's object cache when the row carries its id (the
+   * class's primary key), else a new model holding the row.
+   *
+   * @param row The row.
+   * @param full Whether the row is the whole document.
+   * @returns The model.
+   */
+  protected modelOf(row: Document, full = false): T {
+    const id = row[this.cls.primaryKey];
+    if (typeof id === "string" || typeof id === "number") {
+      return this.api.fromRow(this.cls, id, row, full);
+    }
+    return new this.cls(this.api as never, undefined, { info: row, full });
+  }
+
+  /** How `where()` and `and()` combine clauses (`"all"` unless a query class says otherwise). */
+  protected get clauseRule(): ClauseRule {
+    return "all";
+  }
+
+  /**
+   * Checks a clause before `where()` adds it; throws to refuse it. Query classes with rules on
+   * fields or states override it.
+   *
+   * @param _clause The clause.
+   */
+  protected checkClause(_clause: string): void {}
+
+  /**
+   * Adds a clause, combined with the ones before by the query's {@linkcode ClauseRule}.
+   *
+   * @param clause The clause, for example `process_name:net.exe`.
+   * @returns A new query; this one is unchanged.
+   * @throws {TypeError} When the clause is not a string.
+   * @throws {SyntaxError} When a `field:value` clause has no colon or no field.
+   * @throws {ApiError} When the query takes no further clause.
+   */
+  where(clause: string): this {
+    if (typeof clause !== "string") {
+      throw new TypeError(`where() takes a query string, got ${typeof clause}`);
+    }
+    const rule = this.clauseRule;
+    if (rule === "one" && this.state.clauses.length > 0) {
+      throw new ApiError("Cannot have multiple 'where' clauses");
+    }
+    this.checkClause(clause);
+    let clauses: readonly string[];
+    if (rule === "all") {
+      clauses = [...this.state.clauses, clause];
+    } else {
+      const [field] = splitClause(clause);
+      if (field === "") {
+        throw new SyntaxError(`Query clause "${clause}" has no field before the colon`);
+      }
+      clauses = rule === "one"
+        ? [clause]
+        : [...this.state.clauses.filter((c) => splitClause(c)[0] !== field), clause];
+    }
+    return this.with({ clauses } as Partial<S>);
+  }
+
+  /**
+   * Same as {@linkcode BaseQuery.where} (the Python `and_`); refused on queries that take one
+   * clause.
+   *
+   * @param clause The clause.
+   * @returns A new query; this one is unchanged.
+   * @throws {ApiError} On a query that takes one clause only.
+   */
+  and(clause: string): this {
+    if (this.clauseRule === "one") throw new ApiError("Cannot have multiple 'where' clauses");
+    return this.where(clause);
+  }
+
+  /**
+   * Sorts the results (`"last_update asc"` on searches, a field on lists); an empty string
+   * removes the sort.
+   *
+   * @param order The sort.
+   * @returns A new query; this one is unchanged.
+   */
+  sort(order: string): this {
+    const s = order.trim();
+    return this.with({ sort: s === "" ? undefined : s } as Partial<S>);
+  }
+
   /**
    * Yields the results in windows: `start` is the first row, `limit` the most rows (undefined
    * for all). Implementations stop on their own rules.
@@ -255,6 +399,12 @@ export abstract class BaseQuery<T> implements AsyncIterable<T> {
 // `query.length` and `query[0]` (Python habits) throw a TypeError naming the fix.
 addPythonHints(BaseQuery.prototype);
 
+/** The state of a server-paged query: clauses, sort and rows per request. */
+export interface PaginatedState extends QueryState {
+  /** Rows per request. */
+  readonly batchSize: number;
+}
+
 /**
  * A server-paged query: subclasses fetch one window; this class pages (several windows in flight
  * once the total is known, see {@linkcode PaginatedQuery.pagesFrom}), yields them in order,
@@ -277,11 +427,28 @@ addPythonHints(BaseQuery.prototype);
  * assert.ok(pages > 1);
  * ```
  */
-export abstract class PaginatedQuery<T> extends BaseQuery<T> {
+export abstract class PaginatedQuery<T extends Model, S extends PaginatedState = PaginatedState>
+  extends BaseQuery<T, S> {
   #cachedCount: number | undefined;
 
-  /** Rows per request. */
-  protected abstract get pageSize(): number;
+  /**
+   * Changes the number of rows per request.
+   *
+   * @param rows Rows per page (1 or more).
+   * @returns A new query; this one is unchanged.
+   * @throws {RangeError} When `rows` is not a positive integer.
+   */
+  batchSize(rows: number): this {
+    if (!Number.isInteger(rows) || rows < 1) {
+      throw new RangeError(`Batch size must be a positive integer, got ${rows}`);
+    }
+    return this.with({ batchSize: rows } as Partial<S>);
+  }
+
+  /** Rows per request: the state's `batchSize`. */
+  protected get pageSize(): number {
+    return this.state.batchSize;
+  }
 
   /**
    * Fetches one window of rows.
@@ -345,12 +512,9 @@ export abstract class PaginatedQuery<T> extends BaseQuery<T> {
     return undefined;
   }
 
-  /**
-   * Pages in flight when the call does not say: the API's `pagesInFlight` (subclasses read it
-   * from their API).
-   */
+  /** Pages in flight when the call does not say: the API's `pagesInFlight`. */
   protected get pagesInFlight(): number {
-    return DEFAULT_PAGES_IN_FLIGHT;
+    return this.api.pagesInFlight;
   }
 
   /**
@@ -506,7 +670,8 @@ export function checkPagesInFlight(n: number): number {
 
 /**
  * A query over a list the server returns whole (one GET, no paging), filtered and sorted on the
- * client: one `where("field:value")` clause (case-insensitive equality) and a descending sort.
+ * client: one `where("field:value")` clause (case-insensitive equality, see
+ * {@linkcode simpleMatch}) and a descending `sort(field)`.
  *
  * @typeParam T The model type the query yields.
  *
@@ -521,8 +686,22 @@ export function checkPagesInFlight(n: number): number {
  * assert.ok(last.length === 1);
  * ```
  */
-export abstract class ListQuery<T> extends BaseQuery<T> {
+export abstract class ListQuery<T extends Model, S extends QueryState = QueryState>
+  extends BaseQuery<T, S> {
   #results: T[] | undefined;
+
+  /** One clause (a second `where()`, or any `and()`, is refused) unless a query says otherwise. */
+  protected override get clauseRule(): ClauseRule {
+    return "one";
+  }
+
+  /**
+   * Whether the clauses filter the fetched list on the client (true); false when the server
+   * applies them (the query's `fetchAll` sends them).
+   */
+  protected get filtersOnClient(): boolean {
+    return true;
+  }
 
   /**
    * Fetches and builds every object of the list.
@@ -533,13 +712,30 @@ export abstract class ListQuery<T> extends BaseQuery<T> {
   protected abstract fetchAll(options: RequestOptions): Promise<T[]>;
 
   /**
-   * The filtered, sorted list (fetched once per query object).
+   * The filtered, sorted list (fetched once per query object): each clause keeps the objects
+   * whose field matches (see {@linkcode simpleMatch}), the sort orders by a field, descending
+   * (missing: 0).
    *
    * @param options Signal and timeout.
    * @returns The results.
    */
   protected async results(options: RequestOptions): Promise<T[]> {
-    if (!this.#results) this.#results = await this.fetchAll(options);
+    if (!this.#results) {
+      let objects = await this.fetchAll(options);
+      if (this.filtersOnClient) {
+        for (const clause of this.state.clauses) {
+          const [field, value] = splitClause(clause);
+          objects = objects.filter((o) => simpleMatch(readAttribute(o, field), value));
+        }
+      }
+      const sort = this.state.sort;
+      if (sort !== undefined) {
+        objects = [...objects].sort((a, b) =>
+          compareDescending(readAttribute(a, sort), readAttribute(b, sort))
+        );
+      }
+      this.#results = objects;
+    }
     return this.#results;
   }
 
@@ -565,47 +761,17 @@ export abstract class ListQuery<T> extends BaseQuery<T> {
   }
 }
 
-/**
- * Compares a model attribute with a `where("field:value")` value the way the Python SimpleQuery
- * does: text, case-insensitive equality; a missing attribute never matches.
- *
- * @param value The attribute value.
- * @param wanted The value from the clause.
- * @returns Whether it matches.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { simpleMatch } from "@cbapi/cbapi/core";
- * assert.ok(simpleMatch("Default Group", "default group"));
- * assert.ok(!simpleMatch(undefined, "x"));
- * ```
- */
-export function simpleMatch(value: unknown, wanted: string): boolean {
-  if (value === undefined || value === null) return false;
-  const text = value === true ? "true" : value === false ? "false" : String(value);
-  return text.toLowerCase() === wanted.toLowerCase();
+/** A model's attribute (its typed accessor), or the document field of that name. */
+function readAttribute(obj: Model, field: string): unknown {
+  const value = (obj as unknown as Record<string, unknown>)[field];
+  if (value !== undefined && typeof value !== "function") return value;
+  return obj.get(field);
 }
 
-/**
- * Splits a `field:value` clause at the first colon.
- *
- * @param clause The clause.
- * @returns The field and value.
- * @throws {SyntaxError} When there is no colon.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { splitClause } from "@cbapi/cbapi/core";
- * const [field, value] = splitClause("hostname:WIN-IA9NQ1GN8OI");
- * assert.ok(field === "hostname" && value === "WIN-IA9NQ1GN8OI");
- * ```
- */
-export function splitClause(clause: string): [string, string] {
-  const i = clause.indexOf(":");
-  if (i < 0) {
-    throw new SyntaxError(`Query clause "${clause}" must have the form field:value`);
-  }
-  return [clause.slice(0, i).trim(), clause.slice(i + 1).trim()];
+/** Descending order; missing values count as 0, dates by their time. */
+function compareDescending(a: unknown, b: unknown): number {
+  const x = a instanceof Date ? a.getTime() : a ?? 0;
+  const y = b instanceof Date ? b.getTime() : b ?? 0;
+  if (x === y) return 0;
+  return (x as number) < (y as number) ? 1 : -1;
 }

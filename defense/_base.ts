@@ -2,7 +2,7 @@
 // answers of SPEC §7.3 (with the Python quirks fixed: `success: false` raises).
 
 import { ApiError, type Document, ServerError } from "../core/mod.ts";
-import { redactText } from "../core/_secrets.ts";
+import { redactText } from "../core/_internal.ts";
 
 /**
  * Takes the wrapped object out of a Defense single-object answer.

@@ -15,8 +15,7 @@ import {
   type ModelId,
   type RequestOptions,
 } from "../core/mod.ts";
-import { delay } from "../core/_async.ts";
-import { checkTimeUnits } from "../core/_python_hints.ts";
+import { checkTimeUnits, delay } from "../core/_internal.ts";
 import { checkSuccess } from "./_base.ts";
 import { DefenseQuery } from "./query.ts";
 import { LiveResponseManager } from "../live_response/manager.ts";

@@ -4,10 +4,10 @@
  * @module
  */
 
+import { installFields } from "../core/_internal.ts";
 import {
   type Document,
   type FieldValues,
-  installFields,
   join,
   type Joins,
   type JoinSpecs,

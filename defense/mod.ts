@@ -50,4 +50,4 @@ export {
   ServerError,
   TimeoutError,
   UnauthorizedError,
-} from "../core/errors.ts";
+} from "../core/mod.ts";

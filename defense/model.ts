@@ -18,7 +18,7 @@ import type { Device } from "./device.ts";
 // deno-lint-ignore no-unused-vars
 import type { Policy } from "./policy.ts";
 import type { CbDefenseAPI } from "./api.ts";
-import { redactText } from "../core/_secrets.ts";
+import { redactText } from "../core/_internal.ts";
 
 /**
  * A mutable Cb Defense model: single GETs answer `{"success": true, "{infoKey}": {...}}`, saves

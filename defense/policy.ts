@@ -7,14 +7,13 @@
 import {
   ApiError,
   type IdKind,
-  installFields,
   ObjectNotFoundError,
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
+import { idSegment, installFields } from "../core/_internal.ts";
 import { checkSuccess, serverMessage } from "./_base.ts";
 import { DefenseMutableModel } from "./model.ts";
-import { idSegment } from "../core/_encode.ts";
 
 /** A policy rule (`fixtures/cb-defense/policy_rules/*.json` are examples). */
 export interface PolicyRule {

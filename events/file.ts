@@ -9,7 +9,7 @@ import { ConnectionError } from "../core/mod.ts";
 import type { EventApi } from "./registry.ts";
 import { EventSource, type EventSourceOptions } from "./source.ts";
 import { errorText, pause } from "./_util.ts";
-import { checkTimeUnits } from "../core/_python_hints.ts";
+import { checkTimeUnits } from "../core/_internal.ts";
 
 /** Options of {@linkcode FileEventSource}. */
 export interface FileEventSourceOptions extends EventSourceOptions {

@@ -11,7 +11,7 @@ import { errorText, pause } from "./_util.ts";
 import type { EventApi } from "./registry.ts";
 import { EventSource, type EventSourceOptions, type HandleOutcome } from "./source.ts";
 import { bindingKey, eventFormat } from "./types.ts";
-import { checkTimeUnits } from "../core/_python_hints.ts";
+import { checkTimeUnits } from "../core/_internal.ts";
 
 /** Options of {@linkcode RabbitMqEventSource}. */
 export interface RabbitMqEventSourceOptions extends EventSourceOptions {

@@ -3,7 +3,7 @@
 
 import type { CommandOptions, DirectoryEntry, LiveResponseSession } from "./session.ts";
 import type { FileBytes } from "./file_bytes.ts";
-import { checkTimeUnits } from "../core/_python_hints.ts";
+import { checkTimeUnits } from "../core/_internal.ts";
 
 /** Options of {@linkcode LiveResponseSession.walk}. */
 export interface WalkOptions extends CommandOptions {

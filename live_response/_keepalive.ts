@@ -7,7 +7,7 @@
  */
 
 import type { Connection } from "../core/mod.ts";
-import { delay } from "../core/_async.ts";
+import { delay } from "../core/_internal.ts";
 import { closeSessionQuietly, type LiveResponseFlavour, type SharedSession } from "./_protocol.ts";
 
 /** What the keepalive task needs from its manager. */

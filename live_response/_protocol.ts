@@ -2,9 +2,8 @@
 // routes of both products, session establishment and close, command post and completion polling.
 
 import { type Connection, ObjectNotFoundError, TimeoutError } from "../core/mod.ts";
-import { delay } from "../core/_async.ts";
+import { delay, redactText } from "../core/_internal.ts";
 import { liveResponseErrorFrom } from "./win32.ts";
-import { redactText } from "../core/_secrets.ts";
 
 /** Which product's Live Response routes to use. */
 export type LiveResponseFlavour = "response" | "defense";

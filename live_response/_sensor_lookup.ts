@@ -6,7 +6,7 @@
  */
 
 import type { Connection } from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
+import { toInt } from "../core/_internal.ts";
 import type { LiveResponseFlavour } from "./_protocol.ts";
 import type { SensorStanding } from "./jobs.ts";
 import type { SensorRef } from "./manager.ts";

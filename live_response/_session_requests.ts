@@ -9,7 +9,7 @@ import { ApiError, ObjectNotFoundError, TimeoutError } from "../core/mod.ts";
 import { multipartBody, type UploadData } from "./_multipart.ts";
 import { basePath, type CommandDocument, sessionGone, type SharedSession } from "./_protocol.ts";
 import type { SessionHost } from "./session.ts";
-import { redactText } from "../core/_secrets.ts";
+import { redactText } from "../core/_internal.ts";
 
 const MAX_POSTS = 5;
 

@@ -26,7 +26,7 @@ import {
   deadlineSignal,
   delay,
   Semaphore,
-} from "../core/_async.ts";
+} from "../core/_internal.ts";
 import type { LiveResponseSession } from "./session.ts";
 
 /** What a job receives besides its session. */

@@ -19,7 +19,7 @@
 
 import { ApiError, type Connection, ObjectNotFoundError } from "../core/mod.ts";
 import type { LiveResponseFlavour, ProtocolSettings, SharedSession } from "./_protocol.ts";
-import { Semaphore } from "../core/_async.ts";
+import { checkTimeUnits, Semaphore } from "../core/_internal.ts";
 import type { Keepalive } from "./_keepalive.ts";
 import {
   definedOnly,
@@ -36,7 +36,6 @@ import {
   startJobRun,
   type SubmitJobOptions,
 } from "./jobs.ts";
-import { checkTimeUnits } from "../core/_python_hints.ts";
 
 export type { LiveResponseFlavour } from "./_protocol.ts";
 

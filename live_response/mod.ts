@@ -27,8 +27,8 @@
  * @module
  */
 
-export { LiveResponseError } from "../core/errors.ts";
-export type { Connection } from "../core/connection.ts";
+export { LiveResponseError } from "../core/mod.ts";
+export type { Connection } from "../core/mod.ts";
 export {
   type LiveResponseFlavour,
   liveResponseFor,

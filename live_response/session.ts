@@ -68,7 +68,7 @@ export type {
   WalkOptions,
 } from "./_composite.ts";
 import { FileBytes } from "./file_bytes.ts";
-import { checkTimeUnits } from "../core/_python_hints.ts";
+import { checkTimeUnits } from "../core/_internal.ts";
 
 /** Per-call options of every session command. */
 export interface CommandOptions {

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { checkTimeUnits } from "../core/_python_hints.ts";
+import { checkTimeUnits } from "../core/_internal.ts";
 
 /**
  * Anything closed on a signal: a product API (which closes its Live Response sessions), a Live

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { LiveResponseError } from "../core/errors.ts";
+import { LiveResponseError } from "../core/mod.ts";
 import { WIN32_NAMES_PACKED } from "./_win32_names.ts";
 
 let table: Map<number, string> | undefined;

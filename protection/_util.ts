@@ -14,7 +14,7 @@ import {
   ObjectNotFoundError,
   type RequestOptions,
 } from "../core/mod.ts";
-import { openZipMember } from "../core/_zip.ts";
+import { openZipMember } from "../core/_internal.ts";
 
 const LOCAL_HEADER = 0x04034b50;
 const HEADER_SIZE = 30;

@@ -4,10 +4,10 @@
  * @module
  */
 
+import { installFields } from "../core/_internal.ts";
 import {
   type FieldValues,
   type IdKind,
-  installFields,
   type Joins,
   type JoinSpecs,
   Model,

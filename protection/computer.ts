@@ -4,9 +4,9 @@
  * @module
  */
 
+import { installFields } from "../core/_internal.ts";
 import {
   type IdKind,
-  installFields,
   type Joins,
   type JoinSpecs,
   type LoadOptions,

@@ -4,14 +4,8 @@
  * @module
  */
 
-import {
-  type FieldValues,
-  type IdKind,
-  installFields,
-  type Joins,
-  type JoinSpecs,
-  Model,
-} from "../core/mod.ts";
+import { installFields } from "../core/_internal.ts";
+import { type FieldValues, type IdKind, type Joins, type JoinSpecs, Model } from "../core/mod.ts";
 import { joinOn } from "./_util.ts";
 import { FileCatalog } from "./file_catalog.ts";
 import type { CbProtectionAPI } from "./api.ts";

@@ -5,10 +5,10 @@
  * @module
  */
 
+import { installFields } from "../core/_internal.ts";
 import {
   type FieldValues,
   type IdKind,
-  installFields,
   type Joins,
   type JoinSpecs,
   Model,

@@ -73,4 +73,4 @@ export {
   ServerError,
   TimeoutError,
   UnauthorizedError,
-} from "../core/errors.ts";
+} from "../core/mod.ts";

@@ -4,7 +4,8 @@
  * @module
  */
 
-import { type IdKind, installFields, MutableModel, type WritableFieldValues } from "../core/mod.ts";
+import { type IdKind, MutableModel, type WritableFieldValues } from "../core/mod.ts";
+import { installFields } from "../core/_internal.ts";
 import type { CbProtectionAPI } from "./api.ts";
 
 /**

@@ -11,6 +11,7 @@ import {
   type ModelClass,
   type Page,
   PaginatedQuery,
+  type PaginatedState,
   type QueryParams,
   type RequestOptions,
 } from "../core/mod.ts";
@@ -26,7 +27,7 @@ export interface ProtectionModelClass<M extends Model> extends ModelClass<M> {
 }
 
 /** The immutable state of a Protection query. */
-export interface ProtectionQueryState {
+export interface ProtectionQueryState extends PaginatedState {
   /** The `q` clauses, one per `where()`. */
   readonly clauses: readonly string[];
   /** The sort text, or undefined. */
@@ -39,6 +40,9 @@ export interface ProtectionQueryState {
  * A lazy, immutable Cb Protection query. Each builder method returns a new query; iterating
  * pages through the results 1000 at a time; after a full first page the count is asked once
  * and the next pages are fetched concurrently (`pagesInFlight`, 4 by default), rows in order.
+ * Each `where()`/`and()` condition (`field:value`, e.g. `ipAddress:10.201.2.*`) is one `q`
+ * parameter, ANDed by the server; `sort("processorSpeed DESC")` sets the sort (an empty string
+ * removes it); `batchSize(n)` the rows per request.
  *
  * Paging is corrected (SPEC §12.8): the Python library asks for the next page at
  * `offset = rows seen + 1`, which skips one row at every page boundary; this query asks at
@@ -62,86 +66,25 @@ export interface ProtectionQueryState {
  * assert.ok(firstTen.length === Math.min(10, total));
  * ```
  */
-export class ProtectionQuery<M extends Model> extends PaginatedQuery<M> {
+export class ProtectionQuery<M extends Model> extends PaginatedQuery<M, ProtectionQueryState> {
   /** The API the query runs on. */
-  protected readonly api: CbProtectionAPI;
+  declare protected readonly api: CbProtectionAPI;
   /** The model class. */
-  protected readonly cls: ProtectionModelClass<M>;
-  /** The query's state. */
-  protected readonly state: ProtectionQueryState;
+  declare protected readonly cls: ProtectionModelClass<M>;
 
   /**
    * Builds a query; use `cb.select(Model)` instead.
    *
    * @param api The API.
    * @param cls The model class.
-   * @param state Initial state.
+   * @param state Initial state (1000 rows per request unless given).
    */
   constructor(
     api: CbProtectionAPI,
     cls: ProtectionModelClass<M>,
     state: Partial<ProtectionQueryState> = {},
   ) {
-    super();
-    this.api = api;
-    this.cls = cls;
-    this.state = {
-      clauses: state.clauses ?? [],
-      sort: state.sort,
-      batchSize: state.batchSize ?? PROTECTION_PAGE_SIZE,
-    };
-  }
-
-  #derive(patch: Partial<ProtectionQueryState>): ProtectionQuery<M> {
-    return new ProtectionQuery(this.api, this.cls, { ...this.state, ...patch });
-  }
-
-  /**
-   * Adds a condition (`field:value`, e.g. `ipAddress:10.201.2.*`); the server ANDs every
-   * condition of the query.
-   *
-   * @param clause The condition.
-   * @returns A new query.
-   * @throws {TypeError} When the clause is not a string.
-   */
-  where(clause: string): ProtectionQuery<M> {
-    if (typeof clause !== "string") throw new TypeError("where() takes a condition string");
-    return this.#derive({ clauses: [...this.state.clauses, clause] });
-  }
-
-  /**
-   * Same as {@linkcode ProtectionQuery.where} (the Python `and_`).
-   *
-   * @param clause The condition.
-   * @returns A new query.
-   */
-  and(clause: string): ProtectionQuery<M> {
-    return this.where(clause);
-  }
-
-  /**
-   * Sorts the results (`"processorSpeed DESC"`); an empty string removes the sort.
-   *
-   * @param order Field and direction.
-   * @returns A new query.
-   */
-  sort(order: string): ProtectionQuery<M> {
-    const s = order.trim();
-    return this.#derive({ sort: s === "" ? undefined : s });
-  }
-
-  /**
-   * Changes the number of rows per request.
-   *
-   * @param rows Rows per page (1 or more).
-   * @returns A new query.
-   * @throws {RangeError} When `rows` is not a positive integer.
-   */
-  batchSize(rows: number): ProtectionQuery<M> {
-    if (!Number.isInteger(rows) || rows < 1) {
-      throw new RangeError(`Batch size must be a positive integer, got ${rows}`);
-    }
-    return this.#derive({ batchSize: rows });
+    super(api, cls, { clauses: [], sort: undefined, batchSize: PROTECTION_PAGE_SIZE, ...state });
   }
 
   /** The conditions of the query, in the order given. */
@@ -157,16 +100,6 @@ export class ProtectionQuery<M extends Model> extends PaginatedQuery<M> {
   describe(): string {
     const q = this.state.clauses.map((c) => JSON.stringify(c)).join(" AND ");
     return `${this.cls.name} ${q || "(all)"} on ${this.api.url}`;
-  }
-
-  /** Rows per request. */
-  protected get pageSize(): number {
-    return this.state.batchSize;
-  }
-
-  /** Pages in flight: the API's setting. */
-  protected override get pagesInFlight(): number {
-    return this.api.pagesInFlight;
   }
 
   /**
@@ -220,16 +153,8 @@ export class ProtectionQuery<M extends Model> extends PaginatedQuery<M> {
       options,
     );
     const rowsData = Array.isArray(data) ? data : [];
-    const items = rowsData.map((row) => this.#build(row));
+    const items = rowsData.map((row) => this.modelOf(row));
     // A short page is the last one: the total is then known.
     return { items, total: items.length < rows ? start + items.length : undefined };
-  }
-
-  #build(row: Document): M {
-    const id = row[this.cls.primaryKey];
-    if (id === undefined || id === null) {
-      return new this.cls(this.api as never, undefined, { info: row });
-    }
-    return this.api.fromRow(this.cls, id as string | number, row, false);
   }
 }

@@ -8,11 +8,11 @@
 import {
   type FieldValues,
   type IdKind,
-  installFields,
   Model,
   MutableModel,
   type WritableFieldValues,
 } from "../core/mod.ts";
+import { installFields } from "../core/_internal.ts";
 import type { CbProtectionAPI } from "./api.ts";
 
 /** The typed document fields of {@linkcode ServerConfig}, declared once in `ServerConfig.fields`. */

@@ -7,7 +7,7 @@
  */
 
 import { ApiError, type Document } from "../core/mod.ts";
-import { ipFromInt, parseSolrTime, parseWallClock, toInt } from "../core/_parse.ts";
+import { ipFromInt, parseSolrTime, parseWallClock, toInt } from "../core/_internal.ts";
 import type {
   ChildProcFields,
   CrossProcFields,

@@ -7,7 +7,7 @@
  */
 
 import { ApiError, ObjectNotFoundError, type RequestOptions } from "../core/mod.ts";
-import { parseGuid } from "../core/_guid.ts";
+import { parseGuid } from "../core/_internal.ts";
 import type { Process, WalkCallback, WalkOptions } from "./process.ts";
 
 /** The most parent hops {@linkcode Process.depth} counts. */

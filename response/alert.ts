@@ -5,9 +5,9 @@
  * @module
  */
 
+import { installFields } from "../core/_internal.ts";
 import {
   type Document,
-  installFields,
   join,
   type Joins,
   type JoinSpecs,
@@ -283,7 +283,7 @@ export class AlertQuery extends SearchQuery<Alert> {
   async #bulk(payload: Record<string, unknown>, options: RequestOptions): Promise<void> {
     const ids: string[] = [];
     // A copy of the query, so that this one's cached count stays untouched.
-    for await (const alert of this.derive({}).iterate(options)) {
+    for await (const alert of this.with({}).iterate(options)) {
       if (alert.unique_id) ids.push(alert.unique_id);
     }
     for (let i = 0; i < ids.length; i += BULK_BLOCK) {

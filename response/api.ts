@@ -22,9 +22,8 @@ import type { SearchQuery } from "./query.ts";
 import { Watchlist, type WatchlistIndexType } from "./watchlist.ts";
 import { LiveResponseManager } from "../live_response/manager.ts";
 import { Sensor } from "./sensor.ts";
-import { toInt } from "../core/_parse.ts";
+import { redactText, toInt } from "../core/_internal.ts";
 import { readServerInfo } from "./_server_info.ts";
-import { redactText } from "../core/_secrets.ts";
 
 /** Options of {@linkcode CbResponseAPI.connect}. */
 export interface ResponseConnectOptions extends ConnectOptions, ApiOptions {}

@@ -18,10 +18,14 @@
 
 import type * as NodeCrypto from "node:crypto";
 import { ApiError, ConnectionError, CredentialError } from "../core/mod.ts";
-import { normaliseBaseUrl, readErrorBody } from "../core/_http.ts";
-import { createTransport, type Transport } from "../core/_transport.ts";
-import { readPinnedCertificates } from "../core/_tls_profile.ts";
-import { redactText } from "../core/_secrets.ts";
+import {
+  createTransport,
+  normaliseBaseUrl,
+  readErrorBody,
+  readPinnedCertificates,
+  redactText,
+  type Transport,
+} from "../core/_internal.ts";
 
 /** Options of {@linkcode getApiToken}. */
 export interface GetApiTokenOptions {

@@ -4,10 +4,10 @@
  * @module
  */
 
+import { installFields } from "../core/_internal.ts";
 import {
   ApiError,
   type IdKind,
-  installFields,
   join,
   type Joins,
   type JoinSpecs,

@@ -6,21 +6,25 @@
  */
 
 import {
+  idSegment,
+  installFields,
+  openZipMember,
+  parseTimestamp,
+  toInt,
+} from "../core/_internal.ts";
+import {
   type Document,
   type FieldValues,
   type IdKind,
-  installFields,
   type ModelId,
   ObjectNotFoundError,
   type RequestOptions,
   ServerError,
 } from "../core/mod.ts";
-import { parseTimestamp, toInt } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SearchQuery } from "./query.ts";
 import { Sensor } from "./sensor.ts";
 import { FeedTaggedModel } from "./feed_tags.ts";
-import { idSegment } from "../core/_encode.ts";
 
 /** How often a binary was seen (`GET /api/v1/process/host/count`). */
 export interface FrequencyData {
@@ -411,8 +415,7 @@ export class Binary extends FeedTaggedModel {
       );
     }
     const zipOptions = options.signal ? { signal: options.signal } : {};
-    // The ZIP reader is loaded by the first download: a script that never downloads skips it.
-    const { openZipMember } = await import("../core/_zip.ts");
+    // The ZIP reader is loaded by the first download (core/_internal.ts loads it on first use).
     return await openZipMember(res.body, "filedata", zipOptions);
   }
 

@@ -22,8 +22,7 @@
  */
 
 import { displayValue, type Document, type RequestOptions } from "../core/mod.ts";
-import { formatDisplayTime } from "../core/_parse.ts";
-import { parseGuid } from "../core/_guid.ts";
+import { formatDisplayTime, parseGuid } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
 import { Process } from "./process.ts";

@@ -6,7 +6,6 @@
 
 import {
   type IdKind,
-  installFields,
   InvalidObjectError,
   join,
   type Joins,
@@ -16,13 +15,13 @@ import {
   ServerError,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { ActionModel } from "./_actions.ts";
+import { idSegment, installFields } from "../core/_internal.ts";
+import { ActionModel } from "./action_model.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
 import { Process, type ProcessQuery } from "./process.ts";
 import { ArrayQuery, type SearchQuery, SimpleQuery } from "./query.ts";
 import { ThreatReport, type ThreatReportQuery } from "./threat_report.ts";
-import { idSegment } from "../core/_encode.ts";
 
 /** The typed document fields of {@linkcode Feed}, declared once in `Feed.fields`. */
 export interface Feed

@@ -6,7 +6,7 @@
  */
 
 import { Model } from "../core/mod.ts";
-import { toNumber } from "../core/_parse.ts";
+import { toNumber } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { tagMap } from "./_event_parse.ts";
 

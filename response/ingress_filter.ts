@@ -15,12 +15,12 @@
  */
 
 import {
-  installFields,
   type LoadOptions,
   MutableModel,
   ServerError,
   type WritableFieldValues,
 } from "../core/mod.ts";
+import { installFields } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SimpleQuery } from "./query.ts";
 

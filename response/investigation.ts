@@ -17,9 +17,9 @@
  * @module
  */
 
+import { installFields, toInt } from "../core/_internal.ts";
 import {
   type IdKind,
-  installFields,
   join,
   type Joins,
   type JoinSpecs,
@@ -28,7 +28,6 @@ import {
   type RequestOptions,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Process, processUniqueId } from "./process.ts";
 import { ArrayQuery, SimpleQuery } from "./query.ts";

@@ -97,4 +97,4 @@ export {
 } from "./watchlist.ts";
 export { ThreatReport, ThreatReportQuery } from "./threat_report.ts";
 export { Alert, AlertQuery } from "./alert.ts";
-export { ActionModel, type ActionTypeName } from "./_actions.ts";
+export { ActionModel, type ActionTypeName } from "./action_model.ts";

@@ -6,10 +6,17 @@
  */
 
 import {
+  installFields,
+  ipFromInt,
+  parseGuid,
+  parseSolrTime,
+  splitProcessId,
+  toInt,
+} from "../core/_internal.ts";
+import {
   ApiError,
   type Document,
   type FieldValues,
-  installFields,
   join,
   type Joins,
   type JoinSpecs,
@@ -18,8 +25,6 @@ import {
   type RequestOptions,
   ServerError,
 } from "../core/mod.ts";
-import { ipFromInt, parseSolrTime, toInt } from "../core/_parse.ts";
-import { parseGuid, splitProcessId } from "../core/_guid.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
 import {

@@ -4,9 +4,9 @@
  * @module
  */
 
-import { buildGuid, parseGuid, segmentSuffix } from "../core/_guid.ts";
+import { buildGuid, parseGuid, segmentSuffix } from "../core/_internal.ts";
 import type { Process } from "./process.ts";
-import { SearchQuery, type SearchState, timeFilterValue } from "./query.ts";
+import { SearchQuery, timeFilterValue } from "./query.ts";
 
 /** The parts of a process GUID. */
 export interface ProcessGuidInfo {
@@ -85,7 +85,7 @@ export class ProcessQuery extends SearchQuery<Process> {
       return this;
     }
     const extra = this.state.extra.filter(([k]) => k !== key);
-    return this.derive({ extra: [...extra, [key, value]] } as Partial<SearchState>);
+    return this.with({ extra: [...extra, [key, value]] });
   }
 
   /**

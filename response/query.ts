@@ -12,11 +12,11 @@ import {
   type ModelClass,
   type Page,
   PaginatedQuery,
+  type PaginatedState,
   type QueryParams,
   type RequestOptions,
 } from "../core/mod.ts";
-import { encodeQuery, parseQuery } from "../core/_encode.ts";
-import { formatSolrTime } from "../core/_parse.ts";
+import { encodeQuery, formatSolrTime, parseQuery } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import type { Watchlist } from "./watchlist.ts";
 import type { Process } from "./process.ts";
@@ -62,7 +62,7 @@ export interface SearchModelClass<M extends Model> extends ModelClass<M> {
 }
 
 /** The immutable state of a search query. */
-export interface SearchState {
+export interface SearchState extends PaginatedState {
   /** Query clauses, joined with a space (server-side AND). */
   readonly clauses: readonly string[];
   /** Sort text, or undefined for none. */
@@ -78,7 +78,9 @@ export interface SearchState {
 /**
  * A lazy, immutable Cb Response search. Each builder method returns a new query; iterating pages
  * through the results 100 at a time, several pages in flight once the first page gave the total
- * (`pagesInFlight`, 4 by default), rows in order.
+ * (`pagesInFlight`, 4 by default), rows in order. `where()`/`and()` add clauses joined with a
+ * space (server-side AND), `sort("last_update asc")` sets the sort (an empty string removes
+ * it), `batchSize(n)` the rows per request.
  *
  * @typeParam M The model the query yields.
  *
@@ -93,94 +95,33 @@ export interface SearchState {
  * for await (const bin of signed) assert.ok(bin.signed);
  * ```
  */
-export class SearchQuery<M extends Model> extends PaginatedQuery<M> {
+export class SearchQuery<M extends Model> extends PaginatedQuery<M, SearchState> {
   /** The API the query runs on. */
-  protected readonly api: CbResponseAPI;
+  declare protected readonly api: CbResponseAPI;
   /** The model class. */
-  protected readonly cls: SearchModelClass<M>;
-  /** The query's state. */
-  protected readonly state: SearchState;
+  declare protected readonly cls: SearchModelClass<M>;
 
   /**
    * Builds a query; use `cb.select(Model)` instead.
    *
    * @param api The API.
    * @param cls The model class.
-   * @param state Initial state.
+   * @param state Initial state (the model's default sort and page size unless given).
    */
   constructor(api: CbResponseAPI, cls: SearchModelClass<M>, state: Partial<SearchState> = {}) {
-    super();
-    this.api = api;
-    this.cls = cls;
-    this.state = {
-      clauses: state.clauses ?? [],
-      sort: "sort" in state ? state.sort : cls.defaultSort,
-      batchSize: state.batchSize ?? cls.searchPageSize,
-      extra: state.extra ?? [],
-      raw: state.raw,
-    };
+    super(api, cls, {
+      clauses: [],
+      sort: cls.defaultSort,
+      batchSize: cls.searchPageSize,
+      extra: [],
+      raw: undefined,
+      ...state,
+    });
   }
 
-  /**
-   * A new query of the same class with part of the state replaced.
-   *
-   * @param patch The state to change.
-   * @returns The new query.
-   */
-  protected derive(patch: Partial<SearchState>): this {
-    const Ctor = this.constructor as new (
-      api: CbResponseAPI,
-      cls: SearchModelClass<M>,
-      state: Partial<SearchState>,
-    ) => this;
-    return new Ctor(this.api, this.cls, { ...this.state, ...patch });
-  }
-
-  /**
-   * Adds a query-language clause (ANDed with the ones before).
-   *
-   * @param clause A Cb query, for example `process_name:net.exe`.
-   * @returns A new query.
-   * @throws {ApiError} On a raw query.
-   */
-  where(clause: string): this {
+  /** Refuses clauses on a raw query. */
+  protected override checkClause(_clause: string): void {
     if (this.state.raw) throw new ApiError("Cannot call .where() on a raw query");
-    if (typeof clause !== "string") throw new TypeError("where() takes a query string");
-    return this.derive({ clauses: [...this.state.clauses, clause] });
-  }
-
-  /**
-   * Same as {@linkcode SearchQuery.where} (the Python `and_`).
-   *
-   * @param clause A Cb query.
-   * @returns A new query.
-   */
-  and(clause: string): this {
-    return this.where(clause);
-  }
-
-  /**
-   * Sorts the results (`"last_update asc"`); an empty string removes the sort.
-   *
-   * @param order Field and direction.
-   * @returns A new query.
-   */
-  sort(order: string): this {
-    const s = order.trim();
-    return this.derive({ sort: s === "" ? undefined : s });
-  }
-
-  /**
-   * Changes the number of rows per request.
-   *
-   * @param rows Rows per page (1 or more).
-   * @returns A new query.
-   */
-  batchSize(rows: number): this {
-    if (!Number.isInteger(rows) || rows < 1) {
-      throw new RangeError(`Batch size must be a positive integer, got ${rows}`);
-    }
-    return this.derive({ batchSize: rows });
   }
 
   /** The query text sent as `q` (clauses joined with a space). */
@@ -220,7 +161,7 @@ export class SearchQuery<M extends Model> extends PaginatedQuery<M> {
   withRawQuery(queryString: string): this {
     const raw = parseQuery(queryString).filter(([, v]) => v !== "");
     const sort = raw.find(([k]) => k === "sort")?.[1];
-    return this.derive({
+    return this.with({
       raw,
       clauses: [],
       sort: sort ?? this.cls.defaultSort,
@@ -286,16 +227,6 @@ export class SearchQuery<M extends Model> extends PaginatedQuery<M> {
    */
   describe(): string {
     return `${this.cls.name} "${this.queryString}" on ${this.api.url}`;
-  }
-
-  /** Rows per request. */
-  protected get pageSize(): number {
-    return this.state.batchSize;
-  }
-
-  /** Pages in flight: the API's setting. */
-  protected override get pagesInFlight(): number {
-    return this.api.pagesInFlight;
   }
 
   /**
@@ -426,5 +357,5 @@ export function timeFilterValue(value: Date | string): string {
   return value instanceof Date ? formatSolrTime(value) : value;
 }
 
-export { type ListModelClass, SimpleQuery } from "./_simple_query.ts";
-export { type ArrayModelClass, ArrayQuery } from "./_array_query.ts";
+export { type ListModelClass, SimpleQuery } from "./simple_query.ts";
+export { type ArrayModelClass, ArrayQuery } from "./array_query.ts";

@@ -6,25 +6,32 @@
  */
 
 import {
+  checkTimeUnits,
+  delay,
+  formatMac,
+  formatPythonDateTime,
+  formatRfc822,
+  installFields,
+  splitClause,
+} from "../core/_internal.ts";
+import {
   ApiError,
+  type ClauseRule,
   type Document,
   type IdKind,
-  installFields,
   join,
   type Joins,
   type JoinSpecs,
   ListQuery,
+  type ModelClass,
   type ModelId,
   MutableModel,
+  type QueryState,
   type RequestOptions,
   ServerError,
-  splitClause,
   TimeoutError,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { formatMac, formatPythonDateTime, formatRfc822 } from "../core/_parse.ts";
-import { delay } from "../core/_async.ts";
-import { checkTimeUnits } from "../core/_python_hints.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SensorGroup } from "./sensor_group.ts";
 import type { LiveResponseSession, SessionOptions } from "../live_response/mod.ts";
@@ -451,62 +458,45 @@ installFields(Sensor);
  * ```
  */
 export class SensorQuery extends ListQuery<Sensor> {
-  #api: CbResponseAPI;
-  #filters: ReadonlyArray<readonly [string, string]>;
-  #sort: string | undefined;
+  /** The API. */
+  declare protected readonly api: CbResponseAPI;
 
   /**
    * Builds the query; use `cb.select(Sensor)`.
    *
    * @param api The API.
-   * @param filters The filters.
-   * @param sort A field to sort by, descending.
+   * @param cls The model class (Sensor).
+   * @param state Initial state: `field:value` filters, a field to sort by (descending).
    */
   constructor(
     api: CbResponseAPI,
-    filters: ReadonlyArray<readonly [string, string]> = [],
-    sort?: string,
+    cls: ModelClass<Sensor> = Sensor,
+    state: Partial<QueryState> = {},
   ) {
-    super();
-    this.#api = api;
-    this.#filters = filters;
-    this.#sort = sort;
+    super(api, cls, { clauses: [], sort: undefined, ...state });
+  }
+
+  /** Several filters, one per field: the same field again replaces the earlier value. */
+  protected override get clauseRule(): ClauseRule {
+    return "lastPerField";
+  }
+
+  /** The server filters (`fetchAll` sends the clauses as parameters). */
+  protected override get filtersOnClient(): boolean {
+    return false;
   }
 
   /**
-   * Adds a filter: `ip:192.168`, `hostname:WIN-IA9NQ1GN8OI` or `groupid:1`.
+   * Accepts `ip`, `hostname` and `groupid` filters only.
    *
    * @param clause `field:value`.
-   * @returns A new query.
    * @throws {RangeError} For another field.
    */
-  where(clause: string): SensorQuery {
-    const [field, value] = splitClause(clause);
+  protected override checkClause(clause: string): void {
+    const [field] = splitClause(clause);
     if (!["ip", "hostname", "groupid"].includes(field)) {
       throw new RangeError(`Field name must be one of: ip, hostname, groupid (got "${field}")`);
     }
-    const filters = this.#filters.filter(([k]) => k !== field);
-    return new SensorQuery(this.#api, [...filters, [field, value]], this.#sort);
-  }
-
-  /**
-   * Same as {@linkcode SensorQuery.where}.
-   *
-   * @param clause `field:value`.
-   * @returns A new query.
-   */
-  and(clause: string): SensorQuery {
-    return this.where(clause);
-  }
-
-  /**
-   * Orders by a field, descending (client side).
-   *
-   * @param field The field.
-   * @returns A new query.
-   */
-  sort(field: string): SensorQuery {
-    return new SensorQuery(this.#api, this.#filters, field.trim() || undefined);
   }
 
   /**
@@ -515,17 +505,17 @@ export class SensorQuery extends ListQuery<Sensor> {
    * @returns The description.
    */
   describe(): string {
-    return `Sensor ${this.#filters.map(([k, v]) => `${k}:${v}`).join(" ")} on ${this.#api.url}`
-      .replace("  ", " ");
+    const filters = this.state.clauses.map(splitClause).map(([k, v]) => `${k}:${v}`);
+    return `Sensor ${filters.join(" ")} on ${this.api.url}`.replace("  ", " ");
   }
 
   /** Fetches the whole list. */
   protected async fetchAll(options: RequestOptions): Promise<Sensor[]> {
     let data: unknown;
     try {
-      data = await this.#api.connection.getObject<unknown>(
+      data = await this.api.connection.getObject<unknown>(
         Sensor.urlObject,
-        this.#filters,
+        this.state.clauses.map(splitClause),
         options,
       );
     } catch (err) {
@@ -534,15 +524,6 @@ export class SensorQuery extends ListQuery<Sensor> {
       throw err;
     }
     const rows = Array.isArray(data) ? data as Document[] : [];
-    const sensors = rows.map((row) => this.#api.fromRow(Sensor, row.id as number, row, true));
-    if (this.#sort) {
-      const f = this.#sort;
-      sensors.sort((a, b) => {
-        const x = (a.get(f) ?? 0) as number;
-        const y = (b.get(f) ?? 0) as number;
-        return x === y ? 0 : x < y ? 1 : -1;
-      });
-    }
-    return sensors;
+    return rows.map((row) => this.modelOf(row, true));
   }
 }

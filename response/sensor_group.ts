@@ -17,10 +17,10 @@
  * @module
  */
 
+import { idSegment, installFields } from "../core/_internal.ts";
 import {
   type Document,
   type IdKind,
-  installFields,
   join,
   type Joins,
   type JoinSpecs,
@@ -33,7 +33,6 @@ import type { CbResponseAPI } from "./api.ts";
 import { SimpleQuery } from "./query.ts";
 import { Sensor, type SensorQuery } from "./sensor.ts";
 import { Site } from "./site.ts";
-import { idSegment } from "../core/_encode.ts";
 
 /** The installer kinds a Cb Response server builds for a group. */
 export const INSTALLER_KINDS: readonly InstallerKind[] = [

@@ -14,11 +14,11 @@
  * @module
  */
 
+import { installFields } from "../core/_internal.ts";
 import {
   type Document,
   type FieldValues,
   type IdKind,
-  installFields,
   join,
   type Joins,
   type JoinSpecs,

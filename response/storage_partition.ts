@@ -23,17 +23,16 @@ import {
   ApiError,
   type Document,
   type FieldValues,
-  installFields,
   ListQuery,
   Model,
+  type ModelClass,
   type ModelId,
   type ModelInit,
+  type QueryState,
   type RequestOptions,
-  simpleMatch,
-  splitClause,
 } from "../core/mod.ts";
+import { idSegment, installFields } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
-import { idSegment } from "../core/_encode.ts";
 
 /** The `info` object of a partition document. */
 export interface StoragePartitionInfo {
@@ -224,57 +223,22 @@ installFields(StoragePartition, { writable: false });
  * ```
  */
 export class StoragePartitionQuery extends ListQuery<StoragePartition> {
-  readonly #api: CbResponseAPI;
-  readonly #clause: string | undefined;
-  readonly #sortField: string | undefined;
+  /** The API. */
+  declare protected readonly api: CbResponseAPI;
 
   /**
    * Builds a query; use `cb.select(StoragePartition)` instead.
    *
    * @param api The API.
-   * @param clause A `field:value` filter.
-   * @param sortField A field to sort by, descending.
+   * @param cls The model class (StoragePartition).
+   * @param state Initial state: a `field:value` clause, a field to sort by (descending).
    */
-  constructor(api: CbResponseAPI, clause?: string, sortField?: string) {
-    super();
-    this.#api = api;
-    this.#clause = clause;
-    this.#sortField = sortField;
-  }
-
-  /**
-   * Keeps the partitions whose field equals the value (case-insensitive). One clause only.
-   *
-   * @param clause `field:value`, for example `status:warm`.
-   * @returns A new query.
-   * @throws {ApiError} On a second clause.
-   * @throws {SyntaxError} When the clause has no colon.
-   */
-  where(clause: string): StoragePartitionQuery {
-    if (this.#clause !== undefined) throw new ApiError("Cannot have multiple 'where' clauses");
-    splitClause(clause);
-    return new StoragePartitionQuery(this.#api, clause, this.#sortField);
-  }
-
-  /**
-   * Not supported on list queries (the Python library refuses it too).
-   *
-   * @param _clause Ignored.
-   * @returns Never.
-   * @throws {ApiError} Always.
-   */
-  and(_clause: string): StoragePartitionQuery {
-    throw new ApiError("Cannot have multiple 'where' clauses");
-  }
-
-  /**
-   * Orders the partitions by a field, descending.
-   *
-   * @param field The field.
-   * @returns A new query.
-   */
-  sort(field: string): StoragePartitionQuery {
-    return new StoragePartitionQuery(this.#api, this.#clause, field.trim() || undefined);
+  constructor(
+    api: CbResponseAPI,
+    cls: ModelClass<StoragePartition> = StoragePartition,
+    state: Partial<QueryState> = {},
+  ) {
+    super(api, cls, { clauses: [], sort: undefined, ...state });
   }
 
   /**
@@ -283,7 +247,8 @@ export class StoragePartitionQuery extends ListQuery<StoragePartition> {
    * @returns The description.
    */
   describe(): string {
-    return `StoragePartition${this.#clause ? ` "${this.#clause}"` : ""} on ${this.#api.url}`;
+    const clause = this.state.clauses[0];
+    return `StoragePartition${clause ? ` "${clause}"` : ""} on ${this.api.url}`;
   }
 
   /**
@@ -293,7 +258,7 @@ export class StoragePartitionQuery extends ListQuery<StoragePartition> {
    * @returns The partitions.
    */
   protected async fetchAll(options: RequestOptions): Promise<StoragePartition[]> {
-    const data = await this.#api.connection.getObject<unknown>(
+    const data = await this.api.connection.getObject<unknown>(
       StoragePartition.urlObject,
       undefined,
       options,
@@ -301,28 +266,10 @@ export class StoragePartitionQuery extends ListQuery<StoragePartition> {
     const entries = data && typeof data === "object" && !Array.isArray(data)
       ? Object.entries(data as Record<string, unknown>)
       : [];
-    let out = entries.map(([key, value]) => {
+    return entries.map(([key, value]) => {
       const doc: Document = value && typeof value === "object" ? { ...value as Document } : {};
       if (doc.name === undefined) doc.name = key;
-      return new StoragePartition(this.#api, doc.name as ModelId, { info: doc, full: true });
+      return new StoragePartition(this.api, doc.name as ModelId, { info: doc, full: true });
     });
-    if (this.#clause) {
-      const [field, value] = splitClause(this.#clause);
-      out = out.filter((p) => simpleMatch(attr(p, field), value));
-    }
-    if (this.#sortField) {
-      const f = this.#sortField;
-      out = [...out].sort((a, b) => {
-        const x = attr(a, f) ?? 0;
-        const y = attr(b, f) ?? 0;
-        return x === y ? 0 : (x as number) < (y as number) ? 1 : -1;
-      });
-    }
-    return out;
   }
-}
-
-function attr(p: StoragePartition, field: string): unknown {
-  const v = (p as unknown as Record<string, unknown>)[field];
-  return v !== undefined && typeof v !== "function" ? v : p.get(field);
 }

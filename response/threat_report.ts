@@ -5,11 +5,11 @@
  * @module
  */
 
+import { idSegment, installFields, quotePath, toInt } from "../core/_internal.ts";
 import {
   ApiError,
   type Document,
   type IdKind,
-  installFields,
   join,
   type Joins,
   type JoinSpecs,
@@ -21,8 +21,6 @@ import {
   type Typed,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { idSegment, quotePath } from "../core/_encode.ts";
-import { toInt } from "../core/_parse.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Feed } from "./feed.ts";
 import { SearchQuery } from "./query.ts";

@@ -32,7 +32,6 @@
 import {
   type Document,
   type IdKind,
-  installFields,
   type ModelId,
   type ModelInit,
   MutableModel,
@@ -41,7 +40,7 @@ import {
   type Typed,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { toInt } from "../core/_parse.ts";
+import { installFields, toInt } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { SimpleQuery } from "./query.ts";
 import { SensorGroup } from "./sensor_group.ts";

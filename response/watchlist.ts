@@ -5,9 +5,9 @@
  * @module
  */
 
+import { installFields, parseQuery, quotePath } from "../core/_internal.ts";
 import {
   type IdKind,
-  installFields,
   InvalidObjectError,
   join,
   type Joins,
@@ -16,8 +16,7 @@ import {
   type Typed,
   type WritableFieldValues,
 } from "../core/mod.ts";
-import { parseQuery, quotePath } from "../core/_encode.ts";
-import { ActionModel } from "./_actions.ts";
+import { ActionModel } from "./action_model.ts";
 import type { CbResponseAPI } from "./api.ts";
 import { Binary } from "./binary.ts";
 import { Process, type ProcessQuery } from "./process.ts";

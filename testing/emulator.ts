@@ -26,7 +26,6 @@ import type {
   RecordedRequest,
 } from "./options.ts";
 import type { EmulatorState } from "./state.ts";
-import { checkTimeUnits } from "../core/_python_hints.ts";
 
 const MAX_LOG = 100_000;
 
@@ -153,7 +152,15 @@ export class CbEmulator implements AsyncDisposable {
    * ```
    */
   static async start(options: EmulatorOptions = {}): Promise<CbEmulator> {
-    checkTimeUnits(options, "CbEmulator.start()");
+    if (Object.hasOwn(options, "latency")) {
+      // The emulator imports nothing of the client, so it words the client's unit rule itself.
+      const value = (options as { latency?: unknown }).latency;
+      throw new TypeError(
+        `CbEmulator.start(): the option "latency" names no unit. Time options are in ` +
+          `milliseconds and say so: use searchLatencyMs (${value} milliseconds is ` +
+          `searchLatencyMs: ${value})`,
+      );
+    }
     const searchLatencyMs = checkLatency(options.searchLatencyMs ?? 0);
     const seed = options.seed ?? 1;
     const token = options.token ?? hashHex("sha1", `cbemu-token:${seed}`);

@@ -9,9 +9,9 @@ import { CbEmulator, type EmulatorCertificate } from "@cbapi/cbapi/testing";
 import { inspectTls, type TlsReport } from "../../cli/check_tls.ts";
 import { configure, PIN_PROMPT, SSL_PROMPT } from "../../cli/configure.ts";
 import type { Io } from "../../cli/_io.ts";
+import { CONFIG, NO_SYS, runScript, type ScriptRun } from "../_child.ts";
 
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
+const MAIN = new URL("../../cli/main.ts", import.meta.url);
 
 function verdicts(report: TlsReport): string[] {
   return report.outcomes.map((o) => `${o.setting}: ${o.connects ? "connects" : o.reason}`);
@@ -150,32 +150,8 @@ Deno.test("check-tls refuses a non-https URL and reports an unreachable server",
   );
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cbapi(args: string[], home: string): Promise<Run> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      MAIN,
-      ...args,
-    ],
-    env: { HOME: home, NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const d = new TextDecoder();
-  return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
+function cbapi(args: string[], home: string): Promise<ScriptRun> {
+  return runScript(MAIN, args, { allow: NO_SYS, env: { HOME: home, NO_COLOR: "1" } });
 }
 
 Deno.test("cbapi check-tls URL --save FILE against an install-time certificate: fingerprint, verdicts, the lines to write", async () => {

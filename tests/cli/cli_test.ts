@@ -5,40 +5,16 @@ import assert from "node:assert/strict";
 import { CbEmulator } from "@cbapi/cbapi/testing";
 import { configure } from "../../cli/configure.ts";
 import type { Io } from "../../cli/_io.ts";
+import { NO_SYS, runScript, type ScriptRun } from "../_child.ts";
 
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
-const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
+const MAIN = new URL("../../cli/main.ts", import.meta.url);
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cbapi(args: string[], options: { stdin?: string; home: string }): Promise<Run> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      MAIN,
-      ...args,
-    ],
+function cbapi(args: string[], options: { stdin?: string; home: string }): Promise<ScriptRun> {
+  return runScript(MAIN, args, {
+    allow: NO_SYS,
     env: { HOME: options.home, NO_COLOR: "1" },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(options.stdin ?? ""));
-  await writer.close();
-  const out = await child.output();
-  const decoder = new TextDecoder();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+    input: options.stdin ?? "",
+  });
 }
 
 async function tempHome(): Promise<AsyncDisposable & { path: string }> {

@@ -5,18 +5,20 @@ import assert from "node:assert/strict";
 import type { CbEmulator } from "@cbapi/cbapi/testing";
 import { startEmulator } from "../_helpers.ts";
 import { exampleConnection } from "../examples/_run.ts";
+import {
+  denoRun,
+  NO_SYS,
+  READ_ONLY,
+  readUntil,
+  runScript,
+  type ScriptRun,
+  textReader,
+} from "../_child.ts";
 
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 const V3 = "/integrationServices/v3";
 
 function script(name: string): string {
   return new URL(`../../examples/defense/${name}`, import.meta.url).pathname;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
 }
 
 async function runExample(
@@ -24,28 +26,13 @@ async function runExample(
   name: string,
   args: string[],
   cwd?: string,
-): Promise<Run> {
+): Promise<ScriptRun> {
   await using connection = await exampleConnection(emu, "defense");
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      script(name),
-      ...connection.args,
-      ...args,
-    ],
+  return await runScript(script(name), [...connection.args, ...args], {
+    allow: NO_SYS,
     env: connection.env,
-    stdout: "piped",
-    stderr: "piped",
     ...(cwd ? { cwd } : {}),
-  }).output();
-  const decoder = new TextDecoder();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+  });
 }
 
 Deno.test("examples/defense/list_devices.ts lists all devices, one by id, or by host name", async () => {
@@ -106,37 +93,16 @@ Deno.test("examples/defense/notifications.ts prints pending notifications and po
   assert.deepEqual(once.stdout.trimEnd().split("\n").map((l) => JSON.parse(l).n), [1, 2]);
   emu.state.defense.notifications.push({ type: "THREAT", n: 3 });
   await using connection = await exampleConnection(emu, "defense");
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-env",
-      script("notifications.ts"),
-      ...connection.args,
-      "--interval",
-      "0.005",
-    ],
-    env: connection.env,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += value;
-  }
+  const child = denoRun(
+    script("notifications.ts"),
+    [...connection.args, "--interval", "0.005"],
+    { allow: READ_ONLY, env: connection.env },
+  ).spawn();
+  const reader = textReader(child.stdout);
+  let text = await readUntil(reader, /\n/);
   assert.equal(JSON.parse(text.split("\n")[0]!).n, 3);
   emu.state.defense.notifications.push({ type: "THREAT", n: 4 });
-  while (!text.includes('"n":4')) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += value;
-  }
+  text += await readUntil(reader, /"n":4/);
   child.kill("SIGINT");
   const status = await child.status;
   for (;;) {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ApiError, DefenseQuery, Device, Event, Policy } from "@cbapi/cbapi/defense";
 import { defenseFixture, linesSince, since, V3 } from "./_helpers.ts";
+import { assertRefinementsKeepOriginal } from "../_refine.ts";
 
 Deno.test("DefenseQuery.where() sends each key:value clause as a query parameter, last wins [spec 259]", async () => {
   await using f = await defenseFixture();
@@ -118,4 +119,16 @@ Deno.test("DefenseQuery stops on an unknown filter with the server's message", a
     (e: unknown) => e instanceof ApiError && /Unknown search parameter/.test(e.message),
   );
   assert.equal(f.emu.requests[0]!.status, 400);
+});
+
+Deno.test("DefenseQuery refinements leave the original unchanged; a refused sort changes nothing [spec 52,259]", async () => {
+  await using f = await defenseFixture();
+  await assertRefinementsKeepOriginal(f.emu, () => f.cb.select(Device), {
+    where: (q) => q.where("ipAddress:192.168.215.150"),
+    sameKey: (q) => q.where("hostName:WIN").where("hostName:WIN-IA9NQ1GN8OI"),
+    batchSize: (q) => q.batchSize(1),
+  });
+  const q = f.cb.select(Device).where("ipAddress:192.168.215.150");
+  assert.throws(() => q.sort("name"), ApiError);
+  assert.deepEqual(q.filters, { ipAddress: "192.168.215.150" });
 });

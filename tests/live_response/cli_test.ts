@@ -1,34 +1,17 @@
 import assert from "node:assert/strict";
 import { CbEmulator } from "@cbapi/cbapi/testing";
+import { NO_SYS, runScript } from "../_child.ts";
 
 async function runCli(
   emu: CbEmulator,
   script: string,
 ): Promise<{ code: number; out: string; err: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      new URL("../../examples/response/cblr_cli.ts", import.meta.url).pathname,
-      "--cburl",
-      emu.url,
-      "--apitoken",
-      emu.token,
-      "--poll",
-      "2",
-    ],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(script));
-  await writer.close();
-  const { code, stdout, stderr } = await child.output();
-  return { code, out: new TextDecoder().decode(stdout), err: new TextDecoder().decode(stderr) };
+  const run = await runScript(
+    new URL("../../examples/response/cblr_cli.ts", import.meta.url),
+    ["--cburl", emu.url, "--apitoken", emu.token, "--poll", "2"],
+    { allow: NO_SYS, input: script },
+  );
+  return { code: run.code, out: run.stdout, err: run.stderr };
 }
 
 Deno.test("cblr_cli.ts: connect, pwd, cd, dir, cat, put, get, del, mkdir, ps, exec, kill, exit [spec 320]", async () => {

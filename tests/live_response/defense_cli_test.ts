@@ -1,35 +1,15 @@
 import assert from "node:assert/strict";
 import { CbEmulator } from "@cbapi/cbapi/testing";
+import { NO_SYS, runScript } from "../_child.ts";
 
 Deno.test("examples/defense/cblr_cli.ts drives a Defense device through stdin and closes its session [spec 320]", async () => {
   await using emu = await CbEmulator.start();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      new URL("../../examples/defense/cblr_cli.ts", import.meta.url).pathname,
-      "--cburl",
-      emu.url,
-      "--apitoken",
-      emu.defenseToken,
-      "--poll",
-      "2",
-    ],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(
-    new TextEncoder().encode("connect WIN-IA9NQ1GN8OI\npwd\ncat c:\\test.txt\nps\nexit\n"),
+  const { code, stdout: out, stderr } = await runScript(
+    new URL("../../examples/defense/cblr_cli.ts", import.meta.url),
+    ["--cburl", emu.url, "--apitoken", emu.defenseToken, "--poll", "2"],
+    { allow: NO_SYS, input: "connect WIN-IA9NQ1GN8OI\npwd\ncat c:\\test.txt\nps\nexit\n" },
   );
-  await writer.close();
-  const { code, stdout, stderr } = await child.output();
-  const out = new TextDecoder().decode(stdout);
-  assert.equal(new TextDecoder().decode(stderr), "");
+  assert.equal(stderr, "");
   assert.equal(code, 0, out);
   assert.match(out, /^Session: \d+\n {2}Available Drives: /);
   assert.ok(out.includes("this is a test"), out);

@@ -6,26 +6,11 @@
 
 import assert from "node:assert/strict";
 import { CbEmulator } from "@cbapi/cbapi/testing";
-
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
+import { denoRun, NO_SYS, readUntil, textReader } from "../_child.ts";
 
 function spawn(script: string, args: string[]): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      new URL(script, import.meta.url).pathname,
-      ...args,
-    ],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  return denoRun(new URL(script, import.meta.url), args, { allow: NO_SYS, stdin: "piped" })
+    .spawn();
 }
 
 /** Reads stdout until `pattern` shows, then keeps draining it in the background. */
@@ -33,13 +18,8 @@ async function waitFor(
   child: Deno.ChildProcess,
   pattern: RegExp,
 ): Promise<{ rest: Promise<string> }> {
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!pattern.test(text)) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error(`the child ended before printing ${pattern}: ${text}`);
-    text += value;
-  }
+  const reader = textReader(child.stdout);
+  let text = await readUntil(reader, pattern);
   const rest = (async () => {
     for (;;) {
       const { done, value } = await reader.read();

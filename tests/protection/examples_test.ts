@@ -5,32 +5,15 @@ import type { CbEmulator } from "@cbapi/cbapi/testing";
 import { startEmulator } from "../_helpers.ts";
 import { exampleConnection } from "../examples/_run.ts";
 import { coll } from "./_helpers.ts";
+import { NO_SYS, runScript, type ScriptRun } from "../_child.ts";
 
-async function runExample(
-  emu: CbEmulator,
-  name: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const script = new URL(`../../examples/protection/${name}`, import.meta.url).pathname;
+async function runExample(emu: CbEmulator, name: string, args: string[]): Promise<ScriptRun> {
   await using connection = await exampleConnection(emu, "protection");
-  const cmd = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      script,
-      ...connection.args,
-      ...args,
-    ],
-    env: connection.env,
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const out = await cmd.output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  return await runScript(
+    new URL(`../../examples/protection/${name}`, import.meta.url),
+    [...connection.args, ...args],
+    { allow: NO_SYS, env: connection.env },
+  );
 }
 
 Deno.test("examples/protection/approve_files.ts approves prevalent unapproved files of a policy", async () => {

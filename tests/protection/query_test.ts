@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { MoreThanOneResultError, ObjectNotFoundError, ServerError } from "@cbapi/cbapi/core";
 import { Computer, Event, FileInstance, PROTECTION_PAGE_SIZE } from "@cbapi/cbapi/protection";
 import { coll, protectionFixture, since } from "./_helpers.ts";
+import { assertRefinementsKeepOriginal } from "../_refine.ts";
 
 Deno.test("ProtectionQuery.where()/and() send one q per clause, sorted on the wire, ANDed by the server [spec 217]", async () => {
   await using f = await protectionFixture();
@@ -124,4 +125,14 @@ Deno.test("ProtectionQuery rows go through the object cache and a malformed cond
     f.cb.select(Computer).where("not a condition").toArray(),
     (e) => e instanceof ServerError && e.status === 400,
   );
+});
+
+Deno.test("ProtectionQuery refinements leave the original unchanged (wire, rows) [spec 52,217]", async () => {
+  await using f = await protectionFixture();
+  await assertRefinementsKeepOriginal(f.emu, () => f.cb.select(Computer).where("deleted:false"), {
+    where: (q) => q.where("ipAddress:10.201.2.*"),
+    and: (q) => q.and("osShortName:*Windows 7*"),
+    sort: (q) => q.sort("processorSpeed DESC"),
+    batchSize: (q) => q.batchSize(2),
+  });
 });

@@ -1,23 +1,18 @@
 // Runs `deno task emulator:admin` (testing/admin.ts, same permissions) against an emulator.
 
 import type { CbEmulator } from "@cbapi/cbapi/testing";
+import { READ_ONLY, runScript, type ScriptRun } from "../_child.ts";
 
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
-const ADMIN = new URL("../../testing/admin.ts", import.meta.url).pathname;
+const ADMIN = new URL("../../testing/admin.ts", import.meta.url);
 
 /** Runs `deno task emulator:admin` (the same command line) against the emulator. */
-export async function admin(emu: CbEmulator, args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-env",
-      ADMIN,
-      ...args,
-    ],
+export async function admin(
+  emu: CbEmulator,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<ScriptRun> {
+  return await runScript(ADMIN, args, {
+    allow: READ_ONLY,
     env: {
       NO_COLOR: "1",
       CBEMU_URL: emu.url,
@@ -25,9 +20,5 @@ export async function admin(emu: CbEmulator, args: string[], env: Record<string,
       ...(emu.certFile ? { CBEMU_CERT: emu.certFile } : {}),
       ...env,
     },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  });
 }

@@ -1,120 +1,42 @@
 import assert from "node:assert/strict";
-
-const MAIN = new URL("../../testing/main.ts", import.meta.url).pathname;
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
-
-async function firstLine(
-  stream: ReadableStream<Uint8Array>,
-): Promise<[string, ReadableStreamDefaultReader<string>]> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  return [text.split("\n")[0]!, reader];
-}
+import { emulatorCli, startEmulatorCli } from "../_child.ts";
 
 Deno.test("testing/main.ts prints one JSON line, serves HTTPS and exits 0 on SIGTERM", async () => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      MAIN,
-      "--tls",
-      "--seed",
-      "3",
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const [line, reader] = await firstLine(child.stdout);
-  const info = JSON.parse(line);
+  await using emu = await startEmulatorCli(["--tls", "--seed", "3"], { stderr: "piped" });
+  const info = emu.info;
   assert.deepEqual(Object.keys(info), ["url", "token", "defenseToken", "certFile"]);
-  assert.match(info.url, /^https:\/\/127\.0\.0\.1:\d+$/);
-  assert.match(info.token, /^[0-9a-f]{40}$/);
-  const pem = await Deno.readTextFile(info.certFile);
+  assert.match(info.url!, /^https:\/\/127\.0\.0\.1:\d+$/);
+  assert.match(info.token!, /^[0-9a-f]{40}$/);
+  const pem = await Deno.readTextFile(info.certFile!);
   {
     using client = Deno.createHttpClient({ caCerts: [pem] });
     const res = await fetch(`${info.url}/api/info`, {
       client,
-      headers: { "X-Auth-Token": info.token },
+      headers: { "X-Auth-Token": info.token! },
     });
     assert.equal((await res.json()).version, "6.2.0.171114.1158");
   }
-  child.kill("SIGTERM");
-  const status = await child.status;
-  assert.equal(status.code, 0);
-  const rest = await reader.read();
-  assert.ok(rest.done || rest.value === "");
-  reader.releaseLock();
-  await child.stderr.cancel();
-  await assert.rejects(Deno.stat(info.certFile), Deno.errors.NotFound);
+  const { code, rest } = await emu.stop("SIGTERM");
+  assert.equal(code, 0);
+  assert.equal(rest, "", "nothing after the JSON line");
+  await assert.rejects(Deno.stat(info.certFile!), Deno.errors.NotFound);
 });
 
 Deno.test("testing/main.ts gives the same token for the same seed", async () => {
   const tokens = [];
   for (let i = 0; i < 2; i++) {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--config",
-        CONFIG,
-        "--allow-net=127.0.0.1",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        "--allow-sys",
-        MAIN,
-        "--seed",
-        "9",
-        "--scale",
-        "5",
-      ],
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const [line, reader] = await firstLine(child.stdout);
-    const info = JSON.parse(line);
-    assert.equal(info.certFile, undefined);
-    tokens.push(info.token);
-    child.kill("SIGINT");
-    assert.equal((await child.status).code, 0);
-    await reader.cancel();
+    await using emu = await startEmulatorCli(["--seed", "9", "--scale", "5"]);
+    assert.equal(emu.info.certFile, undefined);
+    tokens.push(emu.info.token);
+    assert.equal((await emu.stop("SIGINT")).code, 0);
   }
   assert.equal(tokens[0], tokens[1]);
 });
 
-function emulatorCommand(args: string[]): Deno.Command {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      MAIN,
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  });
-}
-
 Deno.test("testing/main.ts --help lists every flag and exits 0 without serving", async () => {
   const { OPTIONS } = await import("../../testing/main.ts");
   for (const flag of ["--help", "-h"]) {
-    const out = await emulatorCommand([flag]).output();
+    const out = await emulatorCli([flag]).output();
     assert.equal(out.code, 0, flag);
     const text = new TextDecoder().decode(out.stdout);
     assert.match(text, /^Usage: deno task emulator \[options\]/);
@@ -126,12 +48,12 @@ Deno.test("testing/main.ts --help lists every flag and exits 0 without serving",
       assert.match(text, new RegExp(`^ +${kind} `, "m"), kind);
     }
   }
-  const bad = await emulatorCommand(["--bogus"]).output();
+  const bad = await emulatorCli(["--bogus"]).output();
   assert.equal(bad.code, 1);
   const err = new TextDecoder().decode(bad.stderr);
   assert.match(err, /Unknown option '--bogus'/);
   assert.match(err, /Usage: deno task emulator/);
-  const kind = await emulatorCommand(["--certificate", "nope"]).output();
+  const kind = await emulatorCli(["--certificate", "nope"]).output();
   assert.equal(kind.code, 1);
   assert.match(new TextDecoder().decode(kind.stderr), /--certificate must be one of default, /);
 });
@@ -141,22 +63,18 @@ Deno.test("testing/main.ts --cert-dir serves the same certificate after a restar
   try {
     const seen: Record<string, string>[] = [];
     for (const args of [["--certificate", "ca-signed"], []]) {
-      const child = emulatorCommand(["--cert-dir", dir, ...args]).spawn();
-      const [line, reader] = await firstLine(child.stdout);
-      const info = JSON.parse(line);
+      await using emu = await startEmulatorCli(["--cert-dir", dir, ...args]);
+      const info = emu.info;
       seen.push(info);
-      assert.match(info.url, /^https:/);
-      using client = Deno.createHttpClient({ caCerts: [await Deno.readTextFile(info.caFile)] });
+      assert.match(info.url!, /^https:/);
+      using client = Deno.createHttpClient({ caCerts: [await Deno.readTextFile(info.caFile!)] });
       const res = await fetch(`${info.url}/api/info`, {
         client,
-        headers: { "X-Auth-Token": info.token },
+        headers: { "X-Auth-Token": info.token! },
       });
       assert.equal(res.status, 200);
       await res.body?.cancel();
-      child.kill("SIGTERM");
-      assert.equal((await child.status).code, 0);
-      await reader.cancel();
-      await child.stderr.cancel();
+      assert.equal((await emu.stop("SIGTERM")).code, 0);
     }
     assert.deepEqual(Object.keys(seen[0]!), ["url", "token", "defenseToken", "certFile", "caFile"]);
     assert.equal(seen[0]!.certFile, `${dir}/cert.pem`);

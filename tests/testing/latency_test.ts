@@ -5,9 +5,7 @@
 
 import assert from "node:assert/strict";
 import { CbEmulator } from "@cbapi/cbapi/testing";
-
-const MAIN = new URL("../../testing/main.ts", import.meta.url).pathname;
-const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
+import { emulatorCli, startEmulatorCli } from "../_child.ts";
 
 async function get(emu: { url: string; token: string }, path: string): Promise<number> {
   const res = await fetch(`${emu.url}${path}`, { headers: { "X-Auth-Token": emu.token } });
@@ -54,54 +52,13 @@ Deno.test("Protection and Defense lists are searches too", async () => {
 });
 
 Deno.test("testing/main.ts --latency MS delays search answers", async () => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      MAIN,
-      "--latency",
-      "200",
-    ],
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  const info = JSON.parse(text.split("\n")[0]!);
+  await using emu = await startEmulatorCli(["--latency", "200"]);
+  const info = { url: emu.info.url!, token: emu.info.token! };
   const t0 = performance.now();
   assert.equal(await get(info, "/api/v1/alert?q=&rows=1"), 200);
   assert.ok(performance.now() - t0 >= 195);
-  child.kill("SIGTERM");
-  assert.equal((await child.status).code, 0);
-  await reader.cancel();
-  const bad = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      MAIN,
-      "--latency",
-      "soon",
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
+  assert.equal((await emu.stop("SIGTERM")).code, 0);
+  const bad = await emulatorCli(["--latency", "soon"], { stdout: "null" }).output();
   assert.equal(bad.code, 1);
   assert.match(new TextDecoder().decode(bad.stderr), /--latency must be a non-negative integer/);
 });

@@ -10,9 +10,10 @@ import {
   ListQuery,
   type Model,
   type ModelClass,
+  type QueryState,
   type RequestOptions,
-  splitClause,
 } from "../core/mod.ts";
+import { splitClause } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 
 /** A model class listed per parent object (feed actions per feed, tagged events per investigation). */
@@ -30,7 +31,9 @@ export interface ArrayModelClass<M extends Model> extends ModelClass<M> {
 
 /**
  * A query over the objects of one parent (`where("group_id:3")` on feed actions): one GET of the
- * parent's list route. The `where()` clause is required and must name the parent field.
+ * parent's list route. The `where()` clause is required and must name the parent field; a
+ * second one, or any `and()`, is refused (as in the Python library). `sort(field)` orders the
+ * list by that field, descending.
  *
  * @typeParam M The model the query yields.
  *
@@ -47,51 +50,43 @@ export interface ArrayModelClass<M extends Model> extends ModelClass<M> {
  */
 export class ArrayQuery<M extends Model> extends ListQuery<M> {
   /** The API. */
-  protected readonly api: CbResponseAPI;
+  declare protected readonly api: CbResponseAPI;
   /** The model class. */
-  protected readonly cls: ArrayModelClass<M>;
-  /** The parent id from the clause. */
-  protected readonly parentId: string | undefined;
+  declare protected readonly cls: ArrayModelClass<M>;
 
   /**
    * Builds a query; use `cb.select(Model)` instead.
    *
    * @param api The API.
    * @param cls The model class.
-   * @param parentId The parent's id.
+   * @param state Initial state: the `{parentField}:{id}` clause.
    */
-  constructor(api: CbResponseAPI, cls: ArrayModelClass<M>, parentId?: string) {
-    super();
-    this.api = api;
-    this.cls = cls;
-    this.parentId = parentId;
+  constructor(api: CbResponseAPI, cls: ArrayModelClass<M>, state: Partial<QueryState> = {}) {
+    super(api, cls, { clauses: [], sort: undefined, ...state });
+  }
+
+  /** The clause names the parent: it picks the route, it filters nothing on the client. */
+  protected override get filtersOnClient(): boolean {
+    return false;
   }
 
   /**
-   * Names the parent: `where("group_id:3")`.
+   * Refuses a clause on another field than the parent field.
    *
-   * @param clause `{parentField}:{id}`.
-   * @returns A new query.
+   * @param clause The clause.
    * @throws {RangeError} When the field is not the parent field.
-   * @throws {ApiError} On a second clause.
    */
-  where(clause: string): ArrayQuery<M> {
-    if (this.parentId !== undefined) throw new ApiError("Cannot have multiple 'where' clauses");
-    const [field, value] = splitClause(clause);
+  protected override checkClause(clause: string): void {
+    const [field] = splitClause(clause);
     if (field !== this.cls.parentField) {
       throw new RangeError(`Field name must be: ${this.cls.parentField} (got "${field}")`);
     }
-    return new ArrayQuery(this.api, this.cls, value);
   }
 
-  /**
-   * Same as {@linkcode ArrayQuery.where}.
-   *
-   * @param clause `{parentField}:{id}`.
-   * @returns A new query.
-   */
-  and(clause: string): ArrayQuery<M> {
-    return this.where(clause);
+  /** The parent id from the clause. */
+  get #parentId(): string | undefined {
+    const clause = this.state.clauses[0];
+    return clause === undefined ? undefined : splitClause(clause)[1];
   }
 
   /**
@@ -100,7 +95,7 @@ export class ArrayQuery<M extends Model> extends ListQuery<M> {
    * @returns The description.
    */
   describe(): string {
-    return `${this.cls.name} ${this.cls.parentField}:${this.parentId ?? "?"} on ${this.api.url}`;
+    return `${this.cls.name} ${this.cls.parentField}:${this.#parentId ?? "?"} on ${this.api.url}`;
   }
 
   /**
@@ -110,17 +105,15 @@ export class ArrayQuery<M extends Model> extends ListQuery<M> {
    * @returns The objects.
    */
   protected async fetchAll(options: RequestOptions): Promise<M[]> {
-    if (this.parentId === undefined) {
+    if (this.#parentId === undefined) {
       throw new ApiError(`Must use a search parameter: .where('${this.cls.parentField}:<id>')`);
     }
     const data = await this.api.connection.getObject<unknown>(
-      this.cls.listUrlFor(this.parentId),
+      this.cls.listUrlFor(this.#parentId),
       undefined,
       options,
     );
     const rows = Array.isArray(data) ? data as Document[] : [];
-    return rows.map((row) =>
-      this.api.fromRow(this.cls, row[this.cls.primaryKey] as string | number, row, true)
-    );
+    return rows.map((row) => this.modelOf(row, true));
   }
 }

@@ -6,7 +6,7 @@
  */
 
 import { ApiError, type LoadOptions, MutableModel } from "../core/mod.ts";
-import { idSegment } from "../core/_encode.ts";
+import { idSegment } from "../core/_internal.ts";
 import type { CbResponseAPI } from "./api.ts";
 
 /** The action names by `action_type` number. */
