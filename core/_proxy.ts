@@ -209,3 +209,19 @@ export function resolveProxy(
     envProxyIgnored: false,
   };
 }
+
+/** The proxy answered CONNECT with something else than 200. */
+export class ProxyRefusedError extends Error {
+  /** The proxy's status. */
+  readonly status: number;
+
+  /**
+   * @param status The proxy's status.
+   * @param reason The proxy's reason phrase.
+   */
+  constructor(status: number, reason: string) {
+    super(`the proxy refused CONNECT with status ${status} ${reason}`.trim());
+    this.name = "ProxyRefusedError";
+    this.status = status;
+  }
+}

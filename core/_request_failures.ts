@@ -2,10 +2,9 @@
 // proxy refusing CONNECT, plain http to a TLS server, a permission Deno denies; and the network
 // error of a failure that is given up.
 
-import { connect as tlsConnect } from "node:tls";
 import { ConnectionError } from "./errors.ts";
 import type { TransportPlan } from "./_transport.ts";
-import { ProxyRefusedError } from "./_transport_node.ts";
+import { ProxyRefusedError } from "./_proxy.ts";
 import { certificateAdvice, certificateCase } from "./_tls_profile.ts";
 import { errorText, isConnectFailure, isPermanentFailure } from "./_retry.ts";
 
@@ -80,9 +79,12 @@ export async function explainPermanent(
 }
 
 /** Whether the server at an http:// URL answers a TLS handshake (at most 1 s). */
-export function speaksTls(url: string): Promise<boolean> {
+export async function speaksTls(url: string): Promise<boolean> {
   const target = new URL(url);
-  return new Promise((resolve) => {
+  // node:tls is loaded here, on this rare path, so that a script over fetch never loads Deno's
+  // Node compatibility layer (about half of a one-line script's start-up).
+  const { connect: tlsConnect } = await import("node:tls");
+  return await new Promise((resolve) => {
     const socket = tlsConnect({
       host: target.hostname.replace(/^\[|\]$/g, ""),
       port: Number(target.port || 80),

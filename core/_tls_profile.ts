@@ -1,7 +1,7 @@
 // The TLS keys of a profile: reading and checking `ssl_cert_file`, and naming the case of a
 // refused certificate with the profile line that fixes it.
 
-import { X509Certificate } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
 import { CredentialError } from "./errors.ts";
 import { errorText } from "./_retry.ts";
 
@@ -52,10 +52,12 @@ export async function readPinnedCertificates(
           `block): save the server's certificate with "deno task cbapi check-tls <url> --save ${path}"`,
     );
   }
+  // Loaded only when a profile pins a certificate (see _transport.ts on start-up cost).
+  const crypto = await import("node:crypto");
   for (const pem of pems) {
     let cert: X509Certificate;
     try {
-      cert = new X509Certificate(pem);
+      cert = new crypto.X509Certificate(pem);
     } catch (cause) {
       throw new CredentialError(
         `A certificate in "${path}" named by ${key} does not parse: ${errorText(cause)}. ` +

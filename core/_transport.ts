@@ -7,12 +7,7 @@
 // check, or ignore the environment's proxy variables. rustls never offers less than TLS 1.2, so
 // `ssl_force_tls_1_2` needs nothing.
 
-import {
-  createNodeTransport,
-  type Transport,
-  type TransportInit,
-  type TransportTls,
-} from "./_transport_node.ts";
+import type { Transport, TransportInit, TransportTls } from "./_transport_node.ts";
 import type { ParsedProxy } from "./_proxy.ts";
 
 export type { Transport, TransportInit } from "./_transport_node.ts";
@@ -46,14 +41,41 @@ export function fetchCanCarry(plan: TransportPlan): boolean {
  * @returns The transport; close it when done.
  */
 export function createTransport(plan: TransportPlan): Transport {
-  if (!fetchCanCarry(plan)) {
-    return createNodeTransport({
-      tls: plan.tls,
-      proxy: plan.proxy,
-      maxFreeSockets: plan.poolConnections,
-    });
-  }
-  return createFetchTransport(plan);
+  return fetchCanCarry(plan) ? createFetchTransport(plan) : createLazyNodeTransport(plan);
+}
+
+/**
+ * The node transport, loaded by the first request. Loading it (node:tls, node:stream) starts
+ * Deno's Node compatibility layer, which costs about half of a one-line script's start-up, so a
+ * connection that fetch carries never loads it.
+ */
+function createLazyNodeTransport(plan: TransportPlan): Transport {
+  let loading: Promise<Transport> | undefined;
+  let loaded: Transport | undefined;
+  let closed = false;
+  return {
+    kind: "node",
+    async send(url: string, init: TransportInit): Promise<Response> {
+      if (closed) throw new TypeError("the transport is closed");
+      loading ??= import("./_transport_node.ts").then(({ createNodeTransport }) =>
+        loaded = createNodeTransport({
+          tls: plan.tls,
+          proxy: plan.proxy,
+          maxFreeSockets: plan.poolConnections,
+        })
+      );
+      const transport = await loading;
+      if (closed) throw new TypeError("the transport is closed");
+      return await transport.send(url, init);
+    },
+    close(): void {
+      if (closed) return;
+      closed = true;
+      loaded?.close();
+      // A load still in progress closes what it builds.
+      void loading?.then((transport) => transport.close(), () => {});
+    },
+  };
 }
 
 function createFetchTransport(plan: TransportPlan): Transport {

@@ -11,6 +11,7 @@
 // node:http/node:https: see `_http1.ts` for what they did to streamed downloads.
 
 import tls from "node:tls";
+import { ProxyRefusedError } from "./_proxy.ts";
 import {
   connectRaw,
   exchange,
@@ -330,18 +331,4 @@ async function bodyOf(body: BodyInit | undefined | null): Promise<Body> {
   return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType };
 }
 
-/** The proxy answered CONNECT with something else than 200. */
-export class ProxyRefusedError extends Error {
-  /** The proxy's status. */
-  readonly status: number;
-
-  /**
-   * @param status The proxy's status.
-   * @param reason The proxy's reason phrase.
-   */
-  constructor(status: number, reason: string) {
-    super(`the proxy refused CONNECT with status ${status} ${reason}`.trim());
-    this.name = "ProxyRefusedError";
-    this.status = status;
-  }
-}
+export { ProxyRefusedError };
