@@ -29,7 +29,7 @@ export {
   toInt,
   toNumber,
 } from "./_parse.ts";
-export { checkTimeUnits } from "./_python_hints.ts";
+export { checkTimeUnits, fromDesignName } from "./_python_hints.ts";
 export { redactText } from "./_secrets.ts";
 export { readPinnedCertificates } from "./_tls_profile.ts";
 export { createTransport, type Transport } from "./_transport.ts";

@@ -72,3 +72,31 @@ export function checkTimeUnits(options: object | undefined, where: string): void
     }
   }
 }
+
+/**
+ * The two time options DESIGN.md (the public API contract) writes without a unit,
+ * `isolate({ timeout: 30_000 })` and `notifications({ interval: 60_000 })`: still accepted, in
+ * milliseconds as written there, and moved to their `Ms` name. A value under one second is
+ * refused with the {@linkcode checkTimeUnits} message: that is Python's seconds
+ * (`timeout=30`), and neither an isolation nor a notification poll makes sense faster.
+ *
+ * @param options The options as given.
+ * @param key The DESIGN.md name (`timeout`, `interval`).
+ * @param named Its `Ms` name.
+ * @param where What was called, for the message.
+ * @returns The options with `key` moved to `named`.
+ */
+export function fromDesignName<T extends object>(
+  options: T,
+  key: string,
+  named: string,
+  where: string,
+): T {
+  if (!Object.hasOwn(options, key)) return options;
+  const { [key]: value, ...rest } = options as Record<string, unknown>;
+  if (typeof value !== "number" || !(value >= 1000)) checkTimeUnits({ [key]: value }, where);
+  if (Object.hasOwn(rest, named)) {
+    throw new TypeError(`${where}: give ${named} or ${key} (its older name), not both`);
+  }
+  return { ...rest, [named]: value } as T;
+}

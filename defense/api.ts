@@ -15,7 +15,7 @@ import {
   type ModelId,
   type RequestOptions,
 } from "../core/mod.ts";
-import { checkTimeUnits, delay } from "../core/_internal.ts";
+import { checkTimeUnits, delay, fromDesignName } from "../core/_internal.ts";
 import { checkSuccess } from "./_base.ts";
 import { DefenseQuery } from "./query.ts";
 import { LiveResponseManager } from "../live_response/manager.ts";
@@ -47,6 +47,13 @@ export interface NotificationOptions extends RequestOptions {
    * @default 60000
    */
   intervalMs?: number;
+  /**
+   * The name DESIGN.md gives {@linkcode NotificationOptions.intervalMs}, kept: milliseconds, and
+   * a value under 1000 (Python's seconds) is refused with a `TypeError`.
+   *
+   * @deprecated Write `intervalMs`, whose name says the unit.
+   */
+  interval?: number;
 }
 
 const NOTIFICATION_PATH = "/integrationServices/v3/notification";
@@ -235,6 +242,7 @@ export class CbDefenseAPI extends BaseAPI {
   async *notifications(
     options: NotificationOptions = {},
   ): AsyncGenerator<DefenseNotification, void, undefined> {
+    options = fromDesignName(options, "interval", "intervalMs", "CbDefenseAPI.notifications()");
     checkTimeUnits(options, "CbDefenseAPI.notifications()");
     const { intervalMs: interval = 60_000, ...request } = options;
     if (!(interval >= 0)) {

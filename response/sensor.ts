@@ -11,6 +11,7 @@ import {
   formatMac,
   formatPythonDateTime,
   formatRfc822,
+  fromDesignName,
   installFields,
   splitClause,
 } from "../core/_internal.ts";
@@ -53,6 +54,13 @@ export interface IsolateOptions extends RequestOptions {
    * @default undefined
    */
   timeoutMs?: number;
+  /**
+   * The name DESIGN.md gives {@linkcode IsolateOptions.timeoutMs}, kept: milliseconds, and a
+   * value under 1000 (Python's seconds, `timeout=30`) is refused with a `TypeError`.
+   *
+   * @deprecated Write `timeoutMs`, whose name says the unit.
+   */
+  timeout?: number;
   /**
    * Milliseconds between two polls of the sensor.
    *
@@ -349,7 +357,9 @@ export class Sensor extends MutableModel<CbResponseAPI> {
   }
 
   async #setIsolation(on: boolean, options: IsolateOptions): Promise<boolean> {
-    checkTimeUnits(options, `Sensor ${this.uniqueId} ${on ? "isolate" : "unisolate"}()`);
+    const where = `Sensor ${this.uniqueId} ${on ? "isolate" : "unisolate"}()`;
+    options = fromDesignName(options, "timeout", "timeoutMs", where);
+    checkTimeUnits(options, where);
     const { timeoutMs: timeout, pollIntervalMs: pollInterval = 1000, ...request } = options;
     if (this.field<boolean>("supports_isolation") === false) {
       throw new ApiError(

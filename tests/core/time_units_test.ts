@@ -18,6 +18,7 @@ import {
   Watchlist,
 } from "@cbapi/cbapi/response";
 import { CbEmulator } from "@cbapi/cbapi/testing";
+import { TimeoutError } from "@cbapi/cbapi/core";
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function typed<T extends true>(_: T): void {}
@@ -36,12 +37,12 @@ function namesTheFix(key: string, fix: string): (e: unknown) => boolean {
   };
 }
 
-Deno.test("isolate({ timeout: 30 }) is a type error and a TypeError naming timeoutMs, never 30 ms", async () => {
+Deno.test("isolate({ timeout: 30 }) is a TypeError naming timeoutMs, never 30 ms", async () => {
   await using emu = await CbEmulator.start({ isolationDelayMs: 5 });
   await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
   const sensor = await cb.select(Sensor, 4);
   const n = emu.requests.length;
-  // @ts-expect-error: the unit-less Python name is not an option
+  // DESIGN.md's `timeout` (milliseconds) is kept, deprecated; Python's seconds are refused.
   await assert.rejects(sensor.isolate({ timeout: 30 }), namesTheFix("timeout", "timeoutMs"));
   await assert.rejects(
     sensor.isolate(python({ pollInterval: 1 })),
@@ -54,6 +55,35 @@ Deno.test("isolate({ timeout: 30 }) is a type error and a TypeError naming timeo
     /30 seconds, as Python cbapi counts, is timeoutMs: 30000/,
   );
   assert.equal(await sensor.isolate({ timeoutMs: 30_000, pollIntervalMs: 5 }), true);
+});
+
+Deno.test("DESIGN.md's isolate({ timeout: 30_000 }) and notifications({ interval: 60_000 }) still work, in milliseconds", async () => {
+  await using emu = await CbEmulator.start({ isolationDelayMs: 5 });
+  await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
+  const sensor = await cb.select(Sensor, 4);
+  // The DESIGN.md line as written type-checks (deprecated) and waits at most 30 s.
+  assert.equal(await sensor.isolate({ timeout: 30_000, pollIntervalMs: 5 }), true);
+  assert.equal(await sensor.unisolate({ timeout: 30_000, pollIntervalMs: 5 }), true);
+  await assert.rejects(
+    sensor.isolate(python({ timeout: 30_000, timeoutMs: 30_000 })),
+    /timeoutMs or timeout \(its older name\), not both/,
+  );
+  // A 1 s timeout given the old way times out after about 1 s, not 1000 s: read as ms.
+  const slow = await CbEmulator.start({ isolationDelayMs: 60_000 });
+  try {
+    await using cb2 = await CbResponseAPI.connect({ url: slow.url, token: slow.token });
+    const s2 = await cb2.select(Sensor, 4);
+    await assert.rejects(s2.isolate({ timeout: 1_000, pollIntervalMs: 50 }), TimeoutError);
+  } finally {
+    await slow.close();
+  }
+  await using cbd = await CbDefenseAPI.connect({ url: emu.url, token: emu.defenseToken });
+  emu.state.defense.notifications.push({ type: "THREAT" });
+  const controller = new AbortController();
+  for await (const _ of cbd.notifications({ interval: 60_000, signal: controller.signal })) {
+    controller.abort();
+  }
+  assert.equal(emu.requests.filter((r) => r.path.endsWith("/notification")).length, 1);
 });
 
 Deno.test("every entry point that takes a time option refuses the unit-less name", async () => {
@@ -126,7 +156,13 @@ Deno.test("every public time option of the library ends in Ms (wire fields aside
     /(timeout|interval|delay|latency|wait|ttl|deadline|period|keepalive|backoff|idle|grace|after|poll|elapsed|duration)$/i;
   // Wire values keep the server's names: a notification's eventTime (epoch ms, Defense's field)
   // and the Retry-After header value an emulator fault sends (seconds or an HTTP date).
-  const WIRE = new Set(["defense/api.ts:eventTime", "testing/faults.ts:retryAfter"]);
+  // DESIGN.md's two unit-less names, kept deprecated in milliseconds (values under 1 s refused).
+  const WIRE = new Set([
+    "defense/api.ts:eventTime",
+    "testing/faults.ts:retryAfter",
+    "response/sensor.ts:timeout",
+    "defense/api.ts:interval",
+  ]);
   const offenders: string[] = [];
   const root = new URL("../../", import.meta.url);
   for (
