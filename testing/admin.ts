@@ -184,26 +184,77 @@ async function main(args: string[]): Promise<number> {
       fail(`Unknown command "${command}"; run with --help for the list`);
   }
   if (body) body = { ...JSON.parse(JSON.stringify(body)), ...extra };
-  const client = cert
-    ? Deno.createHttpClient({ caCerts: [await Deno.readTextFile(cert)] })
-    : undefined;
+  const target = `${url}/__emulator${path}`;
+  let answer: { status: number; text: string };
   try {
-    const res = await fetch(`${url}/__emulator${path}`, {
-      method,
-      headers: { "X-Auth-Token": token, "Content-Type": "application/json" },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-      ...(client ? { client } : {}),
-    });
-    const text = await res.text();
-    if (!res.ok) {
-      console.error(`The emulator at ${url} answered ${res.status}: ${text}`);
-      return 1;
-    }
-    console.log(JSON.stringify(JSON.parse(text), null, 2));
-    return 0;
-  } finally {
-    client?.close();
+    answer = await send(target, method, token, body ? JSON.stringify(body) : undefined, cert);
+  } catch (e) {
+    console.error(
+      `Could not reach the emulator at ${url} (${e instanceof Error ? e.message : e}): check ` +
+        `--url (or CBEMU_URL) against the "url" deno task emulator printed` +
+        (url.startsWith("https:") && !cert
+          ? `, and give --cert (or CBEMU_CERT) its "certFile"`
+          : ""),
+    );
+    return 1;
   }
+  if (answer.status < 200 || answer.status > 299) {
+    console.error(`The emulator at ${url} answered ${answer.status}: ${answer.text}`);
+    return 1;
+  }
+  console.log(JSON.stringify(JSON.parse(answer.text), null, 2));
+  return 0;
+}
+
+/**
+ * One request to the emulator. With a certificate file, over node:https trusting exactly that
+ * certificate: the emulator's own, which may be an install-time style one (CA:TRUE, CN=localhost,
+ * no subjectAltName) that fetch refuses even when it is given as a CA. Being the very certificate
+ * the server presents, its name need not match.
+ */
+async function send(
+  url: string,
+  method: string,
+  token: string,
+  body: string | undefined,
+  cert: string | undefined,
+): Promise<{ status: number; text: string }> {
+  const headers = { "X-Auth-Token": token, "Content-Type": "application/json" };
+  if (!cert) {
+    const res = await fetch(url, { method, headers, ...(body ? { body } : {}) });
+    return { status: res.status, text: await res.text() };
+  }
+  const ca = await Deno.readTextFile(cert);
+  const { request } = await import("node:https");
+  return await new Promise((resolve, reject) => {
+    const req = request(url, {
+      method,
+      headers,
+      ca,
+      checkServerIdentity: () => undefined,
+    }, (res) => {
+      const chunks: Uint8Array[] = [];
+      res.on("data", (chunk: Uint8Array) => chunks.push(chunk));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          text: new TextDecoder().decode(concat(chunks)),
+        }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 if (import.meta.main) {

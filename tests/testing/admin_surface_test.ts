@@ -162,3 +162,21 @@ Deno.test("Live Response: files and outputs added from the shell, realistic comm
   assert.match(dir, / 5 note\.txt\r\n/);
   assert.match(dir, /File\(s\)/);
 });
+
+Deno.test("emulator:admin drives an emulator serving an install-time certificate, and says what to check when it cannot reach it", async () => {
+  // Relies on: a Cb Response server's install-time certificate is self-signed, CN=localhost,
+  // CA:TRUE, with no subjectAltName; fetch refuses it even given as a CA, so the admin command
+  // trusts exactly that certificate file over node:https (the first rehearsal from the shell
+  // failed with "fetch failed").
+  await using emu = await CbEmulator.start({ certificate: "install-time" });
+  const made = await admin(emu, ["notify", "--device", "12", "--summary", "Keylogger"]);
+  assert.equal(made.code, 0, made.stderr);
+  assert.equal(JSON.parse(made.stdout).added, 1);
+  assert.equal(emu.state.defense.notifications.length, 1);
+  const lost = await admin(emu, ["sessions"], { CBEMU_URL: "https://127.0.0.1:1" });
+  assert.equal(lost.code, 1);
+  assert.match(
+    lost.stderr,
+    /Could not reach the emulator at https:\/\/127\.0\.0\.1:1 .*check --url/,
+  );
+});
