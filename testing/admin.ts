@@ -235,26 +235,17 @@ async function send(
     }, (res) => {
       const chunks: Uint8Array[] = [];
       res.on("data", (chunk: Uint8Array) => chunks.push(chunk));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          text: new TextDecoder().decode(concat(chunks)),
-        }));
+      res.on("end", () => {
+        new Blob(chunks as Uint8Array<ArrayBuffer>[]).text().then(
+          (text) => resolve({ status: res.statusCode ?? 0, text }),
+          reject,
+        );
+      });
       res.on("error", reject);
     });
     req.on("error", reject);
     req.end(body);
   });
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 if (import.meta.main) {
