@@ -20,6 +20,20 @@ import type { CbDefenseAPI } from "./api.ts";
 /** The typed document fields of {@linkcode Event}, declared once in `Event.fields`. */
 export interface Event extends FieldValues<typeof Event.fields>, Joins<typeof Event.joins> {}
 
+/** The fields of an application object of an event (`targetApp`, `parentApp`). */
+const APP_FIELDS = {
+  applicationName: "any",
+  applicationPath: "any",
+  effectiveReputation: "any",
+  effectiveReputationSource: "any",
+  md5Hash: "any",
+  reputationProperty: "any",
+  sha256Hash: "any",
+  virusCategory: "any",
+  virusName: "any",
+  virusSubCategory: "any",
+} as const;
+
 /**
  * A Cb Defense event (read-only). `GET event/{eventId}` answers `{"eventInfo": {...}}`; the
  * event's times read as `Date`s.
@@ -70,18 +84,7 @@ export class Event extends Model<CbDefenseAPI> {
     /** The application: `applicationName`, `sha256Hash`, `effectiveReputation`, ... */
     selectedApp: "object",
     /** Target app (`targetApp`, object). */
-    targetApp: {
-      applicationName: "any",
-      applicationPath: "any",
-      effectiveReputation: "any",
-      effectiveReputationSource: "any",
-      md5Hash: "any",
-      reputationProperty: "any",
-      sha256Hash: "any",
-      virusCategory: "any",
-      virusName: "any",
-      virusSubCategory: "any",
-    },
+    targetApp: APP_FIELDS,
     /** The network flow of a `NETWORK` event: addresses, ports, `service`. */
     netFlow: "object",
     /** Threat indicators. */
@@ -95,18 +98,7 @@ export class Event extends Model<CbDefenseAPI> {
     /** Incident id (`incidentId`, text). */
     incidentId: "string",
     /** Parent app (`parentApp`, object). */
-    parentApp: {
-      applicationName: "any",
-      applicationPath: "any",
-      effectiveReputation: "any",
-      effectiveReputationSource: "any",
-      md5Hash: "any",
-      reputationProperty: "any",
-      sha256Hash: "any",
-      virusCategory: "any",
-      virusName: "any",
-      virusSubCategory: "any",
-    },
+    parentApp: APP_FIELDS,
     /** Registry value (`registryValue`, text). */
     registryValue: "string",
   } as const;
