@@ -66,49 +66,46 @@ async function libraryPass(
 }
 
 /** One bare pass: the same pages with `fetch` and `res.json()`, nothing else. */
-async function barePass(
+function barePass(
   target: BenchTarget,
   client: Deno.HttpClient | undefined,
 ): Promise<{ ms: number; rows: number }> {
   const headers = { "X-Auth-Token": target.token };
-  const t0 = performance.now();
-  let rows = 0;
-  for (let start = 0;; start += PAGE) {
-    const url =
-      `${target.url}/api/v1/process?cb.urlver=1&facet=false&q=&rows=${PAGE}&start=${start}`;
-    const res = await fetch(url, client ? { client, headers } : { headers });
-    if (!res.ok) throw new Error(`Bare fetch got ${res.status} for ${url}`);
-    const page = await res.json() as {
-      results: Array<{ process_name?: string }>;
-      total_results: number;
-    };
-    for (const row of page.results) {
-      if (row.process_name === undefined) throw new Error("Process row without a name");
-      rows++;
-    }
-    if (page.results.length === 0 || start + PAGE >= page.total_results) break;
-  }
-  return { ms: performance.now() - t0, rows };
+  return pagesPass(
+    target,
+    "Bare fetch",
+    (url) => fetch(url, client ? { client, headers } : { headers }),
+  );
 }
 
 /** One bare pass over the node transport: the same pages, parsed the same way. */
-async function nodePass(
+function nodePass(
   target: BenchTarget,
   transport: Transport,
 ): Promise<{ ms: number; rows: number }> {
   const headers = { "X-Auth-Token": target.token };
+  return pagesPass(target, "Node transport", (url) =>
+    transport.send(url, {
+      method: "GET",
+      headers,
+      signal: new AbortController().signal,
+      fresh: false,
+    }));
+}
+
+/** Reads every process page with `send` and `res.json()`, counting the rows. */
+async function pagesPass(
+  target: BenchTarget,
+  what: string,
+  send: (url: string) => Promise<Response>,
+): Promise<{ ms: number; rows: number }> {
   const t0 = performance.now();
   let rows = 0;
   for (let start = 0;; start += PAGE) {
     const url =
       `${target.url}/api/v1/process?cb.urlver=1&facet=false&q=&rows=${PAGE}&start=${start}`;
-    const res = await transport.send(url, {
-      method: "GET",
-      headers,
-      signal: new AbortController().signal,
-      fresh: false,
-    });
-    if (!res.ok) throw new Error(`Node transport got ${res.status} for ${url}`);
+    const res = await send(url);
+    if (!res.ok) throw new Error(`${what} got ${res.status} for ${url}`);
     const page = await res.json() as {
       results: Array<{ process_name?: string }>;
       total_results: number;
