@@ -19,6 +19,8 @@ import {
 } from "@cbapi/cbapi/response";
 import { CbEmulator } from "@cbapi/cbapi/testing";
 import { TimeoutError } from "@cbapi/cbapi/core";
+import { responseFixture } from "../_helpers.ts";
+import { defenseFixture } from "../defense/_helpers.ts";
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 function typed<T extends true>(_: T): void {}
@@ -58,9 +60,8 @@ Deno.test("isolate({ timeout: 30 }) is a TypeError naming timeoutMs, never 30 ms
 });
 
 Deno.test("DESIGN.md's isolate({ timeout: 30_000 }) and notifications({ interval: 60_000 }) still work, in milliseconds", async () => {
-  await using emu = await CbEmulator.start({ isolationDelayMs: 5 });
-  await using cb = await CbResponseAPI.connect({ url: emu.url, token: emu.token });
-  const sensor = await cb.select(Sensor, 4);
+  await using f = await responseFixture({ isolationDelayMs: 5 });
+  const sensor = await f.cb.select(Sensor, 4);
   // The DESIGN.md line as written type-checks (deprecated) and waits at most 30 s.
   assert.equal(await sensor.isolate({ timeout: 30_000, pollIntervalMs: 5 }), true);
   assert.equal(await sensor.unisolate({ timeout: 30_000, pollIntervalMs: 5 }), true);
@@ -69,21 +70,18 @@ Deno.test("DESIGN.md's isolate({ timeout: 30_000 }) and notifications({ interval
     /timeoutMs or timeout \(its older name\), not both/,
   );
   // A 1 s timeout given the old way times out after about 1 s, not 1000 s: read as ms.
-  const slow = await CbEmulator.start({ isolationDelayMs: 60_000 });
-  try {
-    await using cb2 = await CbResponseAPI.connect({ url: slow.url, token: slow.token });
-    const s2 = await cb2.select(Sensor, 4);
+  {
+    await using slow = await responseFixture({ isolationDelayMs: 60_000 });
+    const s2 = await slow.cb.select(Sensor, 4);
     await assert.rejects(s2.isolate({ timeout: 1_000, pollIntervalMs: 50 }), TimeoutError);
-  } finally {
-    await slow.close();
   }
-  await using cbd = await CbDefenseAPI.connect({ url: emu.url, token: emu.defenseToken });
-  emu.state.defense.notifications.push({ type: "THREAT" });
+  await using d = await defenseFixture();
+  d.emu.state.defense.notifications.push({ type: "THREAT" });
   const controller = new AbortController();
-  for await (const _ of cbd.notifications({ interval: 60_000, signal: controller.signal })) {
+  for await (const _ of d.cb.notifications({ interval: 60_000, signal: controller.signal })) {
     controller.abort();
   }
-  assert.equal(emu.requests.filter((r) => r.path.endsWith("/notification")).length, 1);
+  assert.equal(d.emu.requests.filter((r) => r.path.endsWith("/notification")).length, 1);
 });
 
 Deno.test("every entry point that takes a time option refuses the unit-less name", async () => {
