@@ -82,7 +82,7 @@ export function decodeFigures(events = 200_000, rounds = 5): DecodeFigures {
   for (let id = 0; id < distinct; id++) {
     const { key, body } = sensorEvent(id);
     keys.push(key);
-    bodies.push(body);
+    bodies.push(Uint8Array.from(body)); // a plain Uint8Array, as the source hands on
   }
   const type = protobuf.parse(SENSOR_EVENTS_PROTO, { keepCase: true }).root.lookupType(
     "CbEventMsg",

@@ -8,234 +8,301 @@ import type { FieldLayout, SchemaLayout } from "./_protobuf.ts";
 /** How a bytes field is handed out. */
 export type BytesForm = "hex" | "text" | "raw";
 
-/** What the decoder does with one field. */
+/** What the decoder does with one field: an `OP_*` code read in one switch, no closure. */
 interface FieldPlan {
   readonly name: string;
   /** 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32: the wire type the field must have. */
   readonly wire: number;
-  readonly read: (r: Reader) => unknown;
+  readonly op: number;
   readonly repeated: boolean;
+  /** The message plan of a message field. */
+  sub: MessagePlan | undefined;
+  /** The value names of an enum field: by number from 0, and all of them. */
+  readonly names: readonly (string | undefined)[];
+  readonly namesMap: ReadonlyMap<number, string> | undefined;
 }
 
-/** A message's plan: fields by number, and the required field names. */
+/** A message's plan: fields by number (an array, holes for unknown numbers), required names. */
 interface MessagePlan {
   readonly name: string;
-  readonly byId: Map<number, FieldPlan>;
+  readonly byId: (FieldPlan | undefined)[];
   readonly required: readonly string[];
 }
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const OP_INT32 = 0;
+const OP_UINT32 = 1;
+const OP_SINT32 = 2;
+const OP_INT64 = 3;
+const OP_UINT64 = 4;
+const OP_BOOL = 5;
+const OP_FIXED32 = 6;
+const OP_SFIXED32 = 7;
+const OP_FLOAT = 8;
+const OP_FIXED64 = 9;
+const OP_SFIXED64 = 10;
+const OP_DOUBLE = 11;
+const OP_TEXT = 12;
+const OP_HEX = 13;
+const OP_RAW = 14;
+const OP_MESSAGE = 15;
+const OP_ENUM = 16;
+
+/** Scalar type name: its op and wire type. */
+const SCALARS: ReadonlyMap<string, readonly [op: number, wire: number]> = new Map([
+  ["int32", [OP_INT32, 0]],
+  ["uint32", [OP_UINT32, 0]],
+  ["sint32", [OP_SINT32, 0]],
+  ["int64", [OP_INT64, 0]],
+  ["uint64", [OP_UINT64, 0]],
+  ["bool", [OP_BOOL, 0]],
+  ["fixed32", [OP_FIXED32, 5]],
+  ["sfixed32", [OP_SFIXED32, 5]],
+  ["float", [OP_FLOAT, 5]],
+  ["fixed64", [OP_FIXED64, 1]],
+  ["sfixed64", [OP_SFIXED64, 1]],
+  ["double", [OP_DOUBLE, 1]],
+  ["string", [OP_TEXT, 2]],
+]);
+
+const BYTES_OPS: Readonly<Record<BytesForm, number>> = { hex: OP_HEX, text: OP_TEXT, raw: OP_RAW };
+
 const UTF8 = new TextDecoder();
 const TWO_32 = 4294967296;
+const NO_NAMES: readonly string[] = [];
+const SCRATCH = new DataView(new ArrayBuffer(8));
 
-/** A cursor over the bytes of one message. */
-class Reader {
-  buf: Uint8Array;
-  pos: number;
-  end: number;
-  constructor(buf: Uint8Array, pos: number, end: number) {
-    this.buf = buf;
-    this.pos = pos;
-    this.end = end;
-  }
+/** Hex digit pairs as character codes: `HEX_CODES[2b]`, `HEX_CODES[2b + 1]`. */
+const HEX_CODES = new Uint16Array(512);
+for (let b = 0; b < 256; b++) {
+  HEX_CODES[2 * b] = "0123456789abcdef".charCodeAt(b >>> 4);
+  HEX_CODES[2 * b + 1] = "0123456789abcdef".charCodeAt(b & 15);
+}
+/** Reused character-code arrays by length, for String.fromCharCode.apply. */
+const CODES: number[][] = [];
 
-  fail(what: string): never {
-    throw new RangeError(`${what} at byte ${this.pos}`);
-  }
+// The cursor of the message being decoded. Decoding is synchronous and runs no outside code, so
+// one module-level cursor serves every call (set at the start of each).
+let buf: Uint8Array = new Uint8Array(0);
+let pos = 0;
+let end = 0;
+/** The high 32 bits of the last {@linkcode varint64}. */
+let hi = 0;
 
-  /** A varint of up to 32 significant bits (the rest is read and dropped), as uint32. */
-  uint32(): number {
-    const b = this.buf;
-    let value = 0;
-    let shift = 0;
-    while (true) {
-      if (this.pos >= this.end) this.fail("truncated varint");
-      const byte = b[this.pos++]!;
-      if (shift < 32) value |= (byte & 0x7f) << shift;
-      if (byte < 0x80) return value >>> 0;
-      shift += 7;
-      if (shift >= 70) this.fail("varint longer than 10 bytes");
+function fail(what: string): never {
+  throw new RangeError(`${what} at byte ${pos}`);
+}
+
+/** A varint of up to 32 significant bits (the rest is read and dropped), as uint32. */
+function uint32(): number {
+  if (pos < end) {
+    const byte = buf[pos]!;
+    if (byte < 0x80) {
+      pos++;
+      return byte;
     }
   }
+  let value = 0;
+  let shift = 0;
+  while (true) {
+    if (pos >= end) fail("truncated varint");
+    const byte = buf[pos++]!;
+    if (shift < 32) value |= (byte & 0x7f) << shift;
+    if (byte < 0x80) return value >>> 0;
+    shift += 7;
+    if (shift >= 70) fail("varint longer than 10 bytes");
+  }
+}
 
-  /** The high 32 bits of the last {@linkcode Reader.varint64}. */
-  hi = 0;
-
-  /** A varint: returns its low 32 bits (unsigned) and leaves the high 32 bits in `hi`. */
-  varint64(): number {
-    const b = this.buf;
-    let lo = 0;
-    let hi = 0;
-    let shift = 0;
-    while (true) {
-      if (this.pos >= this.end) this.fail("truncated varint");
-      const byte = b[this.pos++]!;
-      const bits = byte & 0x7f;
-      if (shift < 28) lo |= bits << shift;
-      else if (shift === 28) {
-        lo |= bits << 28;
-        hi |= bits >>> 4;
-      } else if (shift < 64) hi |= bits << (shift - 32);
-      if (byte < 0x80) {
-        this.hi = hi >>> 0;
-        return lo >>> 0;
-      }
-      shift += 7;
-      if (shift >= 70) this.fail("varint longer than 10 bytes");
+/** A varint: returns its low 32 bits (unsigned) and leaves the high 32 bits in `hi`. */
+function varint64(): number {
+  if (pos < end) {
+    const byte = buf[pos]!;
+    if (byte < 0x80) {
+      pos++;
+      hi = 0;
+      return byte;
     }
   }
-
-  fixed32(): number {
-    if (this.pos + 4 > this.end) this.fail("truncated fixed32");
-    const b = this.buf;
-    const p = this.pos;
-    this.pos += 4;
-    return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
-  }
-
-  /** The bounds of a length-delimited field; moves past it. */
-  span(): number {
-    const len = this.uint32();
-    const start = this.pos;
-    if (len > this.end - start) this.fail("length beyond the message");
-    this.pos = start + len;
-    return start;
-  }
-
-  skip(wire: number): void {
-    switch (wire) {
-      case 0:
-        this.varint64();
-        return;
-      case 1:
-        if (this.pos + 8 > this.end) this.fail("truncated fixed64");
-        this.pos += 8;
-        return;
-      case 2:
-        this.span();
-        return;
-      case 5:
-        this.fixed32();
-        return;
-      default:
-        this.fail(`unsupported wire type ${wire}`);
+  let lo = 0;
+  let high = 0;
+  let shift = 0;
+  while (true) {
+    if (pos >= end) fail("truncated varint");
+    const byte = buf[pos++]!;
+    const bits = byte & 0x7f;
+    if (shift < 28) lo |= bits << shift;
+    else if (shift === 28) {
+      lo |= bits << 28;
+      high |= bits >>> 4;
+    } else if (shift < 64) high |= bits << (shift - 32);
+    if (byte < 0x80) {
+      hi = high >>> 0;
+      return lo >>> 0;
     }
+    shift += 7;
+    if (shift >= 70) fail("varint longer than 10 bytes");
   }
 }
 
-function unsigned64(lo: number, hi: number): string {
-  if (hi < 0x200000) return String(hi * TWO_32 + lo);
-  return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+function fixed32(): number {
+  if (pos + 4 > end) fail("truncated fixed32");
+  const p = pos;
+  pos += 4;
+  return (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0;
 }
 
-function signed64(lo: number, hi: number): string {
-  if (hi < 0x200000) return String(hi * TWO_32 + lo);
-  if (hi >= 0xffe00000) {
-    // small negative: -(2^64 - value), exact in a double below 2^53
-    return String(-((~hi >>> 0) * TWO_32 + (~lo >>> 0) + 1));
-  }
-  return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)).toString();
+/** The start of a length-delimited field; moves past it. */
+function span(): number {
+  const len = uint32();
+  const start = pos;
+  if (len > end - start) fail("length beyond the message");
+  pos = start + len;
+  return start;
 }
 
-function hex(b: Uint8Array, start: number, end: number): string {
-  let s = "";
-  for (let i = start; i < end; i++) s += HEX[b[i]!];
-  return s;
-}
-
-function scalarReader(kind: string): { wire: number; read: (r: Reader) => unknown } {
-  switch (kind) {
-    case "int32":
-      return { wire: 0, read: (r) => r.varint64() | 0 };
-    case "uint32":
-      return { wire: 0, read: (r) => r.uint32() };
-    case "sint32":
-      return {
-        wire: 0,
-        read: (r) => {
-          const n = r.uint32();
-          return (n >>> 1) ^ -(n & 1);
-        },
-      };
-    case "int64":
-      return {
-        wire: 0,
-        read: (r) => {
-          const lo = r.varint64();
-          return signed64(lo, r.hi);
-        },
-      };
-    case "uint64":
-      return {
-        wire: 0,
-        read: (r) => {
-          const lo = r.varint64();
-          return unsigned64(lo, r.hi);
-        },
-      };
-    case "bool":
-      return {
-        wire: 0,
-        read: (r) => r.varint64() !== 0 || r.hi !== 0,
-      };
-    case "fixed32":
-      return { wire: 5, read: (r) => r.fixed32() };
-    case "sfixed32":
-      return { wire: 5, read: (r) => r.fixed32() | 0 };
-    case "float":
-      return {
-        wire: 5,
-        read: (r) => {
-          const p = r.pos;
-          r.fixed32();
-          return new DataView(r.buf.buffer, r.buf.byteOffset + p, 4).getFloat32(0, true);
-        },
-      };
-    case "fixed64":
-    case "sfixed64":
-    case "double":
-      return {
-        wire: 1,
-        read: (r) => {
-          const lo = r.fixed32();
-          const hi = r.fixed32();
-          if (kind === "double") {
-            return new DataView(r.buf.buffer, r.buf.byteOffset + r.pos - 8, 8).getFloat64(0, true);
-          }
-          return kind === "fixed64" ? unsigned64(lo, hi) : signed64(lo, hi);
-        },
-      };
-    case "string":
-      return {
-        wire: 2,
-        read: (r) => {
-          const start = r.span();
-          return UTF8.decode(r.buf.subarray(start, r.pos));
-        },
-      };
+function skip(wire: number): void {
+  switch (wire) {
+    case 0:
+      varint64();
+      return;
+    case 1:
+      if (pos + 8 > end) fail("truncated fixed64");
+      pos += 8;
+      return;
+    case 2:
+      span();
+      return;
+    case 5:
+      fixed32();
+      return;
     default:
-      throw new TypeError(`Unsupported protobuf field type ${kind}`);
+      fail(`unsupported wire type ${wire}`);
   }
 }
 
-function bytesReader(form: BytesForm): (r: Reader) => unknown {
-  if (form === "hex") {
-    return (r) => {
-      const start = r.span();
-      return hex(r.buf, start, r.pos);
-    };
+/**
+ * `hi * 2^32 + lo` at or above 2^53 in decimal, without BigInt: one long division by 10^7 over
+ * the 16-bit limbs below `hi` keeps every intermediate under 2^53, and the quotient
+ * (below 2^64 / 10^7) is an exact double.
+ */
+function wideDecimal(high: number, lo: number): string {
+  const q2 = Math.floor(high / 1e7);
+  let t = (high - q2 * 1e7) * 65536 + (lo >>> 16);
+  const q1 = Math.floor(t / 1e7);
+  t = (t - q1 * 1e7) * 65536 + (lo & 0xffff);
+  const q0 = Math.floor(t / 1e7);
+  const low = String(t - q0 * 1e7);
+  return String(q2 * TWO_32 + q1 * 65536 + q0) + "0000000".slice(low.length) + low;
+}
+
+function unsigned64(lo: number, high: number): string {
+  return high < 0x200000 ? String(high * TWO_32 + lo) : wideDecimal(high, lo);
+}
+
+function signed64(lo: number, high: number): string {
+  if (high < 0x200000) return String(high * TWO_32 + lo);
+  if (high < 0x80000000) return wideDecimal(high, lo);
+  if (high >= 0xffe00000) {
+    // small negative: -(2^64 - value), exact in a double down to -2^53
+    return String(-((~high >>> 0) * TWO_32 + (~lo >>> 0) + 1));
   }
-  if (form === "text") {
-    return (r) => {
-      const start = r.span();
-      return UTF8.decode(r.buf.subarray(start, r.pos));
-    };
+  // the magnitude (two's complement) is at least 2^53
+  const nlo = (~lo + 1) >>> 0;
+  return "-" + wideDecimal((~high + (nlo === 0 ? 1 : 0)) >>> 0, nlo);
+}
+
+/** The bytes from `start` to `pos` as text: ASCII directly, anything else through TextDecoder. */
+function text(start: number): string {
+  const n = pos - start;
+  if (n > 64) return UTF8.decode(buf.subarray(start, pos));
+  const codes = CODES[n] ?? (CODES[n] = new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    const c = buf[start + i]!;
+    if (c >= 0x80) return UTF8.decode(buf.subarray(start, pos));
+    codes[i] = c;
   }
-  return (r) => {
-    const start = r.span();
-    // a plain Uint8Array view, also when the input is a Node.js Buffer
-    return new Uint8Array(r.buf.buffer, r.buf.byteOffset + start, r.pos - start);
-  };
+  return String.fromCharCode.apply(null, codes);
+}
+
+/** The bytes from `start` to `pos` as lowercase hex. */
+function hex(start: number): string {
+  const n = (pos - start) * 2;
+  if (n > 128) {
+    let s = "";
+    for (let i = start; i < pos; i++) {
+      s += String.fromCharCode(HEX_CODES[2 * buf[i]!]!, HEX_CODES[2 * buf[i]! + 1]!);
+    }
+    return s;
+  }
+  const codes = CODES[n] ?? (CODES[n] = new Array<number>(n).fill(0));
+  for (let j = 0; j < n; j += 2) {
+    const b = buf[start + (j >>> 1)]! * 2;
+    codes[j] = HEX_CODES[b]!;
+    codes[j + 1] = HEX_CODES[b + 1]!;
+  }
+  return String.fromCharCode.apply(null, codes);
+}
+
+/** One value of a field whose wire type was checked. */
+function readValue(field: FieldPlan): unknown {
+  switch (field.op) {
+    case OP_INT32:
+      return varint64() | 0;
+    case OP_UINT32:
+      return uint32();
+    case OP_SINT32: {
+      const n = uint32();
+      return (n >>> 1) ^ -(n & 1);
+    }
+    case OP_INT64: {
+      const lo = varint64();
+      return signed64(lo, hi);
+    }
+    case OP_UINT64: {
+      const lo = varint64();
+      return unsigned64(lo, hi);
+    }
+    case OP_BOOL:
+      return varint64() !== 0 || hi !== 0;
+    case OP_FIXED32:
+      return fixed32();
+    case OP_SFIXED32:
+      return fixed32() | 0;
+    case OP_FLOAT:
+      SCRATCH.setUint32(0, fixed32(), true);
+      return SCRATCH.getFloat32(0, true);
+    case OP_FIXED64:
+    case OP_SFIXED64:
+    case OP_DOUBLE: {
+      const lo = fixed32();
+      const high = fixed32();
+      if (field.op === OP_FIXED64) return unsigned64(lo, high);
+      if (field.op === OP_SFIXED64) return signed64(lo, high);
+      SCRATCH.setUint32(0, lo, true);
+      SCRATCH.setUint32(4, high, true);
+      return SCRATCH.getFloat64(0, true);
+    }
+    case OP_TEXT:
+      return text(span());
+    case OP_HEX:
+      return hex(span());
+    case OP_RAW: {
+      const start = span();
+      // a plain Uint8Array view, also when the input is a Node.js Buffer
+      return new Uint8Array(buf.buffer, buf.byteOffset + start, pos - start);
+    }
+    case OP_MESSAGE: {
+      const start = span();
+      const stop = pos;
+      pos = start;
+      return decodeMessage(field.sub!, stop);
+    }
+    default: {
+      const n = varint64() | 0;
+      const names = field.names;
+      return (n >= 0 && n < names.length ? names[n] : field.namesMap?.get(n)) ?? n;
+    }
+  }
 }
 
 /** A decoder of one message type built from a schema layout. */
@@ -270,66 +337,78 @@ export function wireDecoder(
     if (known) return known;
     const fields = layout.messages.get(name);
     if (!fields) throw new TypeError(`No message ${name} in the schema`);
-    const byId = new Map<number, FieldPlan>();
+    const byId: (FieldPlan | undefined)[] = [];
     const plan: MessagePlan = {
       name,
       byId,
       required: fields.filter((f) => f.required).map((f) => f.name),
     };
     plans.set(name, plan);
-    for (const f of fields) byId.set(f.id, fieldPlan(f));
+    const top = Math.max(0, ...fields.map((f) => f.id));
+    for (let id = 0; id <= top; id++) byId.push(undefined); // a packed array, no holes
+    for (const f of fields) byId[f.id] = fieldPlan(f);
     return plan;
   };
   const fieldPlan = (f: FieldLayout): FieldPlan => {
+    const base = {
+      name: f.name,
+      repeated: f.repeated,
+      sub: undefined,
+      names: NO_NAMES,
+      namesMap: undefined,
+    };
     if (f.kind === "message") {
-      const sub = planFor(f.typeName!);
-      return {
-        name: f.name,
-        wire: 2,
-        repeated: f.repeated,
-        read: (r) => {
-          const start = r.span();
-          return decodeMessage(sub, r.buf, start, r.pos);
-        },
-      };
+      const plan: FieldPlan = { ...base, wire: 2, op: OP_MESSAGE };
+      plan.sub = planFor(f.typeName!); // after: a message may contain itself
+      return plan;
     }
     if (f.kind === "enum") {
-      const names = layout.enums.get(f.typeName!) ?? new Map<number, string>();
-      return {
-        name: f.name,
-        wire: 0,
-        repeated: f.repeated,
-        read: (r) => {
-          const n = r.varint64() | 0;
-          return names.get(n) ?? n;
-        },
-      };
+      const namesMap = layout.enums.get(f.typeName!) ?? new Map<number, string>();
+      const names: (string | undefined)[] = [];
+      for (const [n, name] of namesMap) {
+        if (n >= 0 && n < 256) {
+          while (names.length <= n) names.push(undefined);
+          names[n] = name;
+        }
+      }
+      return { ...base, wire: 0, op: OP_ENUM, names, namesMap };
     }
-    if (f.kind === "bytes") {
-      return { name: f.name, wire: 2, repeated: f.repeated, read: bytesReader(bytesForm(f.name)) };
-    }
-    return { name: f.name, repeated: f.repeated, ...scalarReader(f.kind) };
+    if (f.kind === "bytes") return { ...base, wire: 2, op: BYTES_OPS[bytesForm(f.name)] };
+    const scalar = SCALARS.get(f.kind);
+    if (!scalar) throw new TypeError(`Unsupported protobuf field type ${f.kind}`);
+    return { ...base, op: scalar[0], wire: scalar[1] };
   };
   const root = planFor(typeName);
-  return { decode: (bytes) => decodeMessage(root, bytes, 0, bytes.byteLength) };
+  return {
+    decode: (bytes) => {
+      buf = bytes;
+      pos = 0;
+      end = bytes.byteLength;
+      try {
+        return decodeMessage(root, end);
+      } finally {
+        buf = EMPTY; // keep no message alive
+      }
+    },
+  };
 }
 
-function decodeMessage(
-  plan: MessagePlan,
-  buf: Uint8Array,
-  start: number,
-  end: number,
-): Record<string, unknown> {
-  const r = new Reader(buf, start, end);
+const EMPTY = new Uint8Array(0);
+
+/** Decodes the message from `pos` to `stop`; leaves `pos` at `stop` and `end` as it found it. */
+function decodeMessage(plan: MessagePlan, stop: number): Record<string, unknown> {
+  const outer = end;
+  end = stop;
+  const byId = plan.byId;
   const out: Record<string, unknown> = {};
-  while (r.pos < end) {
-    const tag = r.uint32();
+  while (pos < stop) {
+    const tag = uint32();
     const id = tag >>> 3;
     const wire = tag & 7;
-    if (id === 0) r.fail("field number 0");
-    const field = plan.byId.get(id);
+    if (id === 0) fail("field number 0");
+    const field = id < byId.length ? byId[id] : undefined;
     if (field === undefined) {
-      r.skip(wire);
+      skip(wire);
       continue;
     }
     if (field.repeated) {
@@ -337,25 +416,27 @@ function decodeMessage(
       if (list === undefined) out[field.name] = list = [];
       if (wire === 2 && field.wire !== 2) {
         // packed scalars
-        const s = r.span();
-        const sub = new Reader(buf, s, r.pos);
-        while (sub.pos < sub.end) list.push(field.read(sub));
-      } else if (wire === field.wire) list.push(field.read(r));
-      else r.fail(`wire type ${wire} for field ${plan.name}.${field.name}`);
+        const start = span();
+        const after = pos;
+        pos = start;
+        end = after;
+        while (pos < after) list.push(readValue(field));
+        end = stop;
+      } else if (wire === field.wire) list.push(readValue(field));
+      else fail(`wire type ${wire} for field ${plan.name}.${field.name}`);
       continue;
     }
-    if (wire !== field.wire) r.fail(`wire type ${wire} for field ${plan.name}.${field.name}`);
-    const value = field.read(r);
-    const prev = out[field.name];
+    if (wire !== field.wire) fail(`wire type ${wire} for field ${plan.name}.${field.name}`);
+    const value = readValue(field);
+    const prev = field.op === OP_MESSAGE ? out[field.name] : undefined;
     // proto2: a message field seen twice is merged, a scalar takes the last value
-    out[field.name] =
-      prev !== undefined && typeof prev === "object" && !(prev instanceof Uint8Array) &&
-        value !== null && typeof value === "object" && !(value instanceof Uint8Array)
-        ? { ...prev, ...value }
-        : value;
+    out[field.name] = prev !== undefined && typeof prev === "object"
+      ? { ...prev, ...(value as Record<string, unknown>) }
+      : value;
   }
   for (const name of plan.required) {
     if (!(name in out)) throw new TypeError(`${plan.name} is missing its required field "${name}"`);
   }
+  end = outer;
   return out;
 }
