@@ -4,8 +4,10 @@
  * five kinds of tests/events/_sensor_stream.ts) handed to an {@linkcode EventSource}'s
  * `handleNow` (decode + dispatch to one callback, as `RabbitMqEventSource` does per delivery),
  * against `decodeSensorEvent` alone, protobufjs' own decode of the same bytes (a reference: it
- * makes Long objects, not our plain form) and a loop that only touches the bytes. Events per
- * process CPU-second, median of the rounds.
+ * makes Long objects, not our plain form) and a loop that only touches the bytes. The stream
+ * repeats what a real one repeats (the process and host of every event are the same few); a
+ * second stream, where every hash, path, host name and process creation time is new, is the
+ * worst case. Events per process CPU-second, median of the rounds.
  *
  * ```sh
  * deno run --allow-read --allow-env --allow-sys bench/_decode_bench.ts [EVENTS] [ROUNDS]
@@ -18,6 +20,7 @@ import process from "node:process";
 import protobuf from "protobufjs";
 import {
   decodeSensorEvent,
+  encodeSensorEvent,
   type EventApi,
   EventRegistry,
   EventSource,
@@ -55,6 +58,8 @@ export interface DecodeFigures {
   rounds: number;
   /** Decode + dispatch through `handleNow`. */
   consumer: number;
+  /** The same, every hash, path, host name and creation time distinct. */
+  consumerDistinct: number;
   /** `decodeSensorEvent` alone. */
   decode: number;
   /** protobufjs `Type.decode` (Long objects, not the same output). */
@@ -68,6 +73,22 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
+/** The same event with every hash, path, host name and creation time made its own. */
+function distinctEvent(id: number, body: Uint8Array): Uint8Array {
+  const tag = id.toString(16).padStart(8, "0");
+  const own = (v: unknown, k: string): unknown => {
+    if (Array.isArray(v)) return v.map((x) => own(x, k));
+    if (v !== null && typeof v === "object") {
+      return Object.fromEntries(Object.entries(v).map(([k2, v2]) => [k2, own(v2, k2)]));
+    }
+    if (typeof v !== "string") return v;
+    if (/^[0-9a-f]{32,}$/.test(v)) return tag + v.slice(8);
+    if (k.endsWith("create_time")) return String(BigInt(v) + BigInt(id));
+    return /[\\.]|HostName/.test(v + k) ? `${v}-${id}` : v;
+  };
+  return Uint8Array.from(encodeSensorEvent(own(decodeSensorEvent(body), "") as SensorEvent));
+}
+
 /**
  * Runs every pass `rounds` times, interleaved.
  *
@@ -79,10 +100,12 @@ export function decodeFigures(events = 200_000, rounds = 5): DecodeFigures {
   const distinct = Math.min(events, 10_000);
   const keys: string[] = [];
   const bodies: Uint8Array[] = [];
+  const own: Uint8Array[] = [];
   for (let id = 0; id < distinct; id++) {
     const { key, body } = sensorEvent(id);
     keys.push(key);
     bodies.push(Uint8Array.from(body)); // a plain Uint8Array, as the source hands on
+    own.push(distinctEvent(id, body));
   }
   const type = protobuf.parse(SENSOR_EVENTS_PROTO, { keepCase: true }).root.lookupType(
     "CbEventMsg",
@@ -106,6 +129,9 @@ export function decodeFigures(events = 200_000, rounds = 5): DecodeFigures {
     consumer: (i) => {
       if (source.feed(keys[i]!, bodies[i]!) !== "handled") throw new Error("not handled");
     },
+    consumerDistinct: (i) => {
+      if (source.feed(keys[i]!, own[i]!) !== "handled") throw new Error("not handled");
+    },
   };
   const perSecond: Record<string, number[]> = {};
   for (let round = -1; round < rounds; round++) {
@@ -123,6 +149,7 @@ export function decodeFigures(events = 200_000, rounds = 5): DecodeFigures {
     events,
     rounds,
     consumer: m("consumer"),
+    consumerDistinct: m("consumerDistinct"),
     decode: m("decode"),
     protobufjs: m("protobufjs"),
     floor: m("floor"),
@@ -133,7 +160,8 @@ if (import.meta.main) {
   const f = decodeFigures(Number(Deno.args[0] ?? 200_000), Number(Deno.args[1] ?? 5));
   console.log(
     `${f.events} raw sensor events x ${f.rounds} rounds, events per CPU-second (median): ` +
-      `handleNow (decode + dispatch) ${f.consumer}, decodeSensorEvent ${f.decode}, ` +
+      `handleNow (decode + dispatch) ${f.consumer}, all values distinct ${f.consumerDistinct}, ` +
+      `decodeSensorEvent ${f.decode}, ` +
       `protobufjs decode ${f.protobufjs}, floor ${f.floor}; consumer/protobufjs ${
         round(f.consumer / f.protobufjs)
       }`,
