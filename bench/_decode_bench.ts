@@ -75,7 +75,7 @@ function cpuMs(): number {
 
 /** The same event with every hash, path, host name and creation time made its own. */
 function distinctEvent(id: number, body: Uint8Array): Uint8Array {
-  const tag = id.toString(16).padStart(8, "0");
+  const tag = [...id.toString(16).padStart(8, "0")].reverse().join(""); // differs at once
   const own = (v: unknown, k: string): unknown => {
     if (Array.isArray(v)) return v.map((x) => own(x, k));
     if (v !== null && typeof v === "object") {

@@ -8,18 +8,36 @@ import type { FieldLayout, SchemaLayout } from "./_protobuf.ts";
 /** How a bytes field is handed out. */
 export type BytesForm = "hex" | "text" | "raw";
 
-/** What the decoder does with one field: an `OP_*` code read in one switch, no closure. */
-interface FieldPlan {
+/**
+ * What the decoder does with one field: an `OP_*` code read in one switch, no closure (a class,
+ * so that every field has one shape).
+ */
+class FieldPlan {
   readonly name: string;
   /** 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32: the wire type the field must have. */
   readonly wire: number;
   readonly op: number;
   readonly repeated: boolean;
   /** The message plan of a message field. */
-  sub: MessagePlan | undefined;
+  sub: MessagePlan | undefined = undefined;
   /** The value names of an enum field: by number from 0, and all of them. */
-  readonly names: readonly (string | undefined)[];
-  readonly namesMap: ReadonlyMap<number, string> | undefined;
+  names: readonly (string | undefined)[] = NO_NAMES;
+  namesMap: ReadonlyMap<number, string> | undefined = undefined;
+  /**
+   * The field's last ASCII text or hex value, and the last 64-bit value with its decimal text:
+   * consecutive events mostly share their process and host, and comparing the bytes with the
+   * last value costs less than making the string again.
+   */
+  lastText = "";
+  lastHi = -1;
+  lastLo = -1;
+  lastDecimal = "";
+  constructor(name: string, repeated: boolean, op: number, wire: number) {
+    this.name = name;
+    this.repeated = repeated;
+    this.op = op;
+    this.wire = wire;
+  }
 }
 
 /** A message's plan: fields by number (an array, holes for unknown numbers), required names. */
@@ -211,9 +229,20 @@ function signed64(lo: number, high: number): string {
   return "-" + wideDecimal((~high + (nlo === 0 ? 1 : 0)) >>> 0, nlo);
 }
 
-/** The bytes from `start` to `pos` as text: ASCII directly, anything else through TextDecoder. */
-function text(start: number): string {
+/**
+ * The bytes from `start` to `pos` as text: the field's last value when they are the same ASCII
+ * bytes, ASCII directly, anything else through TextDecoder.
+ */
+function text(field: FieldPlan, start: number): string {
   const n = pos - start;
+  const last = field.lastText;
+  if (last.length === n && n > 0 && last.charCodeAt(n - 1) === buf[pos - 1]) {
+    // `last` is ASCII only, so equal codes mean equal bytes; paths differ at the end, so that
+    // byte is compared first
+    let i = 0;
+    while (i < n && last.charCodeAt(i) === buf[start + i]) i++;
+    if (i === n) return last;
+  }
   if (n > 64) return UTF8.decode(buf.subarray(start, pos));
   const codes = CODES[n] ?? (CODES[n] = new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++) {
@@ -221,12 +250,22 @@ function text(start: number): string {
     if (c >= 0x80) return UTF8.decode(buf.subarray(start, pos));
     codes[i] = c;
   }
-  return String.fromCharCode.apply(null, codes);
+  return field.lastText = String.fromCharCode.apply(null, codes);
 }
 
-/** The bytes from `start` to `pos` as lowercase hex. */
-function hex(start: number): string {
+/** The bytes from `start` to `pos` as lowercase hex: the field's last value when the same. */
+function hex(field: FieldPlan, start: number): string {
   const n = (pos - start) * 2;
+  const last = field.lastText;
+  if (last.length === n) {
+    let j = 0;
+    while (j < n) {
+      const b = buf[start + (j >>> 1)]! * 2;
+      if (last.charCodeAt(j) !== HEX_CODES[b] || last.charCodeAt(j + 1) !== HEX_CODES[b + 1]) break;
+      j += 2;
+    }
+    if (j === n) return last;
+  }
   if (n > 128) {
     let s = "";
     for (let i = start; i < pos; i++) {
@@ -240,7 +279,16 @@ function hex(start: number): string {
     codes[j] = HEX_CODES[b]!;
     codes[j + 1] = HEX_CODES[b + 1]!;
   }
-  return String.fromCharCode.apply(null, codes);
+  return field.lastText = String.fromCharCode.apply(null, codes);
+}
+
+/** A 64-bit value in decimal: the field's last text when the value is the same. */
+function decimal64(field: FieldPlan, lo: number, high: number, signed: boolean): string {
+  if (high < 0x200000) return String(high * TWO_32 + lo);
+  if (lo === field.lastLo && high === field.lastHi) return field.lastDecimal;
+  field.lastLo = lo;
+  field.lastHi = high;
+  return field.lastDecimal = signed ? signed64(lo, high) : unsigned64(lo, high);
 }
 
 /** One value of a field whose wire type was checked. */
@@ -256,11 +304,11 @@ function readValue(field: FieldPlan): unknown {
     }
     case OP_INT64: {
       const lo = varint64();
-      return signed64(lo, hi);
+      return decimal64(field, lo, hi, true);
     }
     case OP_UINT64: {
       const lo = varint64();
-      return unsigned64(lo, hi);
+      return decimal64(field, lo, hi, false);
     }
     case OP_BOOL:
       return varint64() !== 0 || hi !== 0;
@@ -276,16 +324,15 @@ function readValue(field: FieldPlan): unknown {
     case OP_DOUBLE: {
       const lo = fixed32();
       const high = fixed32();
-      if (field.op === OP_FIXED64) return unsigned64(lo, high);
-      if (field.op === OP_SFIXED64) return signed64(lo, high);
+      if (field.op !== OP_DOUBLE) return decimal64(field, lo, high, field.op === OP_SFIXED64);
       SCRATCH.setUint32(0, lo, true);
       SCRATCH.setUint32(4, high, true);
       return SCRATCH.getFloat64(0, true);
     }
     case OP_TEXT:
-      return text(span());
+      return text(field, span());
     case OP_HEX:
-      return hex(span());
+      return hex(field, span());
     case OP_RAW: {
       const start = span();
       // a plain Uint8Array view, also when the input is a Node.js Buffer
@@ -350,33 +397,30 @@ export function wireDecoder(
     return plan;
   };
   const fieldPlan = (f: FieldLayout): FieldPlan => {
-    const base = {
-      name: f.name,
-      repeated: f.repeated,
-      sub: undefined,
-      names: NO_NAMES,
-      namesMap: undefined,
-    };
+    const { name, repeated } = f;
     if (f.kind === "message") {
-      const plan: FieldPlan = { ...base, wire: 2, op: OP_MESSAGE };
+      const plan = new FieldPlan(name, repeated, OP_MESSAGE, 2);
       plan.sub = planFor(f.typeName!); // after: a message may contain itself
       return plan;
     }
     if (f.kind === "enum") {
+      const plan = new FieldPlan(name, repeated, OP_ENUM, 0);
       const namesMap = layout.enums.get(f.typeName!) ?? new Map<number, string>();
       const names: (string | undefined)[] = [];
-      for (const [n, name] of namesMap) {
+      for (const [n, value] of namesMap) {
         if (n >= 0 && n < 256) {
           while (names.length <= n) names.push(undefined);
-          names[n] = name;
+          names[n] = value;
         }
       }
-      return { ...base, wire: 0, op: OP_ENUM, names, namesMap };
+      plan.names = names;
+      plan.namesMap = namesMap;
+      return plan;
     }
-    if (f.kind === "bytes") return { ...base, wire: 2, op: BYTES_OPS[bytesForm(f.name)] };
+    if (f.kind === "bytes") return new FieldPlan(name, repeated, BYTES_OPS[bytesForm(name)], 2);
     const scalar = SCALARS.get(f.kind);
     if (!scalar) throw new TypeError(`Unsupported protobuf field type ${f.kind}`);
-    return { ...base, op: scalar[0], wire: scalar[1] };
+    return new FieldPlan(name, repeated, scalar[0], scalar[1]);
   };
   const root = planFor(typeName);
   return {
