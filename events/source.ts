@@ -184,8 +184,9 @@ export abstract class EventSource<A extends EventApi = EventApi> implements Asyn
     const { raw, format } = payload;
     let data: Record<string, unknown>;
     let type = payload.type;
+    let wanted = type !== undefined && this.#wants(type);
     // A routed event of a documented type that nobody asked for is not even parsed.
-    if (type !== undefined && !this.#wants(type) && isKnownEventType(type)) return "handled";
+    if (type !== undefined && !wanted && isKnownEventType(type)) return "handled";
     try {
       data = format === "protobuf"
         ? decodeSensorEvent(raw) as Record<string, unknown>
@@ -195,6 +196,7 @@ export abstract class EventSource<A extends EventApi = EventApi> implements Asyn
           throw new SyntaxError(`The event has no "type" field; cannot route it`);
         }
         type = data.type;
+        wanted = this.#wants(type);
       }
     } catch (error) {
       this.registry.recordError({
@@ -207,7 +209,7 @@ export abstract class EventSource<A extends EventApi = EventApi> implements Asyn
       });
       return "malformed";
     }
-    if (!this.#wants(type)) {
+    if (!wanted) {
       if (isKnownEventType(type)) return "handled"; // nobody asked for it
       this.registry.recordError({
         kind: "unknown-type",

@@ -104,3 +104,33 @@ Deno.test("onEvent() registers on the module registry and returns the handler; r
     registry.clear();
   }
 });
+
+Deno.test("EventRegistry: a callback registered or removed after events of its type flowed is honoured from the next event [spec 312]", () => {
+  const reg = new EventRegistry();
+  const api: EventApi = { url: "https://cb.example", connection: { credentials: undefined } };
+  const ev = jsonEvent("watchlist.hit.process", { watchlist_id: 1 });
+  const seen: string[] = [];
+  reg.on("feed.*", () => {});
+  assert.deepEqual(reg.dispatchNow(api, ev), { handled: 0, failed: 0 });
+  assert.ok(!reg.handles(ev.type));
+  const off = reg.on("watchlist.hit.*", () => {
+    seen.push("pattern");
+  });
+  assert.ok(reg.handles(ev.type));
+  assert.deepEqual(reg.dispatchNow(api, ev), { handled: 1, failed: 0 });
+  const offExact = reg.on("watchlist.hit.process", () => {
+    seen.push("exact");
+  });
+  assert.deepEqual(reg.dispatchNow(api, ev), { handled: 2, failed: 0 });
+  off();
+  assert.deepEqual(reg.dispatchNow(api, ev), { handled: 1, failed: 0 });
+  offExact();
+  assert.deepEqual(reg.dispatchNow(api, ev), { handled: 0, failed: 0 });
+  assert.ok(!reg.handles(ev.type));
+  reg.on("watchlist.#", () => {
+    seen.push("hash");
+  });
+  reg.clear();
+  assert.deepEqual(reg.dispatchNow(api, ev), { handled: 0, failed: 0 });
+  assert.deepEqual(seen, ["pattern", "pattern", "exact", "exact"]);
+});
