@@ -19,6 +19,7 @@ import { CbEmulator } from "@cbapi/cbapi/testing";
 import { joinEverythingExample, walkParentsExample } from "./_joins.ts";
 import { liveResponseFigures } from "./_live_response.ts";
 import { eventsFigures } from "./_events.ts";
+import type { DecodeFigures } from "./_decode_bench.ts";
 import { surveyFigures, surveyTableRow } from "./_survey.ts";
 import {
   type BenchTarget,
@@ -342,6 +343,8 @@ async function main(): Promise<void> {
     // 5. Event API: raw sensor events through a real RabbitMQ (rows from bench/_events.ts).
     log("events: one consumer, two on a shared queue, real RabbitMQ");
     const events = await eventsFigures();
+    log("events: decode + dispatch of raw sensor events in one process, no broker");
+    const decode = (await runDeno<DecodeFigures>("bench/_decode_bench.ts", ["100000", "5"])).result;
 
     // 6. Survey: 50 programs, one search at a time vs the default concurrency.
     log("survey: 50 programs, sequential vs default concurrency");
@@ -373,6 +376,7 @@ async function main(): Promise<void> {
       survey_speedup: survey.speedup,
       ...(python.reason ? { paging_vs_python_reason: python.reason } : {}),
       ...events.figures,
+      events_decode_dispatch_per_cpu_s: decode.consumer,
     };
     const streamOk = stream.bytes === GIB;
     const goalsMet = {
@@ -516,6 +520,15 @@ async function main(): Promise<void> {
           : python.reason ?? "",
       },
       ...events.rows,
+      {
+        name: "events_decode_dispatch_per_cpu_s",
+        value: decode.consumer,
+        goal: "(report)",
+        met: undefined,
+        detail: `raw sensor events decoded + dispatched per CPU-second, no broker (every value ` +
+          `new: ${decode.consumerDistinct}); decodeSensorEvent ${decode.decode}, protobufjs ` +
+          `decode ${decode.protobufjs}`,
+      },
     ];
     rows.push(surveyTableRow(survey));
     console.log(formatTable(rows));
@@ -565,6 +578,7 @@ async function main(): Promise<void> {
         ...lr.details,
         survey,
         ...events.details,
+        events_decode: decode,
         deno: Deno.version.deno,
         total_s: round((performance.now() - started) / 1000, 1),
       },
