@@ -5,7 +5,7 @@
  * whose `header.eventid` numbers them.
  *
  * ```sh
- * deno run --allow-net=127.0.0.1 --allow-env --allow-sys tests/events/_consumer_child.ts PORT QUEUE [--delay-ms N] [--idle-ms N] [--lines]
+ * deno run --allow-net=127.0.0.1 --allow-env --allow-sys tests/events/_consumer_child.ts PORT QUEUE [--queues N] [--delay-ms N] [--idle-ms N] [--lines]
  * ```
  *
  * With `--wait-go` it prints `loaded` and starts only when a line arrives on stdin; a later
@@ -35,6 +35,7 @@ const { values, positionals } = parseArgs({
     "delay-ms": { type: "string", default: "0" },
     "idle-ms": { type: "string", default: "1500" },
     prefetch: { type: "string" },
+    queues: { type: "string", default: "1" },
     lines: { type: "boolean", default: false },
     "wait-go": { type: "boolean", default: false },
     bare: { type: "boolean", default: false },
@@ -126,6 +127,7 @@ const source = values.bare ? await bareConsumer() : new RabbitMqEventSource(api,
   host: "127.0.0.1",
   port: Number(port),
   sharedQueue: queue!,
+  queues: Number(values.queues),
   ...(values.prefetch ? { prefetch: Number(values.prefetch) } : {}),
 });
 let stopped = false;

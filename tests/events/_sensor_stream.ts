@@ -8,7 +8,7 @@
 
 import amqp from "amqplib";
 import { Buffer } from "node:buffer";
-import { encodeSensorEvent } from "@cbapi/cbapi/events";
+import { encodeSensorEvent, EventRegistry, RabbitMqEventSource } from "@cbapi/cbapi/events";
 
 const MD5 = "5a18f00ab9330ac7539675f3f326cf11";
 const SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -125,27 +125,41 @@ export function sensorEvent(id: number): { key: string; body: Uint8Array } {
 }
 
 /**
- * Declares the shared durable queue (as `RabbitMqEventSource` with `sharedQueue` does), binds it
- * to every raw sensor event, and publishes `count` numbered events, persistent, with publisher
+ * Declares the shared durable queue (or queues) as `RabbitMqEventSource` with `sharedQueue` and
+ * `queues` does (it is that source, started and closed before anything is published, bound to
+ * every raw sensor event), and publishes `count` numbered events, persistent, with publisher
  * confirms.
  *
- * @param url The broker URL.
+ * @param url The broker URL (`amqp://guest:guest@127.0.0.1:PORT`).
  * @param queue The shared queue name.
  * @param count How many events.
- * @param from The first event number.
+ * @param options The first event number, and how many queues the consumers spread over.
  */
 export async function publishSensorEvents(
   url: string,
   queue: string,
   count: number,
-  from = 0,
+  options: { from?: number; queues?: number } = {},
 ): Promise<void> {
+  const from = options.from ?? 0;
+  const broker = new URL(url);
+  const registry = new EventRegistry();
+  registry.on("ingress.event.#", () => {});
+  const api = { url: "https://cb.invalid", connection: { credentials: undefined } };
+  const layout = new RabbitMqEventSource(api, {
+    registry,
+    user: decodeURIComponent(broker.username),
+    password: decodeURIComponent(broker.password),
+    host: broker.hostname,
+    port: Number(broker.port),
+    sharedQueue: queue,
+    queues: options.queues ?? 1,
+  });
+  await layout.start();
+  await layout.close();
   const conn = await amqp.connect(url);
   try {
     const ch = await conn.createConfirmChannel();
-    await ch.assertExchange("api.events", "topic", { durable: true, autoDelete: false });
-    await ch.assertQueue(queue, { durable: true, autoDelete: false });
-    await ch.bindQueue(queue, "api.events", "ingress.event.#");
     const props = { persistent: true, contentType: "application/protobuf" };
     for (let id = from; id < from + count; id++) {
       const { key, body } = sensorEvent(id);

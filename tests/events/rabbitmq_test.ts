@@ -13,6 +13,7 @@ import { CredentialError } from "@cbapi/cbapi/core";
 import { CbResponseAPI } from "@cbapi/cbapi/response";
 import { CbEmulator } from "@cbapi/cbapi/testing";
 import { type Broker, startBroker } from "./_broker.ts";
+import amqp from "amqplib";
 
 // A minimal protobuf writer, so that the test messages do not come from the library's own schema.
 function varint(n: bigint): number[] {
@@ -378,6 +379,108 @@ Deno.test("RabbitMqEventSource against a real RabbitMQ broker [spec 314]", async
       await assert.rejects(() => iter.next(), /stop/);
     },
   );
+
+  await t.step(
+    "queues: 3 spreads the event types over three queues on one connection; each event once, in order per type",
+    async () => {
+      const reg = new EventRegistry();
+      const got = new Map<string, number[]>();
+      const note = (type: string, n: number): void => {
+        got.set(type, [...(got.get(type) ?? []), n]);
+      };
+      reg.on(
+        "ingress.event.#",
+        (_a, type, data) => note(type, Number((data as SensorEvent).header.eventid)),
+      );
+      reg.on("watchlist.hit.process", (_a, type, data) => note(type, Number(data.n)));
+      const base = `cbapi-test-spread-${++queueSerial}`;
+      const spread = { ...options(reg), queueName: base, queues: 3, durable: true };
+      await using source = new RabbitMqEventSource(cb, spread);
+      assert.deepEqual(source.queueNames, [`${base}.1of3`, `${base}.2of3`, `${base}.3of3`]);
+      await source.start();
+      // A pattern registered while running is bound to the queue of each type it stands for.
+      reg.on("binaryinfo.*", (_a, type) => note(type, 0));
+      await new Promise((r) => setTimeout(r, 50)); // let the binds reach the broker
+      const raw = ["procstart", "moduleload", "filemod", "regmod", "netconn", "childproc"];
+      const published = new Map<string, number[]>();
+      for (let n = 1; n <= 60; n++) {
+        const type = `ingress.event.${raw[n % raw.length]}`;
+        published.set(type, [...(published.get(type) ?? []), n]);
+        await broker.publish(type, encodeSensorEvent({ header: { version: 4, eventid: n } }), {
+          contentType: "application/protobuf",
+        });
+      }
+      await broker.publish("watchlist.hit.process", '{"n":61}');
+      await broker.publish("binaryinfo.group.observed", '{"md5":"DD"}');
+      await waitFor(() => [...got.values()].flat().length === 62, "62 events");
+      await new Promise((r) => setTimeout(r, 50)); // a duplicate would arrive by now
+      for (const [type, ns] of published) assert.deepEqual(got.get(type), ns, type);
+      assert.deepEqual(got.get("watchlist.hit.process"), [61]);
+      assert.deepEqual(got.get("binaryinfo.group.observed"), [0]);
+      await source.close();
+
+      // The durable queues stay: what is published now waits in them, each message in one queue
+      // only, and every queue takes a share.
+      for (let n = 1; n <= 30; n++) {
+        const type = `ingress.event.${raw[n % raw.length]}`;
+        await broker.publish(type, encodeSensorEvent({ header: { version: 4, eventid: n } }));
+      }
+      // An undocumented type matched only by the wildcard is not bound (documented trade-off).
+      await broker.publish(
+        "ingress.event.futurekind",
+        encodeSensorEvent({ header: { version: 4 } }),
+      );
+      const conn = await amqp.connect(broker.url);
+      try {
+        const ch = await conn.createChannel();
+        const counts = [];
+        for (const q of source.queueNames) counts.push((await ch.checkQueue(q)).messageCount);
+        assert.equal(counts.reduce((a, b) => a + b, 0), 30, `counts ${counts}`);
+        assert.ok(counts.every((c) => c > 0), `every queue takes a share: ${counts}`);
+        for (const q of source.queueNames) await ch.deleteQueue(q);
+        await ch.close();
+      } finally {
+        await conn.close();
+      }
+      assert.equal(reg.errors.length, 0);
+    },
+  );
+
+  await t.step(
+    "a queue deleted on the broker is declared again: the source reconnects and keeps consuming [spec 314]",
+    async () => {
+      const reg = new EventRegistry();
+      const got: number[] = [];
+      reg.on("watchlist.hit.process", (_a, _t, data) => {
+        got.push(Number(data.n));
+      });
+      await using source = new RabbitMqEventSource(cb, { ...options(reg), queues: 2 });
+      await source.start();
+      const conn = await amqp.connect(broker.url);
+      try {
+        const ch = await conn.createChannel();
+        // RabbitMQ cancels the consumers of a deleted queue (basic.cancel), the channel stays.
+        for (const q of source.queueNames) await ch.deleteQueue(q);
+        await ch.close();
+      } finally {
+        await conn.close();
+      }
+      await waitFor(() => source.connectionCount === 2 && source.connected, "the reconnect");
+      await broker.publish("watchlist.hit.process", '{"n":1}');
+      await waitFor(() => got.length === 1, "the event after the reconnect");
+      assert.deepEqual(got, [1]);
+    },
+  );
+
+  await t.step("queues must be a positive integer", () => {
+    const reg = new EventRegistry();
+    for (const queues of [0, -1, 1.5]) {
+      assert.throws(
+        () => new RabbitMqEventSource(cb, { ...options(reg), queues }),
+        (err) => err instanceof RangeError && /queues/.test(err.message),
+      );
+    }
+  });
 
   await t.step(
     "a broker restart is survived: the source reconnects and binds again [spec 314]",

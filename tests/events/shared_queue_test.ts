@@ -9,7 +9,7 @@ import { publishSensorEvents } from "./_sensor_stream.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-function consumer(port: number, queue: string): Deno.ChildProcess {
+function consumer(port: number, queue: string, queues: number): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -21,6 +21,8 @@ function consumer(port: number, queue: string): Deno.ChildProcess {
       `${ROOT}tests/events/_consumer_child.ts`,
       String(port),
       queue,
+      "--queues",
+      String(queues),
       "--lines",
       "--delay-ms",
       "1",
@@ -47,16 +49,20 @@ async function eachLine(child: Deno.ChildProcess, onLine: (line: string) => void
   if (buffered !== "") onLine(buffered);
 }
 
-Deno.test("RabbitMqEventSource sharedQueue: two consumer processes split the stream; one killed mid-stream loses nothing [spec 314]", async () => {
+/**
+ * Two consumer processes on a shared queue (spread over `queues` queues); one is killed after
+ * 300 events.
+ */
+async function killOneMidStream(queues: number): Promise<void> {
   await using broker = await startBroker();
   const queue = "cbapi-shared-test";
   const total = 3000;
-  await publishSensorEvents(broker.url, queue, total);
+  await publishSensorEvents(broker.url, queue, total, { queues });
 
   const handledA: number[] = [];
   const handledB: { id: number; redelivered: boolean }[] = [];
-  const a = consumer(broker.port, queue);
-  const b = consumer(broker.port, queue);
+  const a = consumer(broker.port, queue, queues);
+  const b = consumer(broker.port, queue, queues);
   const killedA = Promise.withResolvers<void>();
   const deadline = setTimeout(() => {
     // Bounded: never wait for ever on a stuck child.
@@ -116,10 +122,18 @@ Deno.test("RabbitMqEventSource sharedQueue: two consumer processes split the str
     assert.ok(requeued > 0, "A's unacknowledged deliveries reached B as redelivered");
     // deno-lint-ignore no-console
     console.log(
-      `shared queue: A handled ${handledA.length} before SIGKILL, B ${handledB.length} ` +
+      `shared queue (${queues} queue(s)): A handled ${handledA.length} before SIGKILL, B ${handledB.length} ` +
         `(${requeued} redelivered from A), ${duplicates.length} handled twice, 0 lost`,
     );
   } finally {
     clearTimeout(deadline);
   }
+}
+
+Deno.test("RabbitMqEventSource sharedQueue: two consumer processes split the stream; one killed mid-stream loses nothing [spec 314]", async () => {
+  await killOneMidStream(1);
+});
+
+Deno.test("RabbitMqEventSource sharedQueue spread over two queues: one consumer killed mid-stream loses nothing", async () => {
+  await killOneMidStream(2);
 });
