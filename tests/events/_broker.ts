@@ -168,6 +168,7 @@ export async function startBroker(): Promise<Broker> {
   };
   const url = `amqp://guest:guest@127.0.0.1:${port}`;
   let child: Deno.ChildProcess | undefined;
+  let watchdog: { process: Deno.ChildProcess; stdin: WritableStreamDefaultWriter } | undefined;
 
   async function start(): Promise<void> {
     // Output goes to the broker's own log files under RABBITMQ_LOG_BASE; pipes would be inherited
@@ -180,6 +181,7 @@ export async function startBroker(): Promise<Broker> {
       stdout: "null",
       stderr: "null",
     }).spawn();
+    watchdog = startWatchdog(child.pid);
     const started = Date.now();
     while (!(await canConnect(url))) {
       if (Date.now() - started > START_TIMEOUT_MS) {
@@ -192,7 +194,37 @@ export async function startBroker(): Promise<Broker> {
     }
   }
 
+  /**
+   * A shell that outlives this process: when this process ends without stopping the broker (a
+   * crash, a test run killed), its stdin reaches EOF and it stops the broker, its epmd and the
+   * folder; a normal stop tells it "stop" first.
+   */
+  function startWatchdog(pid: number) {
+    const script = 'read line; [ "$line" = stop ] && exit 0; kill -TERM "$1" 2>/dev/null; ' +
+      'while kill -0 "$1" 2>/dev/null; do sleep 0.2; done; ' +
+      'epmd -port "$2" -kill >/dev/null 2>&1; rm -rf "$3"';
+    const process = new Deno.Command("sh", {
+      args: ["-c", script, "sh", String(pid), String(epmdPort), dir],
+      env: { PATH: env.PATH!, ERL_EPMD_PORT: String(epmdPort) },
+      clearEnv: true,
+      stdin: "piped",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    return { process, stdin: process.stdin.getWriter() };
+  }
+
+  async function stopWatchdog(): Promise<void> {
+    const w = watchdog;
+    watchdog = undefined;
+    if (!w) return;
+    await w.stdin.write(new TextEncoder().encode("stop\n")).catch(() => {});
+    await w.stdin.close().catch(() => {});
+    await w.process.status;
+  }
+
   async function stopChild(): Promise<void> {
+    await stopWatchdog();
     const c = child;
     child = undefined;
     if (!c) return;

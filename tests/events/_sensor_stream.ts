@@ -127,19 +127,20 @@ export function sensorEvent(id: number): { key: string; body: Uint8Array } {
 /**
  * Declares the shared durable queue (or queues) as `RabbitMqEventSource` with `sharedQueue` and
  * `queues` does (it is that source, started and closed before anything is published, bound to
- * every raw sensor event), and publishes `count` numbered events, persistent, with publisher
- * confirms.
+ * every raw sensor event), and publishes `count` numbered events with publisher confirms,
+ * persistent unless told otherwise.
  *
  * @param url The broker URL (`amqp://guest:guest@127.0.0.1:PORT`).
  * @param queue The shared queue name.
  * @param count How many events.
- * @param options The first event number, and how many queues the consumers spread over.
+ * @param options The first event number, how many queues the consumers spread over, and
+ * whether the messages are persistent (written to the broker's disk; the default).
  */
 export async function publishSensorEvents(
   url: string,
   queue: string,
   count: number,
-  options: { from?: number; queues?: number } = {},
+  options: { from?: number; queues?: number; persistent?: boolean } = {},
 ): Promise<void> {
   const from = options.from ?? 0;
   const broker = new URL(url);
@@ -160,7 +161,7 @@ export async function publishSensorEvents(
   const conn = await amqp.connect(url);
   try {
     const ch = await conn.createConfirmChannel();
-    const props = { persistent: true, contentType: "application/protobuf" };
+    const props = { persistent: options.persistent ?? true, contentType: "application/protobuf" };
     for (let id = from; id < from + count; id++) {
       const { key, body } = sensorEvent(id);
       if (!ch.publish("api.events", key, Buffer.from(body), props)) {
