@@ -347,11 +347,10 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
       for (const queue of this.queueNames) {
         const ch = await conn.createChannel();
         ch.on("error", () => {});
-        // A channel the broker closed while the connection stays (a refused operation) would
-        // leave its queue unread: start over on a new connection.
-        ch.on("close", () => {
-          if (this.#live.has(ch)) conn.close().catch(() => {});
-        });
+        // A channel the broker closed while the connection stays (a refused operation), or a
+        // consumer it cancelled (its queue was deleted), would leave a queue unread: start over
+        // on a new connection, which declares the queue again.
+        ch.on("close", () => this.#startOver(conn, ch));
         if (channels.length === 0) {
           await ch.assertExchange(this.exchange, "topic", { durable: true, autoDelete: false });
         }
@@ -375,9 +374,7 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
         this.#live.add(ch);
         await ch.consume(this.queueNames[q]!, (msg) => {
           if (msg) this.#enqueue(ch, msg);
-          // The broker cancelled the consumer (its queue was deleted): start over on a new
-          // connection, which declares the queue again.
-          else if (this.#live.has(ch)) conn.close().catch(() => {});
+          else this.#startOver(conn, ch); // cancelled by the broker
         }, { noAck: false });
       }
     } catch (err) {
@@ -389,6 +386,11 @@ export class RabbitMqEventSource<A extends EventApi = EventApi> extends EventSou
     this.#conn = conn;
     this.#connections++;
     conn.on("close", () => this.#lost(conn));
+  }
+
+  /** Closes the connection of a channel still in use, so that the source connects again. */
+  #startOver(conn: AmqpConnection, ch: AmqpChannel): void {
+    if (this.#live.has(ch)) conn.close().catch(() => {});
   }
 
   #lost(conn: AmqpConnection): void {

@@ -47,6 +47,18 @@ async function waitFor(check: () => boolean, what: string, ms = 20_000): Promise
   }
 }
 
+/** Runs `work` on a channel of its own connection to the broker, as an administrator would. */
+async function onBroker(broker: Broker, work: (ch: amqp.Channel) => Promise<void>): Promise<void> {
+  const conn = await amqp.connect(broker.url);
+  try {
+    const ch = await conn.createChannel();
+    await work(ch);
+    await ch.close();
+  } finally {
+    await conn.close();
+  }
+}
+
 async function connectWithBus(
   emu: CbEmulator,
   broker: Broker,
@@ -430,18 +442,13 @@ Deno.test("RabbitMqEventSource against a real RabbitMQ broker [spec 314]", async
         "ingress.event.futurekind",
         encodeSensorEvent({ header: { version: 4 } }),
       );
-      const conn = await amqp.connect(broker.url);
-      try {
-        const ch = await conn.createChannel();
+      await onBroker(broker, async (ch) => {
         const counts = [];
         for (const q of source.queueNames) counts.push((await ch.checkQueue(q)).messageCount);
         assert.equal(counts.reduce((a, b) => a + b, 0), 30, `counts ${counts}`);
         assert.ok(counts.every((c) => c > 0), `every queue takes a share: ${counts}`);
         for (const q of source.queueNames) await ch.deleteQueue(q);
-        await ch.close();
-      } finally {
-        await conn.close();
-      }
+      });
       assert.equal(reg.errors.length, 0);
     },
   );
@@ -456,15 +463,10 @@ Deno.test("RabbitMqEventSource against a real RabbitMQ broker [spec 314]", async
       });
       await using source = new RabbitMqEventSource(cb, { ...options(reg), queues: 2 });
       await source.start();
-      const conn = await amqp.connect(broker.url);
-      try {
-        const ch = await conn.createChannel();
-        // RabbitMQ cancels the consumers of a deleted queue (basic.cancel), the channel stays.
+      // RabbitMQ cancels the consumers of a deleted queue (basic.cancel), the channel stays.
+      await onBroker(broker, async (ch) => {
         for (const q of source.queueNames) await ch.deleteQueue(q);
-        await ch.close();
-      } finally {
-        await conn.close();
-      }
+      });
       await waitFor(() => source.connectionCount === 2 && source.connected, "the reconnect");
       await broker.publish("watchlist.hit.process", '{"n":1}');
       await waitFor(() => got.length === 1, "the event after the reconnect");
